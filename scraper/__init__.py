@@ -1,0 +1,1 @@
+"""hostwatch scraper: polls targets and stores their samples."""

@@ -1,0 +1,1 @@
+"""hostwatch web: dashboards and the REST API."""
