@@ -1,0 +1,71 @@
+"""The exception tree of hostwatch's server side (scraper, storage, web).
+
+Every error raised on purpose derives from :class:`HostwatchError`, so a caller can catch the
+whole family in one place and anything else is a bug. Messages are one readable line naming
+what is wrong (the key, the value, the line) and never need a traceback to be understood.
+
+    HostwatchError
+    ├── ConfigError          a config file (targets.yml, alerts.yml) is invalid
+    ├── ParseError           an exposition body is malformed (carries the line number)
+    ├── ScrapeError          a scrape failed; ``reason`` is what the dashboard shows
+    └── StorageError
+        ├── StorageUnavailable   the database cannot be reached; the same batch may be retried
+        ├── SchemaError          the schema is missing, newer than this code, or cannot be upgraded
+        ├── InvalidSampleError   a sample breaks a limit (label length, ...); nothing was written
+        └── QueryError           a read was asked something invalid (bad matcher, step, range)
+"""
+
+from __future__ import annotations
+
+
+class HostwatchError(Exception):
+    """Root of every error hostwatch's server side raises on purpose."""
+
+
+class ConfigError(HostwatchError):
+    """A configuration file is invalid; ``str()`` reads ``file:line:column: what is wrong``."""
+
+    def __init__(self, message: str, *, file: str = "", line: int = 0, column: int = 0) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        where = ":".join(str(part) for part in (file, line, column) if part)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class ParseError(HostwatchError):
+    """An exposition body is malformed at ``line`` (1-based)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        self.line = line
+        self.message = message
+        super().__init__(f"parse error at line {line}: {message}")
+
+
+class ScrapeError(HostwatchError):
+    """A scrape failed; ``reason`` is the human-readable cause shown as the target's last error."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class StorageError(HostwatchError):
+    """Base of every storage failure."""
+
+
+class StorageUnavailable(StorageError):
+    """The database cannot be reached or the connection broke; nothing was half-written."""
+
+
+class SchemaError(StorageError):
+    """The database schema is missing, newer than this code, or cannot be upgraded."""
+
+
+class InvalidSampleError(StorageError):
+    """A sample or label breaks a configured limit; the whole batch was refused."""
+
+
+class QueryError(StorageError):
+    """A read asked for something invalid (a malformed matcher, a step too small, ...)."""
