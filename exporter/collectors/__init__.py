@@ -1,0 +1,37 @@
+"""The host collectors, one module per area, named as node_exporter names its collectors.
+
+``COLLECTORS`` is the catalogue the ``--collectors-enable``/``--collectors-disable`` flags
+choose from; ``DEFAULT_DISABLED`` lists those off unless asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from exporter.collector import HostCollector
+from exporter.collectors.cpu import CPUCollector
+from exporter.collectors.loadavg import LoadavgCollector
+from exporter.collectors.meminfo import MeminfoCollector
+from exporter.collectors.stat import StatCollector
+from exporter.collectors.uname import UnameCollector
+from exporter.config import CollectorOptions
+from exporter.host import Host
+
+COLLECTORS: dict[str, type[HostCollector]] = {
+    collector.name: collector
+    for collector in (
+        CPUCollector,
+        LoadavgCollector,
+        MeminfoCollector,
+        StatCollector,
+        UnameCollector,
+    )
+}
+DEFAULT_DISABLED: frozenset[str] = frozenset()
+DEFAULT_ENABLED = frozenset(COLLECTORS) - DEFAULT_DISABLED
+
+
+def build(names: Iterable[str], host: Host, options: CollectorOptions) -> list[HostCollector]:
+    """The named collectors, in catalogue order, reading ``host``."""
+    wanted = set(names)
+    return [cls(host, options) for name, cls in sorted(COLLECTORS.items()) if name in wanted]
