@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from exporter.collector import HostCollector
 from exporter.collectors.cpu import CPUCollector
+from exporter.collectors.diskstats import DiskstatsCollector
+from exporter.collectors.filesystem import FilesystemCollector
 from exporter.collectors.loadavg import LoadavgCollector
 from exporter.collectors.meminfo import MeminfoCollector
 from exporter.collectors.stat import StatCollector
@@ -21,6 +23,8 @@ COLLECTORS: dict[str, type[HostCollector]] = {
     collector.name: collector
     for collector in (
         CPUCollector,
+        DiskstatsCollector,
+        FilesystemCollector,
         LoadavgCollector,
         MeminfoCollector,
         StatCollector,
