@@ -14,6 +14,8 @@ from exporter.collectors.diskstats import DiskstatsCollector
 from exporter.collectors.filesystem import FilesystemCollector
 from exporter.collectors.loadavg import LoadavgCollector
 from exporter.collectors.meminfo import MeminfoCollector
+from exporter.collectors.netclass import NetclassCollector
+from exporter.collectors.netdev import NetdevCollector
 from exporter.collectors.stat import StatCollector
 from exporter.collectors.uname import UnameCollector
 from exporter.config import CollectorOptions
@@ -27,6 +29,8 @@ COLLECTORS: dict[str, type[HostCollector]] = {
         FilesystemCollector,
         LoadavgCollector,
         MeminfoCollector,
+        NetclassCollector,
+        NetdevCollector,
         StatCollector,
         UnameCollector,
     )
