@@ -44,10 +44,12 @@ class ParseError(HostwatchError):
 
 
 class ScrapeError(HostwatchError):
-    """A scrape failed; ``reason`` is the human-readable cause shown as the target's last error."""
+    """A scrape failed: ``reason`` is the sentence shown as the target's last error, ``kind`` a
+    short fixed category ("refused", "timeout", "http", "parse", ...) fit for a metric label."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, kind: str = "error") -> None:
         self.reason = reason
+        self.kind = kind
         super().__init__(reason)
 
 
