@@ -6,6 +6,7 @@ what is wrong (the key, the value, the line) and never need a traceback to be un
 
     HostwatchError
     ├── ConfigError          a config file (targets.yml, alerts.yml) is invalid
+    │   └── ConfigErrors     every problem found in one pass over a file, one per line
     ├── ParseError           an exposition body is malformed (carries the line number)
     ├── ScrapeError          a scrape failed; ``reason`` is what the dashboard shows
     └── StorageError
@@ -16,6 +17,8 @@ what is wrong (the key, the value, the line) and never need a traceback to be un
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class HostwatchError(Exception):
@@ -32,6 +35,17 @@ class ConfigError(HostwatchError):
         self.column = column
         where = ":".join(str(part) for part in (file, line, column) if part)
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class ConfigErrors(ConfigError):
+    """Every problem found in one file, so an operator fixes them all in one edit.
+
+    ``problems`` are the single errors in file order; ``str()`` is one per line.
+    """
+
+    def __init__(self, problems: Sequence[ConfigError]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
 class ParseError(HostwatchError):
