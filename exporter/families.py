@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from exporter.host import read_number
 
 Family = CounterMetricFamily | GaugeMetricFamily
 
@@ -22,3 +25,11 @@ def info(name: str, documentation: str, labels: dict[str, str]) -> GaugeMetricFa
     metric = GaugeMetricFamily(name, documentation, labels=names)
     metric.add_metric([labels[label] for label in names], 1.0)
     return metric
+
+
+def file_gauges(files: Iterable[tuple[Path, str, str]]) -> Iterator[GaugeMetricFamily]:
+    """A gauge per (one-number file, metric name, HELP), for the files the kernel has."""
+    for path, name, documentation in files:
+        value = read_number(path)
+        if value is not None:
+            yield GaugeMetricFamily(name, documentation, value=value)

@@ -9,30 +9,50 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from exporter.collector import HostCollector
+from exporter.collectors.arp import ArpCollector
+from exporter.collectors.conntrack import ConntrackCollector
 from exporter.collectors.cpu import CPUCollector
 from exporter.collectors.diskstats import DiskstatsCollector
+from exporter.collectors.entropy import EntropyCollector
+from exporter.collectors.filefd import FilefdCollector
 from exporter.collectors.filesystem import FilesystemCollector
 from exporter.collectors.loadavg import LoadavgCollector
 from exporter.collectors.meminfo import MeminfoCollector
 from exporter.collectors.netclass import NetclassCollector
 from exporter.collectors.netdev import NetdevCollector
+from exporter.collectors.netstat import NetstatCollector
+from exporter.collectors.pressure import PressureCollector
+from exporter.collectors.sockstat import SockstatCollector
+from exporter.collectors.softnet import SoftnetCollector
 from exporter.collectors.stat import StatCollector
+from exporter.collectors.udp_queues import UDPQueuesCollector
 from exporter.collectors.uname import UnameCollector
+from exporter.collectors.vmstat import VmstatCollector
 from exporter.config import CollectorOptions
 from exporter.host import Host
 
 COLLECTORS: dict[str, type[HostCollector]] = {
     collector.name: collector
     for collector in (
+        ArpCollector,
+        ConntrackCollector,
         CPUCollector,
         DiskstatsCollector,
+        EntropyCollector,
+        FilefdCollector,
         FilesystemCollector,
         LoadavgCollector,
         MeminfoCollector,
         NetclassCollector,
         NetdevCollector,
+        NetstatCollector,
+        PressureCollector,
+        SockstatCollector,
+        SoftnetCollector,
         StatCollector,
+        UDPQueuesCollector,
         UnameCollector,
+        VmstatCollector,
     )
 }
 DEFAULT_DISABLED: frozenset[str] = frozenset()
