@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from exporter.collector import HostCollector
 from exporter.collectors.arp import ArpCollector
+from exporter.collectors.clock import TimeCollector
 from exporter.collectors.conntrack import ConntrackCollector
 from exporter.collectors.cpu import CPUCollector
 from exporter.collectors.diskstats import DiskstatsCollector
@@ -21,10 +22,13 @@ from exporter.collectors.meminfo import MeminfoCollector
 from exporter.collectors.netclass import NetclassCollector
 from exporter.collectors.netdev import NetdevCollector
 from exporter.collectors.netstat import NetstatCollector
+from exporter.collectors.os_release import OSCollector
 from exporter.collectors.pressure import PressureCollector
+from exporter.collectors.selinux import SELinuxCollector
 from exporter.collectors.sockstat import SockstatCollector
 from exporter.collectors.softnet import SoftnetCollector
 from exporter.collectors.stat import StatCollector
+from exporter.collectors.timex import TimexCollector
 from exporter.collectors.udp_queues import UDPQueuesCollector
 from exporter.collectors.uname import UnameCollector
 from exporter.collectors.vmstat import VmstatCollector
@@ -46,10 +50,14 @@ COLLECTORS: dict[str, type[HostCollector]] = {
         NetclassCollector,
         NetdevCollector,
         NetstatCollector,
+        OSCollector,
         PressureCollector,
+        SELinuxCollector,
         SockstatCollector,
         SoftnetCollector,
         StatCollector,
+        TimeCollector,
+        TimexCollector,
         UDPQueuesCollector,
         UnameCollector,
         VmstatCollector,
