@@ -61,6 +61,7 @@ class CollectorOptions:
     disks: Filter = field(default_factory=lambda: Filter(exclude=re.compile(DISK_EXCLUDE)))
     mount_timeout: float = 5.0
     top_processes: int = 5
+    textfile_directory: str = ""  # node_exporter's --collector.textfile.directory; "" reads none
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from exporter.collectors.selinux import SELinuxCollector
 from exporter.collectors.sockstat import SockstatCollector
 from exporter.collectors.softnet import SoftnetCollector
 from exporter.collectors.stat import StatCollector
+from exporter.collectors.textfile import TextfileCollector
 from exporter.collectors.timex import TimexCollector
 from exporter.collectors.udp_queues import UDPQueuesCollector
 from exporter.collectors.uname import UnameCollector
@@ -56,6 +57,7 @@ COLLECTORS: dict[str, type[HostCollector]] = {
         SockstatCollector,
         SoftnetCollector,
         StatCollector,
+        TextfileCollector,
         TimeCollector,
         TimexCollector,
         UDPQueuesCollector,
