@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 from collections.abc import Callable, Iterator
 
@@ -55,11 +56,16 @@ class Timex(ctypes.Structure):
 Adjtimex = Callable[[], tuple[int, Timex]]
 
 
+@functools.cache
+def libc() -> ctypes.CDLL:
+    # find_library runs ldconfig in a subprocess: once per exporter, not once per scrape
+    return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+
+
 def adjtimex() -> tuple[int, Timex]:
     """(clock state, struct timex) of the running kernel."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
     state = Timex()
-    result = libc.adjtimex(ctypes.byref(state))
+    result = libc().adjtimex(ctypes.byref(state))
     if result < 0:
         errno = ctypes.get_errno()
         raise OSError(errno, os.strerror(errno))
