@@ -1,0 +1,136 @@
+"""The scraper's configuration as frozen values: what targets.yml means once it is valid.
+
+Every value is hashable, so a target that embeds its job compares equal across reloads when
+nothing about it changed. Built by hand (tests, tools), each class checks its own fields with
+the rules the loader applies, so an invalid value cannot exist either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scraper.config import rules
+from scraper.config.rules import keyed
+
+Pairs = tuple[tuple[str, str], ...]
+
+DEFAULT_SCRAPE_INTERVAL = 120.0  # hostwatch's default; Prometheus's is 1m
+DEFAULT_SCRAPE_TIMEOUT = 10.0
+DEFAULT_BODY_SIZE_LIMIT = 10 * 2**20
+DEFAULT_REFRESH_INTERVAL = 300.0
+
+
+def _check_timing(interval: float, timeout: float) -> None:
+    keyed("scrape_interval", rules.positive, interval)
+    keyed("scrape_timeout", rules.positive, timeout)
+    keyed("scrape_timeout", lambda value: rules.timeout_within(value, interval), timeout)
+
+
+@dataclass(frozen=True)
+class ScrapeLimits:
+    """Per-scrape limits; 0 means no limit, as in Prometheus. A scrape over one fails."""
+
+    sample_limit: int = 0
+    body_size_limit: int = DEFAULT_BODY_SIZE_LIMIT
+    label_limit: int = 0
+    label_name_length_limit: int = 0
+    label_value_length_limit: int = 0
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            keyed(name, rules.non_negative, value)
+
+
+@dataclass(frozen=True)
+class BasicAuth:
+    """HTTP basic auth; the password (read from password_file if given) never shows in a repr."""
+
+    username: str
+    password: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class TLSConfig:
+    """How to reach an https target: CA to trust, client certificate, expected server name."""
+
+    ca_file: str = ""
+    cert_file: str = ""
+    key_file: str = ""
+    server_name: str = ""
+    insecure_skip_verify: bool = False
+
+
+@dataclass(frozen=True)
+class StaticGroup:
+    """Targets sharing labels; ``labels`` are sorted by name."""
+
+    targets: tuple[str, ...] = ()
+    labels: Pairs = ()
+
+    def __post_init__(self) -> None:
+        for target in self.targets:
+            keyed("targets", rules.address, target)
+        for name, _ in self.labels:
+            keyed("labels", rules.label_name, name)
+
+
+@dataclass(frozen=True)
+class FileSD:
+    """Target files to watch; ``files`` are glob patterns, already resolved against the config."""
+
+    files: tuple[str, ...] = ()
+    refresh_interval: float = DEFAULT_REFRESH_INTERVAL
+
+    def __post_init__(self) -> None:
+        for pattern in self.files:
+            keyed("files", rules.file_sd_pattern, pattern)
+        keyed("refresh_interval", rules.positive, self.refresh_interval)
+
+
+@dataclass(frozen=True)
+class GlobalConfig:
+    """The global block: defaults every job inherits unless it sets its own."""
+
+    scrape_interval: float = DEFAULT_SCRAPE_INTERVAL
+    scrape_timeout: float = DEFAULT_SCRAPE_TIMEOUT
+    limits: ScrapeLimits = ScrapeLimits()
+
+    def __post_init__(self) -> None:
+        _check_timing(self.scrape_interval, self.scrape_timeout)
+
+
+@dataclass(frozen=True)
+class JobConfig:
+    """One scrape job: how to scrape (interval, path, auth, TLS, limits) and whom (targets)."""
+
+    job_name: str
+    scrape_interval: float = DEFAULT_SCRAPE_INTERVAL
+    scrape_timeout: float = DEFAULT_SCRAPE_TIMEOUT
+    metrics_path: str = "/metrics"
+    scheme: str = "http"
+    honor_labels: bool = False
+    params: Pairs = ()
+    basic_auth: BasicAuth | None = None
+    tls_config: TLSConfig | None = None
+    limits: ScrapeLimits = ScrapeLimits()
+    static_configs: tuple[StaticGroup, ...] = ()
+    file_sd_configs: tuple[FileSD, ...] = ()
+
+    def __post_init__(self) -> None:
+        keyed("job_name", rules.not_empty, self.job_name)
+        keyed("metrics_path", rules.metrics_path, self.metrics_path)
+        keyed("scheme", rules.scheme, self.scheme)
+        _check_timing(self.scrape_interval, self.scrape_timeout)
+
+
+@dataclass(frozen=True)
+class ScraperConfig:
+    """A whole targets.yml: where it was read from, its global block, and its jobs in order."""
+
+    path: str = ""
+    global_: GlobalConfig = GlobalConfig()
+    jobs: tuple[JobConfig, ...] = ()
+
+    @property
+    def defaults(self) -> GlobalConfig:
+        return self.global_

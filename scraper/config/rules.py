@@ -1,0 +1,99 @@
+"""The rules a single config value must follow, shared by the YAML walker and the dataclasses.
+
+Each rule returns its value or raises a position-less :class:`ConfigError` saying what was
+expected and what was given; the caller adds the key, and the walker the file position.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from scraper.errors import ConfigError
+
+T = TypeVar("T")
+
+_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+_HOST = re.compile(r"\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9_.-]+")
+# Prometheus's file_sd pattern: the file name may hold one *, and must name a JSON or YAML file.
+_FILE_SD_PATTERN = re.compile(r"[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)")
+
+
+def quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def keyed(key: str, rule: Callable[[T], T], value: T) -> T:
+    """``rule(value)``, its error prefixed with the key it is about."""
+    try:
+        return rule(value)
+    except ConfigError as error:
+        raise ConfigError(f"{key}: {error.message}") from None
+
+
+def not_empty(value: str) -> str:
+    if not value:
+        raise ConfigError("expected a non-empty string")
+    return value
+
+
+def non_negative(value: int) -> int:
+    if value < 0:
+        raise ConfigError(f"expected a number >= 0 (0 means no limit), got {value}")
+    return value
+
+
+def positive(value: float) -> float:
+    if value <= 0:
+        raise ConfigError(f"expected a duration above 0, got {value:g}s")
+    return value
+
+
+def scheme(value: str) -> str:
+    if value not in ("http", "https"):
+        raise ConfigError(f'expected "http" or "https", got {quote(value)}')
+    return value
+
+
+def metrics_path(value: str) -> str:
+    if not value.startswith("/"):
+        raise ConfigError(f"expected a path starting with /, got {quote(value)}")
+    return value
+
+
+def label_name(value: str) -> str:
+    if not _LABEL_NAME.fullmatch(value):
+        raise ConfigError(f"invalid label name {quote(value)}: expected [a-zA-Z_][a-zA-Z0-9_]*")
+    if value.startswith("__"):
+        raise ConfigError(
+            f"label name {quote(value)} is reserved (names starting with __ are for internal use)"
+        )
+    return value
+
+
+def address(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not (_HOST.fullmatch(host) and port.isdigit()):
+        raise ConfigError(
+            f"expected host:port like 10.0.0.5:9100 or [::1]:9100, got {quote(value)}"
+        )
+    if not 1 <= int(port) <= 65535:
+        raise ConfigError(f"port must be 1-65535, got {quote(value)}")
+    return value
+
+
+def file_sd_pattern(value: str) -> str:
+    if not _FILE_SD_PATTERN.fullmatch(value):
+        raise ConfigError(
+            f"expected a .json, .yml or .yaml file, at most one *, got {quote(value)}"
+        )
+    return value
+
+
+def timeout_within(timeout: float, interval: float) -> float:
+    # A scrape still running when the next is due would overlap it (the loop skips a slot).
+    if timeout > interval:
+        raise ConfigError(f"{timeout:g}s is longer than scrape_interval {interval:g}s")
+    return timeout
