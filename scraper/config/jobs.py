@@ -102,7 +102,7 @@ def _params(reader: Reader, node: Node | None) -> Pairs:
 
 def _basic_auth(reader: Reader, node: Node | None) -> BasicAuth | None:
     fields = reader.fields(node, BASIC_AUTH)
-    if node is None:
+    if not fields:  # absent, empty, or only keys already refused
         return None
     if "password" in fields and "password_file" in fields:
         clash = fields.pop("password_file")
@@ -121,7 +121,7 @@ def _secret(reader: Reader, node: Node) -> str:
 
 def _tls(reader: Reader, node: Node | None) -> TLSConfig | None:
     fields = reader.fields(node, TLS)
-    if node is None:
+    if not fields:  # absent, empty, or only keys already refused
         return None
 
     def path(key: str) -> str:

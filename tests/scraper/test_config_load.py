@@ -167,3 +167,8 @@ def test_any_file_name_is_accepted(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"scrape.{suffix}"
     path.write_text("scrape_configs: [job_name: a]\n")
     assert load(str(path)).jobs[0].job_name == "a"
+
+
+def test_an_empty_basic_auth_or_tls_block_means_none(tmp_path: Path) -> None:
+    job = only_job(tmp_path, "basic_auth:\ntls_config: {}\n")
+    assert (job.basic_auth, job.tls_config) == (None, None)
