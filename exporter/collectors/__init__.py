@@ -17,6 +17,7 @@ from exporter.collectors.diskstats import DiskstatsCollector
 from exporter.collectors.entropy import EntropyCollector
 from exporter.collectors.filefd import FilefdCollector
 from exporter.collectors.filesystem import FilesystemCollector
+from exporter.collectors.hwmon import HwmonCollector
 from exporter.collectors.loadavg import LoadavgCollector
 from exporter.collectors.meminfo import MeminfoCollector
 from exporter.collectors.netclass import NetclassCollector
@@ -29,6 +30,7 @@ from exporter.collectors.sockstat import SockstatCollector
 from exporter.collectors.softnet import SoftnetCollector
 from exporter.collectors.stat import StatCollector
 from exporter.collectors.textfile import TextfileCollector
+from exporter.collectors.thermal_zone import ThermalZoneCollector
 from exporter.collectors.timex import TimexCollector
 from exporter.collectors.udp_queues import UDPQueuesCollector
 from exporter.collectors.uname import UnameCollector
@@ -46,6 +48,7 @@ COLLECTORS: dict[str, type[HostCollector]] = {
         EntropyCollector,
         FilefdCollector,
         FilesystemCollector,
+        HwmonCollector,
         LoadavgCollector,
         MeminfoCollector,
         NetclassCollector,
@@ -58,6 +61,7 @@ COLLECTORS: dict[str, type[HostCollector]] = {
         SoftnetCollector,
         StatCollector,
         TextfileCollector,
+        ThermalZoneCollector,
         TimeCollector,
         TimexCollector,
         UDPQueuesCollector,
