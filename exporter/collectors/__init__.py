@@ -25,6 +25,7 @@ from exporter.collectors.netdev import NetdevCollector
 from exporter.collectors.netstat import NetstatCollector
 from exporter.collectors.os_release import OSCollector
 from exporter.collectors.pressure import PressureCollector
+from exporter.collectors.processes import ProcessesCollector
 from exporter.collectors.selinux import SELinuxCollector
 from exporter.collectors.sockstat import SockstatCollector
 from exporter.collectors.softnet import SoftnetCollector
@@ -32,6 +33,7 @@ from exporter.collectors.stat import StatCollector
 from exporter.collectors.textfile import TextfileCollector
 from exporter.collectors.thermal_zone import ThermalZoneCollector
 from exporter.collectors.timex import TimexCollector
+from exporter.collectors.top import TopCollector
 from exporter.collectors.udp_queues import UDPQueuesCollector
 from exporter.collectors.uname import UnameCollector
 from exporter.collectors.vmstat import VmstatCollector
@@ -56,6 +58,7 @@ COLLECTORS: dict[str, type[HostCollector]] = {
         NetstatCollector,
         OSCollector,
         PressureCollector,
+        ProcessesCollector,
         SELinuxCollector,
         SockstatCollector,
         SoftnetCollector,
@@ -64,12 +67,15 @@ COLLECTORS: dict[str, type[HostCollector]] = {
         ThermalZoneCollector,
         TimeCollector,
         TimexCollector,
+        TopCollector,
         UDPQueuesCollector,
         UnameCollector,
         VmstatCollector,
     )
 }
-DEFAULT_DISABLED: frozenset[str] = frozenset()
+# Both read /proc/<pid>/stat of every process at each scrape; node_exporter too leaves its
+# processes collector off unless asked.
+DEFAULT_DISABLED: frozenset[str] = frozenset({"processes", "top"})
 DEFAULT_ENABLED = frozenset(COLLECTORS) - DEFAULT_DISABLED
 
 
