@@ -26,6 +26,7 @@ from exporter.collectors.netstat import NetstatCollector
 from exporter.collectors.os_release import OSCollector
 from exporter.collectors.pressure import PressureCollector
 from exporter.collectors.processes import ProcessesCollector
+from exporter.collectors.schedstat import SchedstatCollector
 from exporter.collectors.selinux import SELinuxCollector
 from exporter.collectors.sockstat import SockstatCollector
 from exporter.collectors.softnet import SoftnetCollector
@@ -59,6 +60,7 @@ COLLECTORS: dict[str, type[HostCollector]] = {
         OSCollector,
         PressureCollector,
         ProcessesCollector,
+        SchedstatCollector,
         SELinuxCollector,
         SockstatCollector,
         SoftnetCollector,
