@@ -34,10 +34,13 @@ class TimeCollector(HostCollector):
 
     def clocksources(self) -> Iterator[GaugeMetricFamily]:
         """Available and current clocksource of each clocksource device, labelled by number."""
-        for kind in ("available", "current"):
+        for kind, subject in (
+            ("available", "Available clocksources"),
+            ("current", "Current clocksource"),
+        ):
             info = GaugeMetricFamily(
                 f"node_time_clocksource_{kind}_info",
-                f"{kind.capitalize()} clocksource read from '/sys/{CLOCKSOURCES}'.",
+                f"{subject} read from '/sys/{CLOCKSOURCES}'.",
                 labels=["clocksource", "device"],
             )
             for device in sorted(self.host.sys(CLOCKSOURCES).glob("clocksource[0-9]*")):

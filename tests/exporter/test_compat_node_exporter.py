@@ -39,7 +39,7 @@ def label_names(family: Metric) -> set[str]:
     return {label for sample in family.samples for label in sample.labels}
 
 
-def test_every_node_exporter_family_exists_with_the_same_type_and_labels(
+def test_every_node_exporter_family_exists_with_the_same_type_labels_and_help(
     bodies: tuple[str, str],
 ) -> None:
     theirs, ours = (parse(body) for body in bodies)
@@ -57,6 +57,8 @@ def test_every_node_exporter_family_exists_with_the_same_type_and_labels(
                 f"{name}: labels {sorted(label_names(mine))}, "
                 f"node_exporter has {sorted(label_names(family))}"
             )
+        elif mine.documentation != family.documentation:
+            problems.append(f"{name}: HELP {mine.documentation!r}, not {family.documentation!r}")
     assert problems == []
 
 
