@@ -8,6 +8,7 @@ store.query_range(RangeQuery("node_load1", [Matcher("instance", "=", "web1:9100"
 
 from scraper.storage.config import Limits, Retention
 from scraper.storage.model import (
+    Function,
     HealthChange,
     LatestSample,
     MaintenanceReport,
@@ -21,6 +22,7 @@ from scraper.storage.model import (
 from scraper.storage.store import Storage
 
 __all__ = [
+    "Function",
     "HealthChange",
     "LatestSample",
     "Limits",

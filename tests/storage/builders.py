@@ -20,9 +20,15 @@ def labels(job: str = JOB, instance: str = INSTANCE, **extra: str) -> Labels:
 
 
 def sample(
-    name: str, value: float, timestamp_ms: int | None = None, instance: str = INSTANCE, **extra: str
+    name: str,
+    value: float,
+    timestamp_ms: int | None = None,
+    instance: str = INSTANCE,
+    more: Mapping[str, str] | None = None,
+    **extra: str,
 ) -> Sample:
-    return Sample(name, labels(instance=instance, **extra), value, timestamp_ms)
+    """A sample of the default target; `more` holds labels whose names are not identifiers."""
+    return Sample(name, labels(instance=instance, **(more or {}), **extra), value, timestamp_ms)
 
 
 def record(
@@ -50,6 +56,6 @@ def gauge_scrapes(
 ) -> list[ScrapeRecord]:
     """One record per value, `interval` ms apart, each with one sample of `name`."""
     return [
-        record([sample(name, value, **extra)], t=start + i * interval)
+        record([Sample(name, labels(**extra), value)], t=start + i * interval)
         for i, value in enumerate(values)
     ]

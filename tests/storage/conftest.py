@@ -6,10 +6,11 @@ at the end, so parallel runs never collide; each test starts from an empty publi
 
 from __future__ import annotations
 
+import functools
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -51,16 +52,22 @@ def postgresql_database() -> Iterator[str]:
 
 
 @pytest.fixture
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database of the backend named by the test's `backend` parameter."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hostwatch.db'}"
-    url: str = request.getfixturevalue("postgresql_database")
-    engine = create_engine(url)
+def empty_postgresql(postgresql_database: str) -> str:
+    """The session's PostgreSQL database, emptied for this test."""
+    engine = create_engine(postgresql_database)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+    return postgresql_database
+
+
+@pytest.fixture
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of the backend named by the test's parameter."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hostwatch.db'}"
+    url: str = request.getfixturevalue("empty_postgresql")
     return url
 
 
@@ -84,8 +91,31 @@ def open_store(empty_url: str) -> Iterator[StoreFactory]:
         store.close()
 
 
+def select_rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """Runs SQL behind the store's back, to check what really is in the database."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def count(url: str, table: str) -> int:
+    return int(select_rows(url, f"SELECT count(*) FROM {table}")[0][0])
+
+
+@pytest.fixture
+def peek(empty_url: str) -> Callable[[str], list[tuple[Any, ...]]]:
+    return functools.partial(select_rows, empty_url)
+
+
+@pytest.fixture
+def count_rows(empty_url: str) -> Callable[[str], int]:
+    return functools.partial(count, empty_url)
+
+
 @pytest.fixture
 def store(open_store: StoreFactory) -> Storage:
     """An upgraded, empty store whose clock reads NOW."""
     return open_store()
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from scraper.storage import Storage
 from tests.storage.builders import INSTANCE, JOB, NOW, record, sample
@@ -54,12 +55,22 @@ def test_sample_without_timestamp_gets_the_scrape_time(store: Storage) -> None:
     assert times == {"m": NOW, "n": NOW - 500}
 
 
-def test_rewriting_the_same_batch_stores_it_once(store: Storage) -> None:
+def test_rewriting_the_same_batch_stores_it_once(
+    store: Storage, count_rows: Callable[[str], int]
+) -> None:
     batch = [record([sample("m", 1.0)], t=NOW - 1000), record([sample("m", 2.0)], t=NOW)]
     store.write(batch)
     store.write(batch)
 
-    result = store.series("m", [])
-
-    assert len(result) == 1
+    assert count_rows("samples") == 2
+    assert count_rows("series") == 1
     assert [(s.timestamp_ms, s.value) for s in store.latest(JOB, INSTANCE)] == [(NOW, 2.0)]
+
+
+def test_a_batch_overlapping_a_stored_one_adds_only_the_new_samples(
+    store: Storage, count_rows: Callable[[str], int]
+) -> None:
+    store.write([record([sample("m", 1.0)], t=NOW - 1000)])
+    store.write([record([sample("m", 1.0)], t=NOW - 1000), record([sample("m", 2.0)], t=NOW)])
+
+    assert count_rows("samples") == 2
