@@ -54,11 +54,12 @@ class SeriesCache:
     def __init__(self) -> None:
         self._ids: dict[SeriesKey, int] = {}
 
-    def get(self, key: SeriesKey) -> int | None:
-        return self._ids.get(key)
-
     def missing(self, keys: Iterable[SeriesKey]) -> list[SeriesKey]:
-        return list({key: None for key in keys if key not in self._ids})
+        return [key for key in dict.fromkeys(keys) if key not in self._ids]
+
+    def with_pending(self, created: Mapping[SeriesKey, int]) -> Mapping[SeriesKey, int]:
+        """Every id the current transaction may use: the committed ones plus `created`."""
+        return {**self._ids, **created} if created else self._ids
 
     def remember(self, ids: Mapping[SeriesKey, int]) -> None:
         self._ids.update(ids)

@@ -21,6 +21,7 @@ class _Plan:
     """A validated batch, flattened: one (series key, t, value) per sample."""
 
     points: list[tuple[SeriesKey, int, float]] = field(default_factory=list)
+    days: set[int] = field(default_factory=set)
     new_series: list[SeriesKey] = field(default_factory=list)
     metadata: dict[str, Metadata] = field(default_factory=dict)
 
@@ -38,10 +39,11 @@ class Writer:
             return
         plan = self._plan(records)
         if self._partitions is not None:
-            self._partitions.ensure({day_of(t) for _, t, _ in plan.points})
+            self._partitions.ensure(plan.days)
         with self._backend.writing() as conn:
             created = resolve(self._backend, conn, plan.new_series)
-            rows = [(self._id(key, created), t, v) for key, t, v in plan.points]
+            ids = self._series.with_pending(created)
+            rows = [(ids[key], t, v) for key, t, v in plan.points]
             bulk.load(self._backend, conn, rows)
             catalog.store(self._backend, conn, plan.metadata)
             health.update(self._backend, conn, records)
@@ -52,22 +54,22 @@ class Writer:
     def _plan(self, records: Sequence[ScrapeRecord]) -> _Plan:
         plan = _Plan()
         for record in records:
-            plan.points.extend(self._points(record))
+            plan.points.extend(self._points(record, plan.days))
             plan.metadata.update(self._catalog.changed(record.metadata))
         plan.new_series = self._series.missing(key for key, _, _ in plan.points)
         for name, labels in plan.new_series:
             check_series(name, labels, self._limits)
         return plan
 
-    def _points(self, record: ScrapeRecord) -> list[tuple[SeriesKey, int, float]]:
-        points = []
+    def _points(self, record: ScrapeRecord, days: set[int]) -> list[tuple[SeriesKey, int, float]]:
+        """The record's samples as (key, t, value); adds the days they fall on to `days`."""
+        scraped = record.timestamp_ms
+        days.add(day_of(scraped))
         for sample in record.samples:
-            t = record.timestamp_ms if sample.timestamp_ms is None else sample.timestamp_ms
             if sample.timestamp_ms is not None:
-                check_timestamp(record, t, self._limits)
-            points.append(((sample.name, sample.labels), t, float(sample.value)))
-        return points
-
-    def _id(self, key: SeriesKey, created: dict[SeriesKey, int]) -> int:
-        cached = self._series.get(key)
-        return created[key] if cached is None else cached
+                check_timestamp(record, sample.timestamp_ms, self._limits)
+                days.add(day_of(sample.timestamp_ms))
+        return [
+            ((name, labels), scraped if t is None else t, value)
+            for name, labels, value, t in record.samples
+        ]
