@@ -231,7 +231,8 @@ def latencies(run: Callable[[str], object], servers: int, repeat: int) -> str:
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     p99 = times[min(len(times) - 1, math.ceil(0.99 * len(times)) - 1)]
-    return f"p50 {statistics.median(times):.1f} ms, p99 {p99:.1f} ms over {repeat} queries of random servers"
+    p50 = statistics.median(times)
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms over {repeat} queries of random servers"
 
 
 def dashboard_queries(store: Storage, end_ms: int) -> dict[str, Callable[[str], object]]:
