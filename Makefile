@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXPORTER_LISTEN ?= 127.0.0.1:9110
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench bench-storage clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/exporter.py
+
+# Needs PostgreSQL on 127.0.0.1:5432; the dashboard part loads ~86 M samples (about 10 min).
+bench-storage: $(STAMP)
+	$(BIN)/python bench/storage.py write
+	$(BIN)/python bench/storage.py dashboard
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,38 @@
+"""hostwatch's time-series store on PostgreSQL or SQLite (see docs/storage.md).
+
+store = Storage.open("sqlite:///var/hostwatch.db")
+store.upgrade()
+store.write([ScrapeRecord(...)])
+store.query_range(RangeQuery("node_load1", [Matcher("instance", "=", "web1:9100")], ...))
+"""
+
+from scraper.storage.config import Limits, Retention
+from scraper.storage.model import (
+    Function,
+    HealthChange,
+    LatestSample,
+    MaintenanceReport,
+    Matcher,
+    RangeQuery,
+    RangeResult,
+    ScrapeRecord,
+    Series,
+    TargetHealth,
+)
+from scraper.storage.store import Storage
+
+__all__ = [
+    "Function",
+    "HealthChange",
+    "LatestSample",
+    "Limits",
+    "MaintenanceReport",
+    "Matcher",
+    "RangeQuery",
+    "RangeResult",
+    "Retention",
+    "ScrapeRecord",
+    "Series",
+    "Storage",
+    "TargetHealth",
+]

@@ -1,0 +1,128 @@
+"""Target health: how one scrape moves a target's state, and the targets table that holds it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection, Row, insert, select, tuple_
+
+from scraper.storage import schema
+from scraper.storage.backend import Backend
+from scraper.storage.model import Health, HealthChange, ScrapeRecord, TargetHealth
+from scraper.storage.series import labels_from_json, labels_json
+
+TargetKey = tuple[str, str]
+
+
+def advance(previous: TargetHealth | None, record: ScrapeRecord) -> TargetHealth:
+    """The target's state after `record`'s scrape."""
+    health: Health = "up" if record.error is None else "down"
+    start = previous or _first(record, health)
+    changed = start.health != health
+    return dataclasses.replace(
+        start,
+        labels=record.labels,
+        health=health,
+        last_scrape_ms=record.timestamp_ms,
+        last_duration_s=record.duration_s,
+        last_error=record.error,
+        consecutive_failures=0 if health == "up" else start.consecutive_failures + 1,
+        last_seen_ms=record.timestamp_ms if health == "up" else start.last_seen_ms,
+        health_since_ms=record.timestamp_ms if changed else start.health_since_ms,
+    )
+
+
+def _first(record: ScrapeRecord, health: Health) -> TargetHealth:
+    # 'unknown' is never stored: it only makes the first scrape count as a transition.
+    return TargetHealth(
+        job=record.job,
+        instance=record.instance,
+        labels=record.labels,
+        health="unknown",
+        last_scrape_ms=None,
+        last_duration_s=None,
+        last_error=None,
+        consecutive_failures=0,
+        first_seen_ms=record.timestamp_ms,
+        last_seen_ms=None,
+        health_since_ms=record.timestamp_ms,
+    )
+
+
+def update(backend: Backend, conn: Connection, records: Sequence[ScrapeRecord]) -> None:
+    """Apply `records` in scrape order; a scrape older than the last one stored is ignored."""
+    known = {(t.job, t.instance): t for t in load(conn, {(r.job, r.instance) for r in records})}
+    changes: list[HealthChange] = []
+    for record in sorted(records, key=lambda r: r.timestamp_ms):
+        key = (record.job, record.instance)
+        previous = known.get(key)
+        if _is_older(record, previous):
+            continue
+        known[key] = current = advance(previous, record)
+        if previous is None or previous.health != current.health:
+            changes.append(HealthChange(*key, record.timestamp_ms, current.health, record.error))
+    _store(backend, conn, known.values(), changes)
+
+
+def _is_older(record: ScrapeRecord, previous: TargetHealth | None) -> bool:
+    last = previous.last_scrape_ms if previous else None
+    return last is not None and record.timestamp_ms < last
+
+
+def load(conn: Connection, keys: Iterable[TargetKey] | None = None) -> list[TargetHealth]:
+    table = schema.targets
+    query = select(table).order_by(table.c.job, table.c.instance)
+    if keys is not None:
+        query = query.where(tuple_(table.c.job, table.c.instance).in_(list(keys)))
+    return [_from_row(row) for row in conn.execute(query)]
+
+
+def history(conn: Connection, job: str, instance: str) -> list[HealthChange]:
+    table = schema.health_history
+    query = (
+        select(table.c.job, table.c.instance, table.c.t, table.c.health, table.c.reason)
+        .where(table.c.job == job, table.c.instance == instance)
+        .order_by(table.c.t, table.c.id)
+    )
+    return [HealthChange(*row) for row in conn.execute(query)]
+
+
+def _store(
+    backend: Backend,
+    conn: Connection,
+    states: Iterable[TargetHealth],
+    changes: Sequence[HealthChange],
+) -> None:
+    rows = [_to_row(state) for state in states]
+    statement = backend.insert(schema.targets)
+    columns = [c.name for c in schema.targets.c if not c.primary_key]
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["job", "instance"],
+            set_={name: statement.excluded[name] for name in columns},
+        ),
+        rows,
+    )
+    if changes:
+        conn.execute(insert(schema.health_history), [_change_row(c) for c in changes])
+
+
+def _to_row(state: TargetHealth) -> dict[str, Any]:
+    row = dataclasses.asdict(state)
+    row["labels"] = labels_json(state.labels)
+    return row
+
+
+def _change_row(change: HealthChange) -> dict[str, Any]:
+    row = change._asdict()
+    row["t"] = row.pop("timestamp_ms")
+    return row
+
+
+def _from_row(row: Row[Any]) -> TargetHealth:
+    values = dict(row._mapping)
+    values["labels"] = labels_from_json(values["labels"])
+    values["health"] = cast(Health, values["health"])
+    return TargetHealth(**values)

@@ -1,0 +1,64 @@
+"""Versioned schema: an ordered list of steps, step i bringing a database from version i to i+1.
+
+Only v1 exists and it is built from the Table objects in schema.py. Once v1 has shipped, the
+first schema change must freeze v1's DDL here (so v1 keeps meaning what it meant) and add a v2
+step that alters it; schema.py always describes the latest version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, func, insert, inspect, select
+
+from scraper.errors import SchemaError
+from scraper.storage import schema
+from scraper.storage.backend import Backend
+
+Step = Callable[[Connection], None]
+
+
+def _v1(conn: Connection) -> None:
+    schema.metadata.create_all(conn)
+
+
+STEPS: tuple[Step, ...] = (_v1,)
+LATEST = len(STEPS)
+
+
+def version(conn: Connection) -> int:
+    """The database's schema version; 0 for an empty database."""
+    if not inspect(conn).has_table(schema.schema_version.name):
+        return 0
+    return int(conn.scalar(select(func.max(schema.schema_version.c.version))) or 0)
+
+
+def upgrade(backend: Backend, now_ms: int) -> list[int]:
+    """Apply every missing step in one transaction; return the versions applied."""
+    with backend.writing() as conn:
+        backend.lock(conn, "hostwatch schema upgrade")
+        current = _supported(version(conn))
+        for number in range(current + 1, LATEST + 1):
+            STEPS[number - 1](conn)
+            conn.execute(insert(schema.schema_version).values(version=number, applied_ms=now_ms))
+        return list(range(current + 1, LATEST + 1))
+
+
+def check(backend: Backend) -> None:
+    """Raise SchemaError unless the database is at exactly this code's version."""
+    with backend.reading() as conn:
+        current = _supported(version(conn))
+    if current < LATEST:
+        raise SchemaError(
+            f"database schema is at version {current}, this code needs {LATEST}: "
+            "run Storage.upgrade()"
+        )
+
+
+def _supported(current: int) -> int:
+    if current > LATEST:
+        raise SchemaError(
+            f"database schema is at version {current}, newer than this code's {LATEST}: "
+            "upgrade hostwatch instead"
+        )
+    return current

@@ -1,0 +1,172 @@
+"""Range queries: one value per step-wide bucket, computed in the database.
+
+Raw samples and hourly rollups are read through one shape of row, so one set of queries serves
+both: a raw sample is a rollup of one point (count 1, first = last = value, no inner increase).
+
+`rate` is per second over consecutive points: each point contributes the increase since the
+previous point (a decrease is a counter reset, so the new value itself is the increase) and
+the time since it; a bucket's rate is the sum of increases over the sum of times. Rollups keep
+their hour's inner increase and first/last values, so the step between hours is added the same
+way and rate over rollups agrees with rate over raw samples.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Double,
+    Select,
+    Subquery,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+)
+
+from scraper.storage import schema
+from scraper.storage.config import HOUR_MS, Retention
+from scraper.storage.model import Function, Points, RangeQuery, Source
+from scraper.storage.series import chunks
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    source: Source
+    start_ms: int
+    end_ms: int
+    step_ms: int
+
+
+def plan(query: RangeQuery, now_ms: int, retention: Retention) -> Plan:
+    """Raw samples unless the range reaches past raw retention or the step is an hour or more."""
+    if query.step_ms < HOUR_MS and query.start_ms >= now_ms - retention.raw_ms:
+        step = _widened(query.step_ms, query.end_ms - query.start_ms, query.max_points)
+        return Plan("raw", query.start_ms, query.end_ms, step)
+    start = query.start_ms - query.start_ms % HOUR_MS
+    hourly = -(-query.step_ms // HOUR_MS) * HOUR_MS
+    return Plan(
+        "rollup", start, query.end_ms, _widened(hourly, query.end_ms - start, query.max_points)
+    )
+
+
+def _widened(step_ms: int, span_ms: int, max_points: int) -> int:
+    """The smallest multiple of `step_ms` that cuts `span_ms` into at most `max_points` buckets."""
+    if span_ms // step_ms < max_points:
+        return step_ms
+    needed = span_ms // max_points + 1
+    return -(-needed // step_ms) * step_ms
+
+
+def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Points]:
+    points: dict[int, Points] = {}
+    for chunk in chunks(ids):
+        for series_id, bucket, value in conn.execute(_aggregate(plan, fn, chunk)):
+            t = plan.start_ms + bucket * plan.step_ms
+            points.setdefault(series_id, []).append((t, math.nan if value is None else value))
+    return points
+
+
+def _aggregate(plan: Plan, fn: Function, ids: Sequence[int]) -> Select[int, int, float]:
+    if fn == "rate":
+        return _rate(plan, ids)
+    if fn == "last":
+        return _last(plan, ids)
+    points = _points(plan, ids, lookback_ms=0)
+    value: ColumnElement[float] = {
+        "avg": func.sum(points.c.sum) / func.sum(cast(points.c.count, Double)),
+        "min": func.min(points.c.min),
+        "max": func.max(points.c.max),
+    }[fn]
+    bucket = _bucket(plan, points.c.t)
+    return _ordered(select(points.c.series_id, bucket, value).group_by(points.c.series_id, bucket))
+
+
+def _last(plan: Plan, ids: Sequence[int]) -> Select[int, int, float]:
+    points = _points(plan, ids, lookback_ms=0)
+    bucket = _bucket(plan, points.c.t)
+    ranked = select(
+        points.c.series_id,
+        bucket,
+        points.c.last_value,
+        func.row_number()
+        .over(partition_by=[points.c.series_id, bucket], order_by=points.c.last_t.desc())
+        .label("position"),
+    ).subquery()
+    return _ordered(
+        select(ranked.c.series_id, ranked.c.bucket, ranked.c.last_value).where(
+            ranked.c.position == 1
+        )
+    )
+
+
+def _rate(plan: Plan, ids: Sequence[int]) -> Select[int, int, float]:
+    # One point before the range is read so the first bucket has its increase too.
+    lookback = plan.step_ms if plan.source == "raw" else HOUR_MS
+    points = _points(plan, ids, lookback_ms=lookback)
+    by, order = points.c.series_id, points.c.t
+    paired = select(
+        *points.c,
+        func.lag(points.c.last_value).over(partition_by=by, order_by=order).label("previous_value"),
+        func.lag(points.c.last_t).over(partition_by=by, order_by=order).label("previous_t"),
+    ).subquery()
+    increase = paired.c.increase + case(
+        (paired.c.previous_value.is_(None), 0.0),
+        (
+            paired.c.first_value >= paired.c.previous_value,
+            paired.c.first_value - paired.c.previous_value,
+        ),
+        else_=paired.c.first_value,
+    )
+    elapsed = paired.c.last_t - func.coalesce(paired.c.previous_t, paired.c.first_t)
+    bucket = _bucket(plan, paired.c.t)
+    rate = func.sum(increase) * 1000.0 / func.sum(cast(elapsed, Double))
+    return _ordered(
+        select(paired.c.series_id, bucket, rate)
+        .where(paired.c.t >= plan.start_ms)
+        .group_by(paired.c.series_id, bucket)
+        .having(func.sum(elapsed) > 0)
+    )
+
+
+def _bucket(plan: Plan, t: ColumnElement[int]) -> ColumnElement[int]:
+    return ((t - plan.start_ms) // plan.step_ms).label("bucket")
+
+
+def _ordered(query: Select[int, int, float]) -> Select[int, int, float]:
+    return query.order_by(query.selected_columns[0], query.selected_columns[1])
+
+
+def _points(plan: Plan, ids: Sequence[int], lookback_ms: int) -> Subquery:
+    """Raw samples or hourly rollups of `ids` in the plan's range, as rollup-shaped rows."""
+    low = plan.start_ms - lookback_ms
+    if plan.source == "rollup":
+        r = schema.rollups
+        query = select(*(c.label("t") if c is r.c.hour else c for c in r.c)).where(
+            r.c.series_id.in_(ids), r.c.hour >= low, r.c.hour <= plan.end_ms
+        )
+        return query.subquery()
+    s = schema.samples
+    v, t = s.c.value, s.c.t
+    return (
+        select(
+            s.c.series_id,
+            t.label("t"),
+            literal(1).label("count"),
+            v.label("sum"),
+            v.label("min"),
+            v.label("max"),
+            t.label("first_t"),
+            v.label("first_value"),
+            t.label("last_t"),
+            v.label("last_value"),
+            literal(0.0).label("increase"),
+        )
+        .where(s.c.series_id.in_(ids), t >= low, t <= plan.end_ms, v.is_not(None))
+        .subquery()
+    )

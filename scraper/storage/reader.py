@@ -1,0 +1,61 @@
+"""Series lookup and latest values.
+
+The metric name, job and instance are filtered in SQL (indexed columns); every matcher is then
+applied in Python to that candidate set, which keeps regex semantics exactly Python's anchored
+`fullmatch` on both backends instead of two SQL regex dialects.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Select, func, select
+
+from scraper.storage import schema
+from scraper.storage.model import LatestSample, Matcher, Series
+from scraper.storage.series import chunks, from_row
+
+_INDEXED = ("job", "instance")
+
+
+def find_series(conn: Connection, metric: str | None, matchers: Sequence[Matcher]) -> list[Series]:
+    table = schema.series
+    query = select(table.c.id, table.c.name, table.c.labels).order_by(table.c.id)
+    if metric is not None:
+        query = query.where(table.c.name == metric)
+    for matcher in matchers:
+        if matcher.op == "=" and matcher.name in _INDEXED and matcher.value:
+            query = query.where(table.c[matcher.name] == matcher.value)
+    found = (from_row(row) for row in conn.execute(query))
+    return [s for s in found if all(m.matches(_match_view(s)) for m in matchers)]
+
+
+def _match_view(series: Series) -> dict[str, str]:
+    return {"__name__": series.name, **dict(series.labels)}
+
+
+def latest(conn: Connection, job: str, instance: str, since_ms: int) -> list[LatestSample]:
+    """The newest sample at or after `since_ms` of every series of the target."""
+    series = find_series(conn, None, [Matcher("job", "=", job), Matcher("instance", "=", instance)])
+    by_id = {s.id: s for s in series}
+    found = []
+    for ids in chunks(list(by_id)):
+        for series_id, t, value in conn.execute(_latest_query(ids, since_ms)):
+            found.append(LatestSample(by_id[series_id], t, math.nan if value is None else value))
+    return sorted(found, key=lambda s: s.series.id)
+
+
+def _latest_query(ids: Sequence[int], since_ms: int) -> Select[int, int, float | None]:
+    samples = schema.samples
+    newest = (
+        select(samples.c.series_id, func.max(samples.c.t).label("t"))
+        .where(samples.c.series_id.in_(ids), samples.c.t >= since_ms)
+        .group_by(samples.c.series_id)
+        .subquery()
+    )
+    return (
+        select(samples.c.series_id, samples.c.t, samples.c.value)
+        .join(newest, (samples.c.series_id == newest.c.series_id) & (samples.c.t == newest.c.t))
+        .where(samples.c.t >= since_ms)
+    )

@@ -1,0 +1,108 @@
+"""The tables, as of the latest schema version (see migrations.py for how a database gets there).
+
+Sample values are nullable: NULL stands for NaN on both backends, because SQLite cannot store a
+NaN (it turns it into NULL) and one representation keeps the query code single-sourced.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Double, Index, Integer, MetaData, Table, Text
+
+# SQLite only makes INTEGER PRIMARY KEY an auto-incrementing rowid alias, not BIGINT.
+AutoId = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_ms", BigInteger, nullable=False),
+)
+
+series = Table(
+    "series",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("hash", BigInteger, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("labels", Text, nullable=False),
+    # Copied out of `labels` so a target's series are found through an index.
+    Column("job", Text),
+    Column("instance", Text),
+    Index("series_name", "name"),
+    Index("series_target", "job", "instance"),
+)
+
+samples = Table(
+    "samples",
+    metadata,
+    Column("series_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("t", BigInteger, primary_key=True, autoincrement=False),
+    Column("value", Double),
+    postgresql_partition_by="RANGE (t)",
+    sqlite_with_rowid=False,
+)
+
+rollups = Table(
+    "rollups_hourly",
+    metadata,
+    Column("series_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("hour", BigInteger, primary_key=True, autoincrement=False),
+    Column("count", Integer, nullable=False),
+    Column("sum", Double, nullable=False),
+    Column("min", Double, nullable=False),
+    Column("max", Double, nullable=False),
+    Column("first_t", BigInteger, nullable=False),
+    Column("first_value", Double, nullable=False),
+    Column("last_t", BigInteger, nullable=False),
+    Column("last_value", Double, nullable=False),
+    # Counter increase between the hour's own samples, resets accounted for; the step from the
+    # previous hour's last value to this hour's first is added at query time.
+    Column("increase", Double, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+targets = Table(
+    "targets",
+    metadata,
+    Column("job", Text, primary_key=True),
+    Column("instance", Text, primary_key=True),
+    Column("labels", Text, nullable=False),
+    Column("health", Text, nullable=False),
+    Column("last_scrape_ms", BigInteger),
+    Column("last_duration_s", Double),
+    Column("last_error", Text),
+    Column("consecutive_failures", Integer, nullable=False),
+    Column("first_seen_ms", BigInteger, nullable=False),
+    Column("last_seen_ms", BigInteger),
+    Column("health_since_ms", BigInteger, nullable=False),
+)
+
+health_history = Table(
+    "health_history",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("job", Text, nullable=False),
+    Column("instance", Text, nullable=False),
+    Column("t", BigInteger, nullable=False),
+    Column("health", Text, nullable=False),
+    Column("reason", Text),
+    Index("health_history_target", "job", "instance", "t"),
+)
+
+metric_metadata = Table(
+    "metric_metadata",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("type", Text, nullable=False),
+    Column("help", Text, nullable=False),
+    Column("unit", Text, nullable=False),
+)
+
+maintenance_state = Table(
+    "maintenance_state",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)

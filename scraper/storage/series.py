@@ -1,0 +1,104 @@
+"""The series dictionary: (metric name, sorted labels) -> id, with an in-process id cache.
+
+A series is unique by a 64-bit blake2b hash of its canonical text; the id itself is a plain
+sequence so samples stay compact. Two different series with one hash would be refused loudly
+(StorageError) rather than merged: at 2**64 that should never be seen, but it is checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Row, select
+
+from scraper.errors import StorageError
+from scraper.samples import Labels
+from scraper.storage import schema
+from scraper.storage.backend import Backend
+from scraper.storage.model import Series
+
+SeriesKey = tuple[str, Labels]
+T = TypeVar("T")
+# Keeps each `IN (...)` well under SQLite's bound-parameter limit.
+CHUNK = 1000
+
+
+def labels_json(labels: Labels) -> str:
+    return json.dumps(dict(sorted(labels)), ensure_ascii=False, separators=(",", ":"))
+
+
+def labels_from_json(text: str) -> Labels:
+    return tuple(json.loads(text).items())
+
+
+def series_hash(name: str, labels_text: str) -> int:
+    # The metric name cannot contain "{", so name + labels is unambiguous.
+    digest = hashlib.blake2b(f"{name}{labels_text}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, signed=True)
+
+
+def from_row(row: Row[int, str, str]) -> Series:
+    return Series(row[0], row[1], labels_from_json(row[2]))
+
+
+def chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
+    return (items[start : start + CHUNK] for start in range(0, len(items), CHUNK))
+
+
+class SeriesCache:
+    """Ids of series known to be committed; filled only after the creating transaction commits."""
+
+    def __init__(self) -> None:
+        self._ids: dict[SeriesKey, int] = {}
+
+    def missing(self, keys: Iterable[SeriesKey]) -> list[SeriesKey]:
+        return [key for key in dict.fromkeys(keys) if key not in self._ids]
+
+    def with_pending(self, created: Mapping[SeriesKey, int]) -> Mapping[SeriesKey, int]:
+        """Every id the current transaction may use: the committed ones plus `created`."""
+        return {**self._ids, **created} if created else self._ids
+
+    def remember(self, ids: Mapping[SeriesKey, int]) -> None:
+        self._ids.update(ids)
+
+
+def resolve(backend: Backend, conn: Connection, keys: Sequence[SeriesKey]) -> dict[SeriesKey, int]:
+    """Ids for `keys`, creating the missing series in bulk inside the caller's transaction."""
+    if not keys:
+        return {}
+    rows = [_row(name, labels) for name, labels in keys]
+    conn.execute(
+        backend.insert(schema.series).on_conflict_do_nothing(index_elements=["hash"]), rows
+    )
+    wanted: dict[int, SeriesKey] = {
+        int(row["hash"]): key for row, key in zip(rows, keys, strict=True)
+    }
+    return dict(_select_back(conn, wanted))
+
+
+def _row(name: str, labels: Labels) -> dict[str, Any]:
+    text = labels_json(labels)
+    values = dict(labels)
+    return {
+        "hash": series_hash(name, text),
+        "name": name,
+        "labels": text,
+        "job": values.get("job"),
+        "instance": values.get("instance"),
+    }
+
+
+def _select_back(
+    conn: Connection, wanted: Mapping[int, SeriesKey]
+) -> Iterable[tuple[SeriesKey, int]]:
+    table = schema.series
+    query = select(table.c.hash, table.c.id, table.c.name, table.c.labels)
+    for hashes in chunks(list(wanted)):
+        for hash_, id_, name, text in conn.execute(query.where(table.c.hash.in_(hashes))):
+            key = wanted[hash_]
+            if (name, text) != (key[0], labels_json(key[1])):
+                raise StorageError(f"series hash collision between {name}{text} and {key}")
+            yield key, id_

@@ -1,0 +1,70 @@
+"""Checks a batch against the Limits before anything is written; nothing is ever truncated."""
+
+from __future__ import annotations
+
+import re
+
+from scraper.errors import InvalidSampleError
+from scraper.samples import Labels
+from scraper.storage.config import Limits
+from scraper.storage.model import ScrapeRecord
+
+METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+_SHOWN = 60
+
+
+def check_series(name: str, labels: Labels, limits: Limits) -> None:
+    """Raise InvalidSampleError naming the series, the label and the limit it breaks."""
+    where = f"series {_describe(name, labels)}"
+    if len(name) > limits.max_metric_name_length:
+        raise InvalidSampleError(
+            f"{where}: metric name is {len(name)} characters, "
+            f"over max_metric_name_length={limits.max_metric_name_length}"
+        )
+    if not METRIC_NAME.fullmatch(name):
+        raise InvalidSampleError(f"{where}: metric name {name!r} is not [a-zA-Z_:][a-zA-Z0-9_:]*")
+    if len(labels) > limits.max_labels:
+        raise InvalidSampleError(
+            f"{where}: {len(labels)} labels, over max_labels={limits.max_labels}"
+        )
+    if len({label for label, _ in labels}) != len(labels):
+        raise InvalidSampleError(f"{where}: a label name appears twice")
+    for label, value in labels:
+        _check_label(where, label, value, limits)
+
+
+def check_timestamp(record: ScrapeRecord, timestamp_ms: int, limits: Limits) -> None:
+    skew = abs(timestamp_ms - record.timestamp_ms)
+    if skew > limits.max_timestamp_skew_ms:
+        raise InvalidSampleError(
+            f"target {record.job}/{record.instance}: sample timestamp {timestamp_ms} is "
+            f"{skew} ms from the scrape's {record.timestamp_ms}, "
+            f"over max_timestamp_skew_ms={limits.max_timestamp_skew_ms}"
+        )
+
+
+def _check_label(where: str, label: str, value: str, limits: Limits) -> None:
+    if len(label) > limits.max_label_name_length:
+        raise InvalidSampleError(
+            f"{where}: label name {_shorten(label)!r} is {len(label)} characters, "
+            f"over max_label_name_length={limits.max_label_name_length}"
+        )
+    if not LABEL_NAME.fullmatch(label):
+        raise InvalidSampleError(f"{where}: label name {label!r} is not [a-zA-Z_][a-zA-Z0-9_]*")
+    if len(value) > limits.max_label_value_length:
+        raise InvalidSampleError(
+            f"{where}: value of label {label!r} is {len(value)} characters, "
+            f"over max_label_value_length={limits.max_label_value_length}"
+        )
+
+
+def _describe(name: str, labels: Labels) -> str:
+    pairs = ",".join(f"{label}={_shorten(value)!r}" for label, value in labels[:8])
+    more = ",…" if len(labels) > 8 else ""
+    return f"{_shorten(name)}{{{pairs}{more}}}"
+
+
+def _shorten(text: str) -> str:
+    # Only for the message: the offending value is refused whole, never cut and stored.
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}…"

@@ -1,0 +1,75 @@
+"""The write path: validate a batch, then write it all in one transaction or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from scraper.samples import Metadata
+from scraper.storage import bulk, catalog, health
+from scraper.storage.backend import Backend
+from scraper.storage.catalog import Catalog
+from scraper.storage.config import Limits
+from scraper.storage.model import ScrapeRecord
+from scraper.storage.partitions import Partitions, day_of
+from scraper.storage.series import SeriesCache, SeriesKey, resolve
+from scraper.storage.validation import check_series, check_timestamp
+
+
+@dataclass(slots=True)
+class _Plan:
+    """A validated batch, flattened: one (series key, t, value) per sample."""
+
+    points: list[tuple[SeriesKey, int, float]] = field(default_factory=list)
+    days: set[int] = field(default_factory=set)
+    new_series: list[SeriesKey] = field(default_factory=list)
+    metadata: dict[str, Metadata] = field(default_factory=dict)
+
+
+class Writer:
+    def __init__(self, backend: Backend, limits: Limits, partitions: Partitions | None) -> None:
+        self._backend = backend
+        self._limits = limits
+        self._partitions = partitions
+        self._series = SeriesCache()
+        self._catalog = Catalog()
+
+    def write(self, records: Sequence[ScrapeRecord]) -> None:
+        if not records:
+            return
+        plan = self._plan(records)
+        if self._partitions is not None:
+            self._partitions.ensure(plan.days)
+        with self._backend.writing() as conn:
+            created = resolve(self._backend, conn, plan.new_series)
+            ids = self._series.with_pending(created)
+            rows = [(ids[key], t, v) for key, t, v in plan.points]
+            bulk.load(self._backend, conn, rows)
+            catalog.store(self._backend, conn, plan.metadata)
+            health.update(self._backend, conn, records)
+        # Only now that the transaction committed may the caches trust what it created.
+        self._series.remember(created)
+        self._catalog.remember(plan.metadata)
+
+    def _plan(self, records: Sequence[ScrapeRecord]) -> _Plan:
+        plan = _Plan()
+        for record in records:
+            plan.points.extend(self._points(record, plan.days))
+            plan.metadata.update(self._catalog.changed(record.metadata))
+        plan.new_series = self._series.missing(key for key, _, _ in plan.points)
+        for name, labels in plan.new_series:
+            check_series(name, labels, self._limits)
+        return plan
+
+    def _points(self, record: ScrapeRecord, days: set[int]) -> list[tuple[SeriesKey, int, float]]:
+        """The record's samples as (key, t, value); adds the days they fall on to `days`."""
+        scraped = record.timestamp_ms
+        days.add(day_of(scraped))
+        for sample in record.samples:
+            if sample.timestamp_ms is not None:
+                check_timestamp(record, sample.timestamp_ms, self._limits)
+                days.add(day_of(sample.timestamp_ms))
+        return [
+            ((name, labels), scraped if t is None else t, value)
+            for name, labels, value, t in record.samples
+        ]

@@ -1,0 +1,61 @@
+"""Small builders so each test states only what matters to it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from scraper.samples import Labels, Metadata, Sample
+from scraper.storage import ScrapeRecord
+
+HOUR = 3_600_000
+DAY = 24 * HOUR
+# Noon UTC, 2025-06-16: every test's clock.
+NOW = 1_750_032_000_000 + 12 * HOUR
+JOB = "node"
+INSTANCE = "web1:9100"
+
+
+def labels(job: str = JOB, instance: str = INSTANCE, **extra: str) -> Labels:
+    return tuple(sorted({"job": job, "instance": instance, **extra}.items()))
+
+
+def sample(
+    name: str,
+    value: float,
+    timestamp_ms: int | None = None,
+    instance: str = INSTANCE,
+    more: Mapping[str, str] | None = None,
+    **extra: str,
+) -> Sample:
+    """A sample of the default target; `more` holds labels whose names are not identifiers."""
+    return Sample(name, labels(instance=instance, **(more or {}), **extra), value, timestamp_ms)
+
+
+def record(
+    samples: Sequence[Sample] = (),
+    *,
+    t: int = NOW,
+    error: str | None = None,
+    instance: str = INSTANCE,
+    metadata: Mapping[str, Metadata] | None = None,
+) -> ScrapeRecord:
+    return ScrapeRecord(
+        job=JOB,
+        instance=instance,
+        labels=(("env", "prod"),),
+        timestamp_ms=t,
+        duration_s=0.25,
+        error=error,
+        samples=samples,
+        metadata=metadata or {},
+    )
+
+
+def gauge_scrapes(
+    name: str, values: Sequence[float], *, start: int, interval: int, **extra: str
+) -> list[ScrapeRecord]:
+    """One record per value, `interval` ms apart, each with one sample of `name`."""
+    return [
+        record([Sample(name, labels(**extra), value)], t=start + i * interval)
+        for i, value in enumerate(values)
+    ]

@@ -1,0 +1,121 @@
+"""Storage fixtures: the same tests run on a real SQLite file and a real PostgreSQL database.
+
+Each test session creates its own PostgreSQL database (hostwatch_test_<random>) and drops it
+at the end, so parallel runs never collide; each test starts from an empty public schema.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from scraper.storage import Limits, Retention, Storage
+from tests.conftest import unavailable
+from tests.storage.builders import NOW
+
+SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+class StoreFactory(Protocol):
+    def __call__(self, retention: Retention | None = None, limits: Limits | None = None) -> Storage:
+        """An upgraded store on the test's empty database, whose clock reads NOW."""
+        ...
+
+
+def _admin() -> Engine:
+    return create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def postgresql_database() -> Iterator[str]:
+    """The URL of a PostgreSQL database that lives as long as the test session."""
+    name = f"hostwatch_test_{secrets.token_hex(4)}"
+    admin = _admin()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError:
+        admin.dispose()
+        unavailable("PostgreSQL on 127.0.0.1:5432 (user postgres, database test)")
+    yield f"{SERVER}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def empty_postgresql(postgresql_database: str) -> str:
+    """The session's PostgreSQL database, emptied for this test."""
+    engine = create_engine(postgresql_database)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return postgresql_database
+
+
+@pytest.fixture
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of the backend named by the test's parameter."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hostwatch.db'}"
+    url: str = request.getfixturevalue("empty_postgresql")
+    return url
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "empty_url" in metafunc.fixturenames:
+        metafunc.parametrize("empty_url", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def open_store(empty_url: str) -> Iterator[StoreFactory]:
+    opened: list[Storage] = []
+
+    def factory(retention: Retention | None = None, limits: Limits | None = None) -> Storage:
+        store = Storage.open(empty_url, retention=retention, limits=limits, clock=lambda: NOW)
+        store.upgrade()
+        opened.append(store)
+        return store
+
+    yield factory
+    for store in opened:
+        store.close()
+
+
+def select_rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """Runs SQL behind the store's back, to check what really is in the database."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def count(url: str, table: str) -> int:
+    return int(select_rows(url, f"SELECT count(*) FROM {table}")[0][0])
+
+
+@pytest.fixture
+def peek(empty_url: str) -> Callable[[str], list[tuple[Any, ...]]]:
+    return functools.partial(select_rows, empty_url)
+
+
+@pytest.fixture
+def count_rows(empty_url: str) -> Callable[[str], int]:
+    return functools.partial(count, empty_url)
+
+
+@pytest.fixture
+def store(open_store: StoreFactory) -> Storage:
+    """An upgraded, empty store whose clock reads NOW."""
+    return open_store()

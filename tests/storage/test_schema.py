@@ -1,0 +1,50 @@
+"""Versioned schema: upgrade from empty, idempotent upgrade, refusal of a newer database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from scraper.errors import SchemaError
+from scraper.storage import Storage
+from scraper.storage.migrations import LATEST
+from tests.storage.builders import record, sample
+
+
+@pytest.fixture
+def fresh(empty_url: str) -> Iterator[Storage]:
+    store = Storage.open(empty_url)
+    yield store
+    store.close()
+
+
+def test_upgrade_from_empty_applies_every_version(fresh: Storage) -> None:
+    assert fresh.upgrade() == list(range(1, LATEST + 1))
+
+
+def test_upgrade_twice_applies_nothing_the_second_time(fresh: Storage) -> None:
+    fresh.upgrade()
+
+    assert fresh.upgrade() == []
+
+
+def test_writing_to_a_database_never_upgraded_asks_for_an_upgrade(fresh: Storage) -> None:
+    with pytest.raises(SchemaError, match=r"version 0, this code needs 1: run Storage.upgrade\(\)"):
+        fresh.write([record([sample("m", 1.0)])])
+
+
+def test_a_database_newer_than_the_code_is_refused(fresh: Storage, empty_url: str) -> None:
+    fresh.upgrade()
+    engine = create_engine(empty_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO schema_version VALUES (:v, 0)"), {"v": LATEST + 1})
+    engine.dispose()
+    newer = f"version {LATEST + 1}, newer than this code's {LATEST}"
+
+    with Storage.open(empty_url) as store:
+        with pytest.raises(SchemaError, match=newer):
+            store.upgrade()
+        with pytest.raises(SchemaError, match=newer):
+            store.targets()
