@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from scraper.parser.cursor import Cursor
+from scraper.parser.cursor import Cursor, quote
 from scraper.parser.dialect import METRIC_NAME, Dialect
 from scraper.parser.names import Names
 
@@ -49,7 +49,7 @@ def _text(cursor: Cursor, dialect: Dialect) -> Directive | None:
         return None
     name = cursor.take(METRIC_NAME, f"a metric name after {keyword}")
     if not cursor.at_end() and not cursor.skip(dialect.spaces):
-        cursor.fail(f"expected whitespace after metric name {name!r}, got {cursor.rest()}")
+        cursor.fail(f"expected whitespace after metric name {quote(name)}, got {cursor.rest()}")
     return Directive(keyword, name, cursor.text[cursor.pos :].rstrip(dialect.spaces))
 
 
@@ -60,8 +60,8 @@ def _openmetrics(cursor: Cursor, dialect: Dialect) -> Directive:
     if keyword == EOF.keyword and cursor.at_end():
         return EOF
     if keyword not in dialect.keywords:
-        cursor.fail(f"expected HELP, TYPE, UNIT or EOF after '# ', got {keyword!r}")
+        cursor.fail(f"expected HELP, TYPE, UNIT or EOF after '# ', got {quote(keyword)}")
     cursor.expect(" ", f"after {keyword}")
     name = cursor.take(METRIC_NAME, f"a metric name after {keyword}")
-    cursor.expect(" ", f"after metric name {name!r}")
+    cursor.expect(" ", f"after metric name {quote(name)}")
     return Directive(keyword, name, cursor.text[cursor.pos :])

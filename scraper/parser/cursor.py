@@ -12,6 +12,11 @@ _QUOTED = re.compile(r'"([^"\\]*+(?:\\.[^"\\]*+)*+)"')
 _SHOWN = 24
 
 
+def quote(text: str) -> str:
+    """`text` quoted for an error message, cut short: a message stays one readable line."""
+    return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "...")
+
+
 class Cursor:
     """Reads tokens left to right from ``text`` (one line, without its newline)."""
 
@@ -35,8 +40,7 @@ class Cursor:
     def rest(self) -> str:
         """What is left, shortened for an error message."""
         left = self.text[self.pos :]
-        shown = left if len(left) <= _SHOWN else left[:_SHOWN] + "..."
-        return repr(shown) if left else "end of line"
+        return quote(left) if left else "end of line"
 
     def skip(self, chars: str) -> int:
         """Moves past any run of `chars`; returns how many characters that was."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from scraper.errors import ParseError
 from scraper.parser.comment import Directive, careful_directive, quick_directive
-from scraper.parser.cursor import Cursor
+from scraper.parser.cursor import Cursor, quote
 from scraper.parser.dialect import Dialect
 from scraper.parser.names import Names
 from scraper.samples import Metadata
@@ -58,7 +58,7 @@ class Families:
         if family is None:
             family = self._records[name] = _Family()
         elif getattr(family, keyword.lower()) is not None and self._dialect.openmetrics:
-            raise ParseError(number, f"second {keyword} for metric family {name!r}")
+            raise ParseError(number, f"second {keyword} for metric family {quote(name)}")
         if keyword == "TYPE":
             family.type = self._type(text, name, number)
         elif keyword == "HELP":
@@ -70,14 +70,14 @@ class Families:
         if text not in self._dialect.suffixes:
             known = ", ".join(self._dialect.suffixes)
             raise ParseError(
-                number, f"unknown type {text!r} for {name!r} (expected one of {known})"
+                number, f"unknown type {quote(text)} for {quote(name)} (expected one of {known})"
             )
         return text
 
 
 def _unit(text: str, name: str, number: int) -> str:
     if _UNIT.fullmatch(text) is None:
-        raise ParseError(number, f"invalid unit {text!r} for {name!r}")
+        raise ParseError(number, f"invalid unit {quote(text)} for {quote(name)}")
     if text and not name.endswith("_" + text):
-        raise ParseError(number, f"metric name {name!r} does not end with its unit '_{text}'")
+        raise ParseError(number, f"metric name {quote(name)} does not end with its unit '_{text}'")
     return text

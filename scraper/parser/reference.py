@@ -7,7 +7,7 @@ every line the shortcut declines: escapes, whitespace runs, exemplars, trailing 
 from __future__ import annotations
 
 from scraper.parser import number
-from scraper.parser.cursor import Cursor
+from scraper.parser.cursor import Cursor, quote
 from scraper.parser.dialect import (
     LABEL_NAME,
     METRIC_NAME,
@@ -33,7 +33,8 @@ def read_sample(cursor: Cursor, dialect: Dialect) -> Sample:
         labels = read_labels(cursor, dialect)
         cursor.skip(dialect.spaces)
     elif not gap and not dialect.openmetrics:
-        cursor.fail(f"expected whitespace or '{{' after metric name {name!r}, got {cursor.rest()}")
+        got = cursor.rest()
+        cursor.fail(f"expected whitespace or '{{' after metric name {quote(name)}, got {got}")
     if dialect.openmetrics:
         cursor.expect(" ", "before the value")
     value = _value(cursor, dialect)
@@ -54,7 +55,7 @@ def read_labels(cursor: Cursor, dialect: Dialect) -> Labels:
                 break
         name, value = _label(cursor, dialect)
         if name in pairs:
-            cursor.fail(f"duplicate label name {name!r}")
+            cursor.fail(f"duplicate label name {quote(name)}")
         pairs[name] = value
         cursor.skip(dialect.spaces)
     return tuple(pairs.items())
@@ -65,16 +66,16 @@ def _label(cursor: Cursor, dialect: Dialect) -> tuple[str, str]:
     if name == RESERVED_LABEL:
         cursor.fail(f"label name {RESERVED_LABEL!r} is reserved for the metric name")
     cursor.skip(dialect.spaces)
-    cursor.expect("=", f"after label name {name!r}")
+    cursor.expect("=", f"after label name {quote(name)}")
     cursor.skip(dialect.spaces)
-    return name, unescape_label_value(cursor.quoted(f"the value of label {name!r}"))
+    return name, unescape_label_value(cursor.quoted(f"the value of label {quote(name)}"))
 
 
 def _value(cursor: Cursor, dialect: Dialect) -> float:
     text = cursor.until(dialect.spaces or " ")
     parsed = number.value(text)
     if parsed is None:
-        cursor.fail(f"invalid value {text!r}" if text else "expected a value")
+        cursor.fail(f"invalid value {quote(text)}" if text else "expected a value")
     return parsed
 
 
@@ -83,7 +84,7 @@ def _timestamp(cursor: Cursor, dialect: Dialect) -> int:
     parsed = dialect.timestamp_ms(text)
     if parsed is None:
         cursor.fail(
-            f"invalid timestamp {text!r} (expected {_TIMESTAMP_FORMS[dialect.openmetrics]})"
+            f"invalid timestamp {quote(text)} (expected {_TIMESTAMP_FORMS[dialect.openmetrics]})"
         )
     return parsed
 
