@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import socket
 import subprocess
 import time
@@ -18,25 +17,12 @@ from prometheus_client.openmetrics.parser import (
 from prometheus_client.parser import text_string_to_metric_families as client_text
 
 from scraper.parser import parse
-from scraper.samples import Sample
 from tests.conftest import require_tool
+from tests.parser.comparable import Comparable, comparable, comparables
 
 CORPUS = Path(__file__).parent / "corpus"
 TEXT_BODIES = ["node_exporter_1.5.0.prom", "client_python.prom", "edge_cases.prom"]
 OPENMETRICS_BODIES = ["client_python.om", "edge_cases.om"]
-
-Comparable = tuple[str, tuple[tuple[str, str], ...], float | str, int | None]
-
-
-def comparable(
-    name: str, labels: Iterable[tuple[str, str]], value: float, ms: int | None
-) -> Comparable:
-    """One sample with its labels sorted; NaN becomes text so that it equals itself."""
-    return name, tuple(sorted(labels)), "NaN" if math.isnan(value) else value, ms
-
-
-def ours(samples: list[Sample]) -> list[Comparable]:
-    return [comparable(s.name, s.labels, s.value, s.timestamp_ms) for s in samples]
 
 
 def client_ms(timestamp: Any) -> int | None:
@@ -60,7 +46,7 @@ def theirs(families: Iterable[Any]) -> list[Comparable]:
 def test_text_bodies_parse_to_the_same_samples_as_prometheus_client(body: str) -> None:
     text = (CORPUS / body).read_text()
 
-    assert ours(parse(text).samples) == theirs(client_text(text))
+    assert comparables(parse(text).samples) == theirs(client_text(text))
 
 
 @pytest.mark.parametrize("body", OPENMETRICS_BODIES)
@@ -69,7 +55,7 @@ def test_openmetrics_bodies_parse_to_the_same_samples_as_prometheus_client(body:
 
     families = client_openmetrics(text)  # type: ignore[no-untyped-call]
 
-    assert ours(parse(text, openmetrics=True).samples) == theirs(families)
+    assert comparables(parse(text, openmetrics=True).samples) == theirs(families)
 
 
 def test_node_exporter_body_has_a_thousand_lines_of_real_families() -> None:
@@ -102,7 +88,7 @@ def test_a_live_node_exporter_body_parses_like_prometheus_client() -> None:
         exporter.terminate()
         exporter.wait(timeout=10)
 
-    assert ours(parse(text).samples) == theirs(client_text(text))
+    assert comparables(parse(text).samples) == theirs(client_text(text))
 
 
 def fetch(url: str) -> str:
