@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from scraper.parser.cursor import Cursor, quote
 from scraper.parser.dialect import METRIC_NAME, Dialect
 from scraper.parser.names import Names
 
+Directive = tuple[str, str, str]
+"""A metadata comment: keyword, metric name, text (still escaped). A plain tuple: it is hot."""
 
-class Directive(NamedTuple):
-    """A metadata comment; ``text`` is still escaped."""
-
-    keyword: str
-    name: str
-    text: str
-
-
-EOF = Directive("EOF", "", "")
+EOF: Directive = ("EOF", "", "")
 
 
 def quick_directive(line: str, dialect: Dialect, names: Names) -> Directive | None:
@@ -25,12 +17,12 @@ def quick_directive(line: str, dialect: Dialect, names: Names) -> Directive | No
     parts = line.split(" ", 3)
     if len(parts) != 4 or parts[0] != "#" or parts[1] not in dialect.keywords:
         return None
-    name = names.metric(parts[2])
-    text = parts[3]
+    keyword, name, text = parts[1:]
+    known = names.metrics.get(name) or names.metric(name)
     # Text 0.0.4 allows runs of whitespace around the text, which the careful reading trims.
-    if name is None or text.strip(dialect.spaces) != text:
+    if known is None or text.strip(dialect.spaces) != text:
         return None
-    return Directive(parts[1], name, text)
+    return keyword, known, text
 
 
 def careful_directive(cursor: Cursor, dialect: Dialect) -> Directive | None:
@@ -50,18 +42,18 @@ def _text(cursor: Cursor, dialect: Dialect) -> Directive | None:
     name = cursor.take(METRIC_NAME, f"a metric name after {keyword}")
     if not cursor.at_end() and not cursor.skip(dialect.spaces):
         cursor.fail(f"expected whitespace after metric name {quote(name)}, got {cursor.rest()}")
-    return Directive(keyword, name, cursor.text[cursor.pos :].rstrip(dialect.spaces))
+    return keyword, name, cursor.text[cursor.pos :].rstrip(dialect.spaces)
 
 
 def _openmetrics(cursor: Cursor, dialect: Dialect) -> Directive:
     cursor.expect("#", "to start a comment")
     cursor.expect(" ", "after '#'")
     keyword = cursor.until(" ")
-    if keyword == EOF.keyword and cursor.at_end():
+    if keyword == EOF[0] and cursor.at_end():
         return EOF
     if keyword not in dialect.keywords:
         cursor.fail(f"expected HELP, TYPE, UNIT or EOF after '# ', got {quote(keyword)}")
     cursor.expect(" ", f"after {keyword}")
     name = cursor.take(METRIC_NAME, f"a metric name after {keyword}")
     cursor.expect(" ", f"after metric name {quote(name)}")
-    return Directive(keyword, name, cursor.text[cursor.pos :])
+    return keyword, name, cursor.text[cursor.pos :]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from scraper.errors import ParseError
 from scraper.parser.comment import Directive, careful_directive, quick_directive
@@ -13,13 +12,9 @@ from scraper.parser.names import Names
 from scraper.samples import Metadata
 
 _UNIT = re.compile(r"[a-zA-Z0-9_:]*")
-
-
-@dataclass(slots=True)
-class _Family:
-    type: str | None = None
-    help: str | None = None
-    unit: str | None = None
+_SLOTS = {"TYPE": 0, "HELP": 1, "UNIT": 2}
+"""Where each keyword's text goes in a family record: [type, help, unit], None until said."""
+_new_metadata = tuple.__new__
 
 
 class Families:
@@ -30,7 +25,7 @@ class Families:
     def __init__(self, dialect: Dialect, names: Names) -> None:
         self._dialect = dialect
         self._names = names
-        self._records: dict[str, _Family] = {}
+        self._records: dict[str, list[str | None]] = {}
 
     def comment(self, line: str, number: int) -> None:
         """Takes in one comment line (it starts with '#', after whitespace in text 0.0.4)."""
@@ -39,39 +34,40 @@ class Families:
             cursor = Cursor(line, number)
             cursor.skip(self._dialect.spaces)
             directive = careful_directive(cursor, self._dialect)
-        if directive is not None and directive.keyword != "EOF":
+        if directive is not None and directive[0] in _SLOTS:
             self._record(directive, number)
 
     def metadata(self) -> dict[str, Metadata]:
         """Each sample name a family's type allows (``h_bucket``, ``c_total``...) -> Metadata."""
         by_sample: dict[str, Metadata] = {}
-        for name, family in self._records.items():
-            kind = family.type or self._dialect.untyped
-            metadata = Metadata(kind, family.help or "", family.unit or "")
-            for suffix in self._dialect.suffixes[kind]:
+        suffixes = self._dialect.suffixes
+        for name, (kind, help_text, unit) in self._records.items():
+            kind = kind or self._dialect.untyped
+            metadata = _new_metadata(Metadata, (kind, help_text or "", unit or ""))
+            for suffix in suffixes[kind]:
                 by_sample[name + suffix] = metadata
         return by_sample
 
     def _record(self, directive: Directive, number: int) -> None:
         keyword, name, text = directive
+        slot = _SLOTS[keyword]
         family = self._records.get(name)
         if family is None:
-            family = self._records[name] = _Family()
-        elif getattr(family, keyword.lower()) is not None and self._dialect.openmetrics:
+            family = self._records[name] = [None, None, None]
+        elif family[slot] is not None and self._dialect.openmetrics:
             raise ParseError(number, f"second {keyword} for metric family {quote(name)}")
-        if keyword == "TYPE":
-            family.type = self._type(text, name, number)
-        elif keyword == "HELP":
-            family.help = self._dialect.unescape_help(text)
+        if slot == 1:
+            family[1] = self._dialect.unescape_help(text)
+        elif slot == 0:
+            family[0] = self._type(text, name, number)
         else:
-            family.unit = _unit(text, name, number)
+            family[2] = _unit(text, name, number)
 
     def _type(self, text: str, name: str, number: int) -> str:
         if text not in self._dialect.suffixes:
             known = ", ".join(self._dialect.suffixes)
-            raise ParseError(
-                number, f"unknown type {quote(text)} for {quote(name)} (expected one of {known})"
-            )
+            message = f"unknown type {quote(text)} for {quote(name)} (expected one of {known})"
+            raise ParseError(number, message)
         return text
 
 

@@ -15,7 +15,7 @@ from scraper.parser.reference import read_sample
 from scraper.parser.shortcut import Shortcut
 from scraper.samples import Metadata, Sample
 
-_EOF_LINE = f"# {EOF.keyword}"
+_EOF_LINE = f"# {EOF[0]}"
 
 
 class Parser:
