@@ -2,8 +2,9 @@
 
     format_for(content_type) -> Format         which parser a response needs
     parse(text, openmetrics=, limits=)         -> ParsedBody(samples, metadata)
-    Parser(openmetrics=, limits=)              streaming: feed(bytes | str) / close() -> samples
+    Parser(openmetrics=, limits=, cache=)      streaming: feed(bytes | str) / close() -> samples
                                                then .metadata
+    ScrapeCache()                              kept per target between scrapes, given to Parser
 
 Errors: :class:`~scraper.errors.ParseError` (line, message) and nothing else, whatever the input;
 its subclass :class:`~scraper.errors.LimitError` when a valid body breaks a :class:`Limits`.
@@ -11,12 +12,23 @@ its subclass :class:`~scraper.errors.LimitError` when a valid body breaks a :cla
 Modules: ``stream`` (the Parser loop), ``shortcut`` (fast path for common sample lines),
 ``reference`` (careful path: every other line, and the errors), ``comment`` and ``family``
 (metadata), ``number`` (values, timestamps), ``dialect`` (what differs between the formats),
-``cursor``, ``names``, ``limits``, ``body``, ``media_type``. See docs/parser.md.
+``cache`` (what the scrapes of a target share), ``cursor``, ``names``, ``limits``, ``body``,
+``media_type``. See docs/parser.md.
 """
 
 from scraper.parser.body import ParsedBody, parse
+from scraper.parser.cache import ScrapeCache
 from scraper.parser.limits import Limits
 from scraper.parser.media_type import ACCEPT, Format, format_for
 from scraper.parser.stream import Parser
 
-__all__ = ["ACCEPT", "Format", "Limits", "ParsedBody", "Parser", "format_for", "parse"]
+__all__ = [
+    "ACCEPT",
+    "Format",
+    "Limits",
+    "ParsedBody",
+    "Parser",
+    "ScrapeCache",
+    "format_for",
+    "parse",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from scraper.parser.cache import ScrapeCache
 from scraper.parser.limits import Limits
 from scraper.parser.stream import Parser
 from scraper.samples import Metadata, Sample
@@ -15,8 +16,14 @@ class ParsedBody(NamedTuple):
     """Sample name -> Metadata of its family (see :attr:`Parser.metadata`)."""
 
 
-def parse(text: str, *, openmetrics: bool = False, limits: Limits | None = None) -> ParsedBody:
-    parser = Parser(openmetrics=openmetrics, limits=limits)
+def parse(
+    text: str,
+    *,
+    openmetrics: bool = False,
+    limits: Limits | None = None,
+    cache: ScrapeCache | None = None,
+) -> ParsedBody:
+    parser = Parser(openmetrics=openmetrics, limits=limits, cache=cache)
     samples = parser.feed(text)
     samples += parser.close()
     return ParsedBody(samples, parser.metadata)

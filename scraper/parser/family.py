@@ -20,22 +20,30 @@ _new_metadata = tuple.__new__
 class Families:
     """Collects the metadata comments of one body."""
 
-    __slots__ = ("_dialect", "_names", "_records")
+    __slots__ = ("_dialect", "_known", "_names", "_records")
 
-    def __init__(self, dialect: Dialect, names: Names) -> None:
+    def __init__(self, dialect: Dialect, names: Names, known: dict[str, Directive]) -> None:
         self._dialect = dialect
         self._names = names
+        self._known = known
+        """Comment line -> directive, for lines the quick reading took (see ScrapeCache)."""
         self._records: dict[str, list[str | None]] = {}
 
     def comment(self, line: str, number: int) -> None:
         """Takes in one comment line (it starts with '#', after whitespace in text 0.0.4)."""
-        directive = quick_directive(line, self._dialect, self._names)
+        directive = self._known.get(line) or self._quick(line)
         if directive is None:
             cursor = Cursor(line, number)
             cursor.skip(self._dialect.spaces)
             directive = careful_directive(cursor, self._dialect)
         if directive is not None and directive[0] in _SLOTS:
             self._record(directive, number)
+
+    def _quick(self, line: str) -> Directive | None:
+        directive = quick_directive(line, self._dialect, self._names)
+        if directive is not None:
+            self._known[line] = directive
+        return directive
 
     def metadata(self) -> dict[str, Metadata]:
         """Each sample name a family's type allows (``h_bucket``, ``c_total``...) -> Metadata."""

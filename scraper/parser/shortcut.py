@@ -30,15 +30,15 @@ class Shortcut:
         "_values",
     )
 
-    def __init__(self, dialect: Dialect, names: Names) -> None:
+    def __init__(self, dialect: Dialect, names: Names, label_sets: dict[str, Labels]) -> None:
         self._names = names
         self._metric_names = names.metrics
         self._label_names = names.labels
         self._timestamp_ms = dialect.timestamp_ms
-        # Within one body, label sets and values repeat: node_exporter's 303 labelled samples
-        # have 99 distinct label sets, and "0" or "1" are most values. Both caches live as long
-        # as the body, and hold only text this path has already checked.
-        self._label_sets: dict[str, Labels] = {}
+        # Label sets repeat even within one body (node_exporter's 303 labelled samples have 99
+        # distinct label sets), and between scrapes (see ScrapeCache). Values repeat within a
+        # body ("0", "1"), so that cache lives as long as the body. Both hold checked text only.
+        self._label_sets = label_sets
         self._values: dict[str, float] = {}
 
     def sample(self, line: str) -> Sample | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 from scraper.errors import ParseError
+from scraper.parser.cache import ScrapeCache
 from scraper.parser.comment import EOF
 from scraper.parser.cursor import Cursor
 from scraper.parser.dialect import OPENMETRICS, TEXT
@@ -23,15 +24,22 @@ class Parser:
 
     ``feed`` and ``close`` return the samples their input completed, in body order; ``metadata``
     holds the families' metadata once closed. Any problem raises :class:`ParseError` (or its
-    :class:`LimitError`) naming the 1-based line.
+    :class:`LimitError`) naming the 1-based line. Give the parsers of one target the same
+    :class:`ScrapeCache` and each scrape reuses what the previous ones read.
     """
 
-    def __init__(self, *, openmetrics: bool = False, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        openmetrics: bool = False,
+        limits: Limits | None = None,
+        cache: ScrapeCache | None = None,
+    ) -> None:
         self._dialect = OPENMETRICS if openmetrics else TEXT
         self._limits = limits or Limits()
-        names = SHARED
-        self._shortcut = Shortcut(self._dialect, names)
-        self._families = Families(self._dialect, names)
+        self._cache = cache or ScrapeCache()
+        self._shortcut = Shortcut(self._dialect, SHARED, self._cache.label_sets)
+        self._families = Families(self._dialect, SHARED, self._cache.directives(self._dialect.name))
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._pending: list[str] = []
         self._lines_done = 0
@@ -61,6 +69,7 @@ class Parser:
         last = "".join(self._pending)
         self._pending = []
         samples = self._parse([last] if last else [])
+        self._cache.trim()
         if self._dialect.openmetrics and not self._eof_line:
             raise ParseError(self._lines_done + 1, f"missing {_EOF_LINE!r} at the end of the body")
         return samples

@@ -105,7 +105,7 @@ def test_the_shortcut_reads_only_what_the_careful_path_reads_the_same(
     data: st.DataObject, dialect: Dialect
 ) -> None:
     line = data.draw(candidate_lines(dialect))
-    quick = Shortcut(dialect, Names()).sample(line)
+    quick = Shortcut(dialect, Names(), {}).sample(line)
 
     if quick is not None:
         reference = careful(line, dialect)
@@ -114,7 +114,7 @@ def test_the_shortcut_reads_only_what_the_careful_path_reads_the_same(
 
 
 def test_the_shortcut_takes_the_usual_lines() -> None:
-    shortcut = Shortcut(TEXT, Names())
+    shortcut = Shortcut(TEXT, Names(), {})
 
     assert shortcut.sample('node_cpu_seconds_total{cpu="0",mode="idle"} 4205.42') is not None
     assert shortcut.sample("go_goroutines 8 1700000000000") is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scraper.errors import ParseError
-from scraper.parser import Parser, parse
+from scraper.parser import Parser, ScrapeCache, parse
 from scraper.samples import Sample
 from tests.parser.comparable import comparables
 
@@ -85,3 +85,20 @@ def test_line_numbers_continue_across_chunks() -> None:
         parser.feed("c 3\nd x\n")
 
     assert caught.value.line == 4
+
+
+def test_a_scrape_cache_shared_by_successive_scrapes_gives_the_same_result() -> None:
+    cache = ScrapeCache()
+    body = BODY.decode()
+    first = parse(body, openmetrics=True, cache=cache)
+    second = parse(body, openmetrics=True, cache=cache)
+
+    assert comparables(second.samples) == comparables(first.samples)
+    assert second.metadata == first.metadata
+
+
+def test_a_scrape_cache_forgets_everything_once_over_its_size() -> None:
+    cache = ScrapeCache(max_entries=3)
+    parse('# HELP a A.\na{x="1"} 1\na{x="2"} 1\na{x="3"} 1\n', cache=cache)
+
+    assert cache.label_sets == {}
