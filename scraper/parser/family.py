@@ -12,9 +12,12 @@ from scraper.parser.names import Names
 from scraper.samples import Metadata
 
 _UNIT = re.compile(r"[a-zA-Z0-9_:]*")
-_SLOTS = {"TYPE": 0, "HELP": 1, "UNIT": 2}
-"""Where each keyword's text goes in a family record: [type, help, unit], None until said."""
+_KEYWORDS = ("TYPE", "HELP", "UNIT")
+"""A family record is [type, help, unit], each None until its comment is read."""
 _new_metadata = tuple.__new__
+
+Entry = tuple[int, str, str]
+"""A metadata comment, read and checked: the record slot, the family name, the value to store."""
 
 
 class Families:
@@ -22,28 +25,46 @@ class Families:
 
     __slots__ = ("_dialect", "_known", "_names", "_records")
 
-    def __init__(self, dialect: Dialect, names: Names, known: dict[str, Directive]) -> None:
+    def __init__(self, dialect: Dialect, names: Names, known: dict[str, Entry]) -> None:
         self._dialect = dialect
         self._names = names
         self._known = known
-        """Comment line -> directive, for lines the quick reading took (see ScrapeCache)."""
+        """Comment line -> its entry, from this body or an earlier one (see ScrapeCache)."""
         self._records: dict[str, list[str | None]] = {}
 
     def comment(self, line: str, number: int) -> None:
         """Takes in one comment line (it starts with '#', after whitespace in text 0.0.4)."""
-        directive = self._known.get(line) or self._quick(line)
+        entry = self._known.get(line) or self._read(line, number)
+        if entry is None:
+            return
+        slot, name, value = entry
+        family = self._records.get(name)
+        if family is None:
+            family = self._records[name] = [None, None, None]
+        elif family[slot] is not None and self._dialect.openmetrics:
+            keyword = _KEYWORDS[slot]
+            raise ParseError(number, f"second {keyword} for metric family {quote(name)}")
+        family[slot] = value
+
+    def _read(self, line: str, number: int) -> Entry | None:
+        """The entry of a comment line not met before, or None for a free-text comment or EOF."""
+        directive = quick_directive(line, self._dialect, self._names)
         if directive is None:
             cursor = Cursor(line, number)
             cursor.skip(self._dialect.spaces)
             directive = careful_directive(cursor, self._dialect)
-        if directive is not None and directive[0] in _SLOTS:
-            self._record(directive, number)
+        if directive is None or directive[0] not in _KEYWORDS:
+            return None
+        entry = self._known[line] = self._entry(directive, number)
+        return entry
 
-    def _quick(self, line: str) -> Directive | None:
-        directive = quick_directive(line, self._dialect, self._names)
-        if directive is not None:
-            self._known[line] = directive
-        return directive
+    def _entry(self, directive: Directive, number: int) -> Entry:
+        keyword, name, text = directive
+        if keyword == "HELP":
+            return 1, name, self._dialect.unescape_help(text)
+        if keyword == "TYPE":
+            return 0, name, self._type(text, name, number)
+        return 2, name, _unit(text, name, number)
 
     def metadata(self) -> dict[str, Metadata]:
         """Each sample name a family's type allows (``h_bucket``, ``c_total``...) -> Metadata."""
@@ -55,21 +76,6 @@ class Families:
             for suffix in suffixes[kind]:
                 by_sample[name + suffix] = metadata
         return by_sample
-
-    def _record(self, directive: Directive, number: int) -> None:
-        keyword, name, text = directive
-        slot = _SLOTS[keyword]
-        family = self._records.get(name)
-        if family is None:
-            family = self._records[name] = [None, None, None]
-        elif family[slot] is not None and self._dialect.openmetrics:
-            raise ParseError(number, f"second {keyword} for metric family {quote(name)}")
-        if slot == 1:
-            family[1] = self._dialect.unescape_help(text)
-        elif slot == 0:
-            family[0] = self._type(text, name, number)
-        else:
-            family[2] = _unit(text, name, number)
 
     def _type(self, text: str, name: str, number: int) -> str:
         if text not in self._dialect.suffixes:
