@@ -11,6 +11,9 @@ Directive = tuple[str, str, str]
 
 EOF: Directive = ("EOF", "", "")
 
+Entry = tuple[int, str, str]
+"""A metadata comment read and checked: its slot in a family record, the family, the value."""
+
 
 def quick_directive(line: str, dialect: Dialect, names: Names) -> Directive | None:
     """The usual ``# KEYWORD name text`` shape, or None when only the careful reading can tell."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from scraper.errors import ParseError
-from scraper.parser.comment import Directive, careful_directive, quick_directive
+from scraper.parser.cache import ScrapeCache
+from scraper.parser.comment import Directive, Entry, careful_directive, quick_directive
 from scraper.parser.cursor import Cursor, quote
 from scraper.parser.dialect import Dialect
 from scraper.parser.names import Names
@@ -16,20 +17,19 @@ _KEYWORDS = ("TYPE", "HELP", "UNIT")
 """A family record is [type, help, unit], each None until its comment is read."""
 _new_metadata = tuple.__new__
 
-Entry = tuple[int, str, str]
-"""A metadata comment, read and checked: the record slot, the family name, the value to store."""
-
 
 class Families:
     """Collects the metadata comments of one body."""
 
-    __slots__ = ("_dialect", "_known", "_names", "_records")
+    __slots__ = ("_cache", "_dialect", "_entries", "_known", "_names", "_records")
 
-    def __init__(self, dialect: Dialect, names: Names, known: dict[str, Entry]) -> None:
+    def __init__(self, dialect: Dialect, names: Names, cache: ScrapeCache) -> None:
         self._dialect = dialect
         self._names = names
-        self._known = known
-        """Comment line -> its entry, from this body or an earlier one (see ScrapeCache)."""
+        self._cache = cache
+        self._known = cache.comments(dialect.name)
+        """Comment line -> its entry, from this body or an earlier one."""
+        self._entries: list[Entry] = []
         self._records: dict[str, list[str | None]] = {}
 
     def comment(self, line: str, number: int) -> None:
@@ -37,6 +37,7 @@ class Families:
         entry = self._known.get(line) or self._read(line, number)
         if entry is None:
             return
+        self._entries.append(entry)
         slot, name, value = entry
         family = self._records.get(name)
         if family is None:
@@ -68,6 +69,14 @@ class Families:
 
     def metadata(self) -> dict[str, Metadata]:
         """Each sample name a family's type allows (``h_bucket``, ``c_total``...) -> Metadata."""
+        unchanged = self._cache.metadata(self._dialect.name, self._entries)
+        if unchanged is not None:
+            return unchanged
+        built = self._build()
+        self._cache.remember_metadata(self._dialect.name, self._entries, built)
+        return built
+
+    def _build(self) -> dict[str, Metadata]:
         by_sample: dict[str, Metadata] = {}
         suffixes = self._dialect.suffixes
         for name, (kind, help_text, unit) in self._records.items():

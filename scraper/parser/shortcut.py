@@ -11,6 +11,7 @@ Hot code: names and values are looked up in dicts before anything is called.
 from __future__ import annotations
 
 from scraper.parser import number
+from scraper.parser.cache import ScrapeCache
 from scraper.parser.dialect import Dialect
 from scraper.parser.names import Names
 from scraper.samples import Labels, Sample
@@ -26,11 +27,12 @@ class Shortcut:
         "_label_sets",
         "_metric_names",
         "_names",
+        "_series",
         "_timestamp_ms",
         "_values",
     )
 
-    def __init__(self, dialect: Dialect, names: Names, label_sets: dict[str, Labels]) -> None:
+    def __init__(self, dialect: Dialect, names: Names, cache: ScrapeCache) -> None:
         self._names = names
         self._metric_names = names.metrics
         self._label_names = names.labels
@@ -38,10 +40,24 @@ class Shortcut:
         # Label sets repeat even within one body (node_exporter's 303 labelled samples have 99
         # distinct label sets), and between scrapes (see ScrapeCache). Values repeat within a
         # body ("0", "1"), so that cache lives as long as the body. Both hold checked text only.
-        self._label_sets = label_sets
+        self._label_sets = cache.label_sets
+        self._series = cache.series
         self._values: dict[str, float] = {}
 
     def sample(self, line: str) -> Sample | None:
+        # A series (the text before the value) this path read before, in this scrape or an
+        # earlier one, needs only its value read: the rest of the line is the same text.
+        series, _, last = line.rpartition(" ")
+        known = self._series.get(series)
+        if known is not None:
+            value = self._values.get(last)
+            if value is None:
+                value = self._learn_value(last)
+            if value is not None:
+                return _new_sample(Sample, (known[0], known[1], value, None))
+        return self._read(line, series)
+
+    def _read(self, line: str, series: str) -> Sample | None:
         if "\\" in line:
             return None
         head, closing, rest = line.rpartition("}")
@@ -64,6 +80,7 @@ class Shortcut:
             if value is None:
                 return None
         if len(words) == 2:
+            self._series[series] = (known, labels)
             return _new_sample(Sample, (known, labels, value, None))
         timestamp = self._timestamp_ms(words[2])
         return None if timestamp is None else _new_sample(Sample, (known, labels, value, timestamp))

@@ -38,8 +38,8 @@ class Parser:
         self._dialect = OPENMETRICS if openmetrics else TEXT
         self._limits = limits or Limits()
         self._cache = cache or ScrapeCache()
-        self._shortcut = Shortcut(self._dialect, SHARED, self._cache.label_sets)
-        self._families = Families(self._dialect, SHARED, self._cache.comments(self._dialect.name))
+        self._shortcut = Shortcut(self._dialect, SHARED, self._cache)
+        self._families = Families(self._dialect, SHARED, self._cache)
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._pending: list[str] = []
         self._lines_done = 0

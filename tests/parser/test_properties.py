@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scraper.errors import ParseError
-from scraper.parser import Parser, parse
+from scraper.parser import Parser, ScrapeCache, parse
 from scraper.parser.comment import careful_directive, quick_directive
 from scraper.parser.cursor import Cursor
 from scraper.parser.dialect import OPENMETRICS, TEXT, Dialect
@@ -105,7 +105,7 @@ def test_the_shortcut_reads_only_what_the_careful_path_reads_the_same(
     data: st.DataObject, dialect: Dialect
 ) -> None:
     line = data.draw(candidate_lines(dialect))
-    quick = Shortcut(dialect, Names(), {}).sample(line)
+    quick = Shortcut(dialect, Names(), ScrapeCache()).sample(line)
 
     if quick is not None:
         reference = careful(line, dialect)
@@ -114,7 +114,7 @@ def test_the_shortcut_reads_only_what_the_careful_path_reads_the_same(
 
 
 def test_the_shortcut_takes_the_usual_lines() -> None:
-    shortcut = Shortcut(TEXT, Names(), {})
+    shortcut = Shortcut(TEXT, Names(), ScrapeCache())
 
     assert shortcut.sample('node_cpu_seconds_total{cpu="0",mode="idle"} 4205.42') is not None
     assert shortcut.sample("go_goroutines 8 1700000000000") is not None
@@ -128,3 +128,21 @@ def test_quick_directives_agree_with_careful_ones(text: str, dialect: Dialect) -
 
     if quick is not None:
         assert careful_directive(Cursor(line, 1), dialect) == quick
+
+
+@FEW
+@given(st.data(), dialects)
+def test_a_scrape_cache_never_changes_what_a_body_parses_to(
+    data: st.DataObject, dialect: Dialect
+) -> None:
+    strategy = openmetrics_bodies if dialect.openmetrics else text_bodies
+    first, second = data.draw(strategy), data.draw(strategy)
+    cache = ScrapeCache()
+    openmetrics = dialect.openmetrics
+    parse(first.text, openmetrics=openmetrics, cache=cache)
+    parse(second.text, openmetrics=openmetrics, cache=cache)
+
+    again = parse(first.text, openmetrics=openmetrics, cache=cache)
+
+    assert exact(again.samples) == exact(first.samples)
+    assert again.metadata == first.metadata
