@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXPORTER_LISTEN ?= 127.0.0.1:9110
 
-.PHONY: run test lint typecheck pytest bench bench-storage clean
+.PHONY: run test lint typecheck pytest bench bench-storage bench-parse clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench: $(STAMP)
 bench-storage: $(STAMP)
 	$(BIN)/python bench/storage.py write
 	$(BIN)/python bench/storage.py dashboard
+
+bench-parse: $(STAMP)
+	$(BIN)/python bench/parse.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

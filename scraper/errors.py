@@ -8,6 +8,8 @@ what is wrong (the key, the value, the line) and never need a traceback to be un
     ├── ConfigError          a config file (targets.yml, alerts.yml) is invalid
     │   └── ConfigErrors     every problem found in one pass over a file, one per line
     ├── ParseError           an exposition body is malformed (carries the line number)
+    │   └── LimitError       a well-formed body breaks a scrape limit (sample_limit, label_limit,
+    │                        label name/value length): the whole scrape fails, as in Prometheus
     ├── ScrapeError          a scrape failed; ``reason`` is what the dashboard shows
     └── StorageError
         ├── StorageUnavailable   the database cannot be reached; the same batch may be retried
@@ -55,6 +57,10 @@ class ParseError(HostwatchError):
         self.line = line
         self.message = message
         super().__init__(f"parse error at line {line}: {message}")
+
+
+class LimitError(ParseError):
+    """A body breaks a scrape limit at ``line``, e.g. ``4,200 samples over sample_limit 4,000``."""
 
 
 class ScrapeError(HostwatchError):

@@ -1,0 +1,29 @@
+"""Parsing a whole body held in memory."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from scraper.parser.cache import ScrapeCache
+from scraper.parser.limits import Limits
+from scraper.parser.stream import Parser
+from scraper.samples import Metadata, Sample
+
+
+class ParsedBody(NamedTuple):
+    samples: list[Sample]
+    metadata: dict[str, Metadata]
+    """Sample name -> Metadata of its family (see :attr:`Parser.metadata`)."""
+
+
+def parse(
+    text: str,
+    *,
+    openmetrics: bool = False,
+    limits: Limits | None = None,
+    cache: ScrapeCache | None = None,
+) -> ParsedBody:
+    parser = Parser(openmetrics=openmetrics, limits=limits, cache=cache)
+    samples = parser.feed(text)
+    samples += parser.close()
+    return ParsedBody(samples, parser.metadata)

@@ -1,0 +1,50 @@
+"""What a scraper keeps between scrapes of one target, so that unchanged text is read only once.
+
+Prometheus keeps a scrape cache per target for the same reason: from one scrape to the next, a
+target repeats its label sets and its HELP/TYPE lines verbatim. Each entry maps text the parser
+has already checked to exactly what it read from it, so a hit gives what parsing would.
+"""
+
+from __future__ import annotations
+
+from scraper.parser.comment import Entry
+from scraper.samples import Labels, Metadata
+
+DEFAULT_MAX_ENTRIES = 50_000
+
+
+class ScrapeCache:
+    """Pass the same instance to the Parser of every scrape of one target (and only that one)."""
+
+    __slots__ = ("_comments", "_metadata", "label_sets", "max_entries", "series")
+
+    def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self.label_sets: dict[str, Labels] = {}
+        """Text between the braces -> its labels (the shortcut's shape only, both formats)."""
+        self.series: dict[str, tuple[str, Labels]] = {}
+        """Text before the value -> metric name and labels (the shortcut's shape only)."""
+        self._metadata: dict[str, tuple[list[Entry], dict[str, Metadata]]] = {}
+        self._comments: dict[str, dict[str, Entry]] = {}
+
+    def comments(self, dialect_name: str) -> dict[str, Entry]:
+        """Comment line -> what it says; per format, as the formats read comments differently."""
+        return self._comments.setdefault(dialect_name, {})
+
+    def metadata(self, dialect_name: str, entries: list[Entry]) -> dict[str, Metadata] | None:
+        """The metadata last built from these very comment entries, if they have not changed."""
+        last = self._metadata.get(dialect_name)
+        return dict(last[1]) if last is not None and last[0] == entries else None
+
+    def remember_metadata(
+        self, dialect_name: str, entries: list[Entry], metadata: dict[str, Metadata]
+    ) -> None:
+        self._metadata[dialect_name] = entries, dict(metadata)
+
+    def trim(self) -> None:
+        """Forgets everything once too big: a target inventing series must not grow it forever."""
+        comments = sum(map(len, self._comments.values()))
+        if len(self.label_sets) + len(self.series) + comments > self.max_entries:
+            self.label_sets.clear()
+            self.series.clear()
+            self._comments.clear()
