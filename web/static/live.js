@@ -1,0 +1,1 @@
+// live updates: filled in by the stream step
