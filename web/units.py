@@ -44,4 +44,5 @@ def binary(value: float, unit: str = "") -> str:
     while size >= 1024 and index < len(_BYTES) - 1:
         size, index = size / 1024, index + 1
     sign = "-" if value < 0 else ""
-    return f"{sign}{size:.3g} {_BYTES[index]}{unit}"
+    shown = f"{size:.0f}" if size >= 100 else f"{size:.3g}"  # never 1e+03
+    return f"{sign}{shown} {_BYTES[index]}{unit}"
