@@ -111,6 +111,25 @@ PATHS: dict[str, Any] = {
             ),
         }
     },
+    "/api/v1/stream": {
+        "get": {
+            "summary": "Server-Sent Events: 'health' when a target's health changes (the target "
+            "as in /servers), 'scrape' when it was scraped again (with the newest values of the "
+            "requested metrics)",
+            "parameters": [
+                _param("server", "query", "Only this instance"),
+                JOB,
+                _param("metric", "query", "Include this metric's newest values; repeatable"),
+            ],
+            "responses": {
+                "200": {"description": "An endless text/event-stream"},
+                "400": {
+                    "description": "A bad parameter",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+            },
+        }
+    },
     "/api/v1/openapi.json": {
         "get": {"summary": "This document", "responses": _answers("OpenAPI 3.1 document")}
     },

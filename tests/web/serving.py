@@ -22,7 +22,13 @@ def free_port() -> int:
 @contextmanager
 def serving(app: Starlette) -> Iterator[str]:
     """The base URL of ``app`` served until the block ends."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=free_port(),
+        log_level="warning",
+        timeout_graceful_shutdown=1,  # open event streams must not hold the shutdown
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from scraper.storage import Storage
 from tests.conftest import unavailable
+from tests.storage.builders import NOW
 from tests.web.conftest import SETTINGS, open_seeded
+from tests.web.fleet import MINUTE, scrape
 from tests.web.serving import serving
 from web.app import create_app
 
@@ -102,3 +105,23 @@ def test_a_phone_sees_the_overview_without_horizontal_page_scroll(
 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_a_new_scrape_shows_on_the_open_overview_without_reload(
+    browser: Browser, store: Storage
+) -> None:
+    fast = dataclasses.replace(SETTINGS, stream_interval_s=0.2)
+    with serving(create_app(store, fast)) as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.evaluate("window.notReloaded = true")
+        store.write([scrape("web1:9100", NOW + MINUTE, "disk on fire")])
+
+        row = page.locator("tr[data-instance='web1:9100']")
+        expect(row.locator("[data-role=reason]")).to_have_text("disk on fire", timeout=10_000)
+        shoot(page, "overview-live")
+
+        assert row.locator("[data-role=state]").inner_text() == "✖ DOWN"
+        assert page.locator("[data-count=down]").inner_text() == "2"
+        assert page.evaluate("window.notReloaded") is True
+        page.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
+from web import stream
 from web.api import health, query, servers
 
 ROUTES = [
@@ -12,4 +13,5 @@ ROUTES = [
     Route("/api/v1/servers/{instance:path}/series", servers.list_series),
     Route("/api/v1/servers/{instance:path}", servers.server),
     Route("/api/v1/query_range", query.query_range),
+    Route("/api/v1/stream", stream.stream),
 ]

@@ -11,6 +11,8 @@ from web.headline import Headline
 from web.responses import finite
 from web.units import rfc3339
 
+__all__ = ["change", "headline", "rfc3339", "series", "server_path", "target"]
+
 
 def server_path(target: TargetHealth, suffix: str = "") -> str:
     query = urlencode({"job": target.job})
