@@ -1,0 +1,83 @@
+"""GET /api/v1/query_range: functions, matchers, time formats, steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.storage.builders import NOW
+
+START_S = (NOW - 3_600_000) / 1000  # the default range is the hour before now
+
+
+def query(client: TestClient, **params: Any) -> dict[str, Any]:
+    response = client.get("/api/v1/query_range", params=params)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def by_instance(body: dict[str, Any]) -> dict[str, list[list[float]]]:
+    return {s["labels"]["instance"]: s["points"] for s in body["series"]}
+
+
+def test_gauge_average_per_step_defaults_to_the_last_hour(client: TestClient) -> None:
+    body = query(client, metric="node_load1", step="30m", **{"match[]": 'instance="web1:9100"'})
+
+    assert (body["start"], body["end"], body["step_s"]) == (
+        "2025-06-16T11:00:00Z",
+        "2025-06-16T12:00:00Z",
+        1800.0,
+    )
+    assert by_instance(body) == {
+        "web1:9100": [[START_S, 1.5], [START_S + 1800, 1.5], [START_S + 3600, 1.5]]
+    }
+
+
+def test_rate_of_a_counter_is_per_second(client: TestClient) -> None:
+    body = query(
+        client,
+        metric="node_network_receive_bytes_total",
+        fn="rate",
+        step="30m",
+        start=str(START_S),
+        end="2025-06-16T11:59:59Z",
+        **{"match[]": '{instance="web1:9100", device="eth0"}'},
+    )
+
+    assert by_instance(body)["web1:9100"] == [
+        [START_S, pytest.approx(1000.0)],
+        [START_S + 1800, pytest.approx(1000.0)],
+    ]
+
+
+def test_regex_matchers_select_label_values(client: TestClient) -> None:
+    body = query(
+        client,
+        metric="node_cpu_seconds_total",
+        step="59m",
+        fn="last",
+        **{"match[]": ['instance="web1:9100"', 'mode=~"user|system"', 'cpu!="1"']},
+    )
+
+    assert sorted(s["labels"]["mode"] for s in body["series"]) == ["system", "user"]
+
+
+def test_buckets_of_a_down_target_are_absent_not_zero(client: TestClient) -> None:
+    body = query(client, metric="node_load1", step="10m", **{"match[]": 'instance="db1:9100"'})
+
+    assert [t for t, _ in by_instance(body)["db1:9100"]] == [START_S, START_S + 600, START_S + 1200]
+
+
+def test_the_default_step_gives_about_250_points(client: TestClient) -> None:
+    body = query(client, metric="node_load1")
+
+    assert body["step_s"] == 15.0
+
+
+def test_min_max_and_unix_seconds_times(client: TestClient) -> None:
+    for fn in ("min", "max", "avg"):
+        body = query(client, metric="node_load5", fn=fn, start=START_S, end=START_S + 60, step=120)
+        assert by_instance(body)["web1:9100"] == [[START_S, 1.2]]

@@ -1,0 +1,127 @@
+"""The pages in real headless Chromium (Debian's), against uvicorn on loopback."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from scraper.storage import Storage
+from tests.conftest import unavailable
+from tests.storage.builders import NOW
+from tests.web.conftest import SETTINGS, open_seeded
+from tests.web.fleet import MINUTE, scrape
+from tests.web.serving import serving
+from web.app import create_app
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        unavailable("chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Storage]:
+    seeded = open_seeded(f"sqlite:///{tmp_path / 'hostwatch.db'}")
+    yield seeded
+    seeded.close()
+
+
+@pytest.fixture
+def base_url(store: Storage) -> Iterator[str]:
+    with serving(create_app(store, SETTINGS)) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def shoot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_overview_marks_the_down_server_first_with_its_reason(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    shoot(page, "overview")
+
+    first = page.locator("#fleet tbody tr").first
+    assert first.get_attribute("data-instance") == "db1:9100"
+    assert first.locator("[data-role=state]").inner_text() == "✖ DOWN"
+    assert first.locator("[data-role=reason]").inner_text() == "connection refused"
+    assert page.locator("tr[data-instance='web1:9100'] [data-role=state]").inner_text() == "● up"
+    assert page.locator("[data-count=down]").inner_text() == "1"
+
+
+def test_hostile_labels_run_no_script(page: Page, base_url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    page.goto(base_url + "/")
+
+    assert page.get_by_text("<script>alert('x')</script>:9100").count() == 1
+    assert dialogs == []
+
+
+def test_server_page_draws_charts_with_points(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.click("text=web1:9100")
+    shoot(page, "server")
+
+    assert page.locator("figure.panel").count() == 7
+    first_path = page.locator("figure.panel svg path").first.get_attribute("d") or ""
+    assert first_path.count("L") > 50
+    assert page.locator("figure.panel svg rect.hover title").count() > 200
+
+
+def test_a_phone_sees_the_overview_without_horizontal_page_scroll(
+    browser: Browser, base_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    phone = context.new_page()
+    phone.goto(base_url + "/")
+    shoot(phone, "overview-phone-dark")
+
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_a_new_scrape_shows_on_the_open_overview_without_reload(
+    browser: Browser, store: Storage
+) -> None:
+    fast = dataclasses.replace(SETTINGS, stream_interval_s=0.2)
+    with serving(create_app(store, fast)) as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.evaluate("window.notReloaded = true")
+        store.write([scrape("web1:9100", NOW + MINUTE, "disk on fire")])
+
+        row = page.locator("tr[data-instance='web1:9100']")
+        expect(row.locator("[data-role=reason]")).to_have_text("disk on fire", timeout=10_000)
+        shoot(page, "overview-live")
+
+        assert row.locator("[data-role=state]").inner_text() == "✖ DOWN"
+        assert page.locator("[data-count=down]").inner_text() == "2"
+        assert page.evaluate("window.notReloaded") is True
+        page.close()

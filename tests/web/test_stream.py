@@ -1,0 +1,77 @@
+"""GET /api/v1/stream against a real uvicorn: a new scrape and a health change are pushed."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from scraper.storage import Storage
+from tests.storage.builders import NOW
+from tests.web.conftest import SETTINGS, open_seeded
+from tests.web.fleet import MINUTE, scrape
+from tests.web.serving import serving
+from web.app import create_app
+
+pytestmark = pytest.mark.slow
+FAST = dataclasses.replace(SETTINGS, stream_interval_s=0.1)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Storage]:
+    seeded = open_seeded(f"sqlite:///{tmp_path / 'hostwatch.db'}")
+    yield seeded
+    seeded.close()
+
+
+def events(response: httpx.Response) -> Iterator[tuple[str, dict[str, Any]]]:
+    kind = ""
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            kind = line.removeprefix("event: ")
+        elif line.startswith("data: "):
+            yield kind, json.loads(line.removeprefix("data: "))
+
+
+def test_a_failed_scrape_is_pushed_as_a_health_change(store: Storage) -> None:
+    later = threading.Timer(0.5, store.write, [[scrape("web1:9100", NOW + MINUTE, "disk on fire")]])
+    with serving(create_app(store, FAST)) as url, httpx.Client(timeout=10) as client:
+        query = {"server": "web1:9100", "metric": "node_load1"}
+        with client.stream("GET", f"{url}/api/v1/stream", params=query) as response:
+            later.start()
+            kind, body = next(events(response))
+
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert (kind, body["instance"], body["health"], body["last_error"]) == (
+        "health",
+        "web1:9100",
+        "down",
+        "disk on fire",
+    )
+
+
+def test_a_new_scrape_is_pushed_with_the_requested_metric(store: Storage) -> None:
+    later = threading.Timer(0.5, store.write, [[scrape("web1:9100", NOW + MINUTE)]])
+    with serving(create_app(store, FAST)) as url, httpx.Client(timeout=10) as client:
+        query = {"server": "web1:9100", "metric": "node_load1"}
+        with client.stream("GET", f"{url}/api/v1/stream", params=query) as response:
+            later.start()
+            kind, body = next(events(response))
+
+    assert (kind, body["last_scrape"], body["health"]) == ("scrape", "2025-06-16T12:01:00Z", "up")
+    assert body["samples"] == [
+        {"name": "node_load1", "labels": {"instance": "web1:9100", "job": "node"}, "value": 1.5}
+    ]
+
+
+def test_a_bad_metric_filter_is_a_json_400(store: Storage) -> None:
+    with serving(create_app(store, FAST)) as url:
+        response = httpx.get(f"{url}/api/v1/stream?metric=no-such", timeout=10)
+
+    assert (response.status_code, response.json()["error"]) == (400, "bad_parameter")

@@ -1,0 +1,17 @@
+"""The REST API under /api/v1 (JSON) and /health; see :mod:`web.openapi` for the contract."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from web import stream
+from web.api import health, query, servers
+
+ROUTES = [
+    Route("/health", health.health),
+    Route("/api/v1/servers", servers.list_servers),
+    Route("/api/v1/servers/{instance:path}/series", servers.list_series),
+    Route("/api/v1/servers/{instance:path}", servers.server),
+    Route("/api/v1/query_range", query.query_range),
+    Route("/api/v1/stream", stream.stream),
+]

@@ -1,0 +1,78 @@
+"""GET /api/v1/servers, /api/v1/servers/{instance} and /api/v1/servers/{instance}/series."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from scraper.storage import Matcher, Series, Storage, TargetHealth
+from web import headline, identity, params, responses, servers, state
+from web.api import shapes
+from web.series import search
+
+T = TypeVar("T")
+HISTORY_SHOWN = 100
+
+
+def list_servers(request: Request) -> Response:
+    query = request.query_params
+    filters = servers.Filters.from_query(query)
+    found = servers.by_key(filters.apply(state.storage(request).targets()))
+    page, links = _page(request, found, lambda t: [t.job, t.instance])
+    now = state.now_ms(request)
+    items = [shapes.target(t, now) for t in page]
+    return responses.api(request, {"servers": items, "total": len(found), "links": links})
+
+
+def server(request: Request) -> Response:
+    store = state.storage(request)
+    target = _target(request, store)
+    body = shapes.target(target, state.now_ms(request))
+    body["identity"] = identity.of(store, target)
+    body["headline"] = shapes.headline(headline.one(store, target))
+    history = store.health_history(target.job, target.instance)[-HISTORY_SHOWN:]
+    body["history"] = [shapes.change(c) for c in history]
+    return responses.api(request, body)
+
+
+def list_series(request: Request) -> Response:
+    store = state.storage(request)
+    target = _target(request, store)
+    found = search(_series_of(store, target), request.query_params.get("search", ""))
+    page, links = _page(request, found, lambda s: [s.name, repr(s.labels)])
+    kinds = {name: store.metadata(name) for name in {s.name for s in page}}
+    items = [shapes.series(s, (k := kinds[s.name]) and k.type) for s in page]
+    return responses.api(request, {"series": items, "total": len(found), "links": links})
+
+
+def _target(request: Request, store: Storage) -> TargetHealth:
+    job = request.query_params.get("job", "")
+    return servers.find(store, request.path_params["instance"], job)
+
+
+def _series_of(store: Storage, target: TargetHealth) -> list[Series]:
+    mine = [Matcher("job", "=", target.job), Matcher("instance", "=", target.instance)]
+    return sorted(store.series(None, mine), key=lambda s: (s.name, repr(s.labels)))
+
+
+def _page(
+    request: Request, items: Sequence[T], key: Callable[[T], list[str]]
+) -> tuple[Sequence[T], dict[str, Any]]:
+    """Keyset pagination: the items after ``cursor`` (the last key seen), ``limit`` of them."""
+    query = request.query_params
+    limit = params.integer("limit", query.get("limit", "100"), 1, 1000)
+    after = params.cursor("cursor", query["cursor"]) if query.get("cursor") else None
+    rest = [item for item in items if after is None or key(item) > after]
+    page = rest[:limit]
+    more = len(rest) > limit
+    next_url = _with(request, cursor=params.make_cursor(key(page[-1]))) if more else None
+    return page, {"self": _with(request), "next": next_url}
+
+
+def _with(request: Request, **changed: str) -> str:
+    """This request's path and query, relative so it survives a reverse proxy."""
+    url = request.url.include_query_params(**changed)
+    return f"{url.path}?{url.query}" if url.query else url.path

@@ -1,0 +1,62 @@
+"""The Starlette application: ``create_app(storage, settings)``."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from scraper.errors import HostwatchError, QueryError, StorageUnavailable
+from scraper.storage import Storage
+from web import api, pages
+from web.errors import WebError
+from web.security import middleware
+from web.state import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    app = Starlette(
+        routes=[*api.ROUTES, *pages.ROUTES],
+        middleware=middleware(settings),
+        exception_handlers={
+            HostwatchError: _hostwatch_error,
+            HTTPException: _http_error,
+            Exception: _internal_error,
+        },
+    )
+    app.state.storage = storage
+    app.state.settings = settings
+    return app
+
+
+def _status(error: HostwatchError) -> tuple[int, str, str]:
+    if isinstance(error, WebError):
+        return error.status, error.code, str(error)
+    if isinstance(error, QueryError):
+        return 400, "bad_query", str(error)
+    if isinstance(error, StorageUnavailable):
+        return 503, "unavailable", "the database is unavailable; try again shortly"
+    log.error("request failed: %s", error)
+    return 500, "internal", "the server failed to answer this request"
+
+
+async def _hostwatch_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HostwatchError)  # registered for HostwatchError only
+    return pages.error_page(request, *_status(error))
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)  # registered for HTTPException only
+    code = "not_found" if error.status_code == 404 else "http_error"
+    return pages.error_page(request, error.status_code, code, str(error.detail))
+
+
+async def _internal_error(request: Request, error: Exception) -> Response:
+    # The traceback goes to the log (Starlette re-raises to the server); the client learns nothing.
+    return pages.error_page(request, 500, "internal", "the server failed to answer this request")

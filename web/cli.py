@@ -1,0 +1,77 @@
+"""``hostwatch-web``: flags (each also an env var) into Settings, then serve with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+
+import uvicorn
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from exporter import __version__
+from exporter.flags import FlagParser, log_level, parse_listen, run, setup_logging, split_list
+from scraper.errors import ConfigError, HostwatchError
+from scraper.storage import Storage
+from web.app import create_app
+from web.state import LOCAL_HOSTS, Settings
+
+PROG = "hostwatch-web"
+log = logging.getLogger(__name__)
+
+
+def parser() -> FlagParser:
+    flags = FlagParser(PROG, "Serve the hostwatch dashboards and REST API.", __version__)
+    flags.flag("listen", "127.0.0.1:8080", "address to serve on", "HOST:PORT")
+    flags.flag("database-url", "sqlite:///var/hostwatch.db", "the scraper's database", "URL")
+    flags.flag(
+        "allowed-hosts",
+        "",
+        f"Host headers to answer, comma-separated ({', '.join(LOCAL_HOSTS)} and the "
+        "listen host are always allowed)",
+        "LIST",
+    )
+    flags.flag("cors-origins", "", "origins allowed to read the API cross-site", "LIST")
+    flags.log_level_flag()
+    return flags
+
+
+def settings_from(args: argparse.Namespace, listen_host: str) -> Settings:
+    hosts = dict.fromkeys([*LOCAL_HOSTS, listen_host, *split_list(args.allowed_hosts)])
+    return Settings(allowed_hosts=tuple(hosts), cors_origins=tuple(split_list(args.cors_origins)))
+
+
+def open_storage(url: str) -> Storage:
+    # SQLAlchemy's default PostgreSQL driver is psycopg 3; hostwatch installs psycopg2.
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg2://" + url.split("://", 1)[1]
+    try:
+        return Storage.open(url)
+    except (ArgumentError, ImportError) as error:
+        raise ConfigError(f"--database-url: cannot use {make_url_safe(url)}: {error}") from None
+
+
+def make_url_safe(url: str) -> str:
+    """The URL with any password masked, fit for an error message."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "this URL"
+
+
+def serve(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    level = log_level(args.log_level, ConfigError)
+    setup_logging(level)
+    host, port = parse_listen(args.listen, ConfigError)
+    storage = open_storage(args.database_url)
+    storage.targets()  # fail now, in one line, if the database is missing or unreachable
+    app = create_app(storage, settings_from(args, host))
+    log.info("serving on http://%s:%d/", host, port)
+    uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(serve, argv, PROG, (HostwatchError,))

@@ -1,0 +1,128 @@
+"""A server's headline figures (CPU %, memory %, fullest filesystem, load, uptime).
+
+They are computed from node_exporter's series the way its dashboards do, with a handful of
+range queries that each cover the whole fleet (or one target), so the overview costs the same
+few queries however many servers there are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scraper.storage import Function, Matcher, RangeQuery, Storage, TargetHealth
+
+WINDOW_MS = 5 * 60_000
+Key = tuple[str, str]
+Reading = tuple[dict[str, str], float]
+Readings = dict[Key, list[Reading]]
+# Space that cannot fill up or belongs to no disk: counting it would make every host look full.
+PSEUDO_FILESYSTEMS = frozenset({"tmpfs", "ramfs", "devtmpfs", "squashfs", "overlay", "nsfs"})
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    cpu_percent: float | None = None
+    memory_percent: float | None = None
+    fullest_filesystem_percent: float | None = None
+    fullest_mountpoint: str | None = None
+    load1: float | None = None
+    uptime_s: float | None = None
+
+    @property
+    def is_node(self) -> bool:
+        """Whether the target looks like a node_exporter (any headline figure is known)."""
+        return any(value is not None for value in (self.cpu_percent, self.memory_percent))
+
+
+def fleet(storage: Storage, end_ms: int) -> dict[Key, Headline]:
+    """Headlines of every target from its samples in the five minutes before ``end_ms``."""
+    return _compute(storage, [], end_ms)
+
+
+def one(storage: Storage, target: TargetHealth) -> Headline:
+    """Headline of one target as of its last successful scrape (a down one keeps its last)."""
+    if target.last_seen_ms is None:
+        return Headline()
+    key = (target.job, target.instance)
+    matchers = [Matcher("job", "=", key[0]), Matcher("instance", "=", key[1])]
+    return _compute(storage, matchers, target.last_seen_ms).get(key, Headline())
+
+
+def readings(
+    storage: Storage, metric: str, matchers: Sequence[Matcher], end_ms: int, fn: Function
+) -> Readings:
+    """The value of each series of ``metric`` over the window, grouped by target."""
+    # Both ends of a range are inclusive: one ms more keeps the whole window in one bucket.
+    query = RangeQuery(metric, matchers, end_ms - WINDOW_MS, end_ms, WINDOW_MS + 1, fn)
+    found: Readings = defaultdict(list)
+    for series, points in storage.query_range(query).series:
+        labels = dict(series.labels)
+        key = (labels.get("job", ""), labels.get("instance", ""))
+        found[key].append((labels, points[-1][1]))
+    return found
+
+
+def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict[Key, Headline]:
+    def last(metric: str) -> Readings:
+        return readings(storage, metric, matchers, end_ms, "last")
+
+    cpu = readings(storage, "node_cpu_seconds_total", matchers, end_ms, "rate")
+    memory = (last("node_memory_MemTotal_bytes"), last("node_memory_MemAvailable_bytes"))
+    disks = (last("node_filesystem_size_bytes"), last("node_filesystem_avail_bytes"))
+    load, boot, clock = (
+        last("node_load1"),
+        last("node_boot_time_seconds"),
+        last("node_time_seconds"),
+    )
+    keys = set(cpu) | set(memory[0]) | set(disks[0]) | set(load)
+    return {
+        key: Headline(
+            _cpu_percent(cpu.get(key, [])),
+            _used_percent(_single(memory[0], key), _single(memory[1], key)),
+            *_fullest(disks[0].get(key, []), disks[1].get(key, [])),
+            _single(load, key),
+            _uptime(_single(boot, key), _single(clock, key), end_ms),
+        )
+        for key in keys
+    }
+
+
+def _single(found: Readings, key: Key) -> float | None:
+    values = found.get(key)
+    return values[0][1] if values else None
+
+
+def _cpu_percent(rates: list[Reading]) -> float | None:
+    total = sum(value for _, value in rates)
+    idle = sum(value for labels, value in rates if labels.get("mode") == "idle")
+    return 100 * (1 - idle / total) if total > 0 else None
+
+
+def _used_percent(total: float | None, available: float | None) -> float | None:
+    if total is None or available is None or total <= 0:
+        return None
+    return 100 * (1 - available / total)
+
+
+def _fullest(sizes: list[Reading], available: list[Reading]) -> tuple[float | None, str | None]:
+    free = {_filesystem(labels): value for labels, value in available}
+    used = [
+        (_used_percent(size, free.get(_filesystem(labels))), labels.get("mountpoint", ""))
+        for labels, size in sizes
+        if labels.get("fstype") not in PSEUDO_FILESYSTEMS
+    ]
+    known = [(percent, mount) for percent, mount in used if percent is not None]
+    return max(known) if known else (None, None)
+
+
+def _filesystem(labels: dict[str, str]) -> tuple[str, str]:
+    return labels.get("device", ""), labels.get("mountpoint", "")
+
+
+def _uptime(boot_s: float | None, now_s: float | None, end_ms: int) -> float | None:
+    # The host's own clock when it reports one, so a lagging scrape does not age the uptime.
+    if boot_s is None:
+        return None
+    return (end_ms / 1000 if now_s is None else now_s) - boot_s

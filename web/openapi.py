@@ -1,0 +1,156 @@
+"""The OpenAPI 3 document of /api/v1 and /health, written by hand to match the handlers.
+
+tests/web/test_openapi.py checks that every documented path answers and every route is
+documented, and fuzzes the documented parameters looking for a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exporter import __version__
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _param(name: str, where: str, description: str, **schema: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": where,
+        "required": where == "path" or schema.pop("required", False),
+        "description": description,
+        "schema": {"type": "string", **schema},
+    }
+
+
+def _answers(description: str, *statuses: int) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "200": {"description": description, "content": {"application/json": {}}},
+        "304": {"description": "Not modified: the If-None-Match ETag is current"},
+    }
+    reasons = {400: "A bad parameter", 404: "No such server", 503: "The database is unavailable"}
+    for status in statuses:
+        found[str(status)] = {
+            "description": reasons[status],
+            "content": {"application/json": {"schema": ERROR}},
+        }
+    return found
+
+
+INSTANCE = _param("instance", "path", "The target's instance (host:port)")
+JOB = _param("job", "query", "The job, needed only when several jobs scrape the instance")
+LIMIT = _param("limit", "query", "Items per page, 1 to 1000", type="integer", default=100)
+CURSOR = _param("cursor", "query", "The opaque cursor from a previous page's links.next")
+PAGED = [LIMIT, CURSOR]
+
+PATHS: dict[str, Any] = {
+    "/health": {
+        "get": {
+            "summary": "Liveness, and whether the database answers",
+            "responses": {
+                "200": {"description": "Up, database reachable"},
+                "503": {"description": "Up, database unreachable"},
+            },
+        }
+    },
+    "/api/v1/servers": {
+        "get": {
+            "summary": "Every target with its health, sorted by job then instance",
+            "parameters": [
+                _param("job", "query", "Only this job"),
+                _param("state", "query", "Only this health", enum=["up", "down", "unknown"]),
+                _param("label", "query", "key:value a label must have; repeatable"),
+                *PAGED,
+            ],
+            "responses": _answers("servers, total and links (self, next)", 400, 503),
+        }
+    },
+    "/api/v1/servers/{instance}": {
+        "get": {
+            "summary": "One target: health, identity, headline figures, health history",
+            "parameters": [INSTANCE, JOB],
+            "responses": _answers(
+                "The target; headline has cpu_percent, memory_percent, "
+                "fullest_filesystem_percent, fullest_mountpoint, load1, uptime_s (null if unknown)",
+                400,
+                404,
+                503,
+            ),
+        }
+    },
+    "/api/v1/servers/{instance}/series": {
+        "get": {
+            "summary": "The target's series, sorted by name, searchable",
+            "parameters": [
+                INSTANCE,
+                JOB,
+                _param("search", "query", "Text the name or a label=value must contain"),
+                *PAGED,
+            ],
+            "responses": _answers("series (id, name, labels, type), total and links", 400, 404),
+        }
+    },
+    "/api/v1/query_range": {
+        "get": {
+            "summary": "One value per step for each series of a metric",
+            "parameters": [
+                _param("metric", "query", "Metric name", required=True),
+                _param("match[]", "query", 'Matchers like mode="idle" or {cpu=~"0|1"}'),
+                _param("start", "query", "RFC 3339 or unix seconds; default end - 1h"),
+                _param("end", "query", "RFC 3339 or unix seconds; default now"),
+                _param("step", "query", "Seconds or 30s/5m/1h; default about 250 points"),
+                _param(
+                    "fn", "query", "Aggregate per step", enum=["avg", "min", "max", "last", "rate"]
+                ),
+            ],
+            "responses": _answers(
+                "metric, fn, start, end, step_s, source (raw|rollup) and series, each with "
+                "labels and points [unix seconds, value or null]; at most 11000 points",
+                400,
+                503,
+            ),
+        }
+    },
+    "/api/v1/stream": {
+        "get": {
+            "summary": "Server-Sent Events: 'health' when a target's health changes (the target "
+            "as in /servers), 'scrape' when it was scraped again (with the newest values of the "
+            "requested metrics)",
+            "parameters": [
+                _param("server", "query", "Only this instance"),
+                JOB,
+                _param("metric", "query", "Include this metric's newest values; repeatable"),
+            ],
+            "responses": {
+                "200": {"description": "An endless text/event-stream"},
+                "400": {
+                    "description": "A bad parameter",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+            },
+        }
+    },
+    "/api/v1/openapi.json": {
+        "get": {"summary": "This document", "responses": _answers("OpenAPI 3.1 document")}
+    },
+}
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "hostwatch API",
+        "version": __version__,
+        "description": "Read-only JSON. Responses carry an ETag; send it back as If-None-Match "
+        "to get 304. Errors are {error, detail} with a 4xx or 5xx status.",
+    },
+    "paths": PATHS,
+    "components": {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error", "detail"],
+                "properties": {"error": {"type": "string"}, "detail": {"type": "string"}},
+            }
+        }
+    },
+}

@@ -1,0 +1,36 @@
+"""What every endpoint needs: the settings, the store and the clock, kept on ``app.state``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import cast
+
+from starlette.requests import HTTPConnection
+
+from scraper.storage import Storage
+from scraper.storage.store import wall_clock_ms
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How the app behaves; ``clock`` (unix ms) is replaceable so tests can pin "now"."""
+
+    allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
+    cors_origins: tuple[str, ...] = ()
+    stream_interval_s: float = 2.0
+    clock: Callable[[], int] = field(default=wall_clock_ms)
+
+
+def storage(request: HTTPConnection) -> Storage:
+    return cast(Storage, request.app.state.storage)
+
+
+def settings(request: HTTPConnection) -> Settings:
+    return cast(Settings, request.app.state.settings)
+
+
+def now_ms(request: HTTPConnection) -> int:
+    return settings(request).clock()
