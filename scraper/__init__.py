@@ -1,1 +1,5 @@
 """hostwatch scraper: polls targets and stores their samples."""
+
+from exporter import __version__
+
+__all__ = ["__version__"]

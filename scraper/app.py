@@ -1,0 +1,104 @@
+"""The scraper process: loops, write buffer, reloader, maintenance and its own /metrics."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import anyio
+import anyio.to_thread
+from anyio.abc import TaskGroup
+
+from exporter.server import MetricsServer
+from scraper.buffer import WriteBuffer
+from scraper.config import load
+from scraper.errors import StorageError
+from scraper.scrape.discovery import Shard
+from scraper.scrape.fetch import Fetcher
+from scraper.scrape.loop import ScrapeLoop
+from scraper.scrape.manager import Reloader, ScrapeManager
+from scraper.scrape.target import Target
+from scraper.storage import Retention, Storage
+from scraper.telemetry import Telemetry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScraperOptions:
+    config_file: str = "config/targets.yml"
+    database_url: str = "sqlite:///var/hostwatch.db"
+    listen: tuple[str, int] = ("127.0.0.1", 9111)
+    shard: Shard = field(default_factory=Shard)
+    buffer_samples: int = 1_000_000
+    max_concurrency: int = 256
+    reload_interval: float = 5.0
+    maintenance_interval: float = 3600.0
+    retention: Retention = field(default_factory=Retention)
+
+
+async def serve(options: ScraperOptions) -> None:
+    """Run until SIGTERM or SIGINT; then stop scraping and flush what the buffer holds."""
+    config = load(options.config_file)
+    store = Storage.open(options.database_url, retention=options.retention)
+    store.upgrade()
+    telemetry = Telemetry()
+    buffer = WriteBuffer(store, telemetry, max_samples=options.buffer_samples)
+    fetcher = Fetcher(options.max_concurrency)
+    metrics = _serve_metrics(options.listen, telemetry)
+    try:
+        async with anyio.create_task_group() as group:
+            manager = ScrapeManager(group, _loop_factory(fetcher, buffer, telemetry, options))
+            reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
+            reloader.check()
+            log.info("scraping %d targets", len(manager.loops))
+            group.start_soon(buffer.run)
+            group.start_soon(reloader.run, options.reload_interval)
+            group.start_soon(_maintain, store, options.maintenance_interval)
+            await _until_stopped(group)
+        await buffer.flush()
+    finally:
+        metrics.shutdown()
+        await fetcher.aclose()
+        store.close()
+
+
+def _loop_factory(
+    fetcher: Fetcher, buffer: WriteBuffer, telemetry: Telemetry, options: ScraperOptions
+) -> Callable[[Target], ScrapeLoop]:
+    limiter = anyio.CapacityLimiter(options.max_concurrency)
+
+    def new_loop(target: Target) -> ScrapeLoop:
+        return ScrapeLoop(target, fetcher, buffer.put, limiter, telemetry)
+
+    return new_loop
+
+
+async def _until_stopped(group: TaskGroup) -> None:
+    with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+        async for signum in signals:
+            log.info("%s: stopping", signal.Signals(signum).name)
+            group.cancel_scope.cancel()
+            return
+
+
+async def _maintain(store: Storage, interval: float) -> None:
+    """Partitions ahead, rollups of closed hours, expired data out; a failure waits a round."""
+    while True:
+        try:
+            report = await anyio.to_thread.run_sync(store.maintain, int(time.time() * 1000))
+            log.info("maintenance: %s", report)
+        except StorageError as error:
+            log.error("maintenance failed, retrying in %gs: %s", interval, error)
+        await anyio.sleep(interval)
+
+
+def _serve_metrics(listen: tuple[str, int], telemetry: Telemetry) -> MetricsServer:
+    server = MetricsServer(listen, telemetry.registry)
+    threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
+    log.info("own metrics on %s/metrics", server.url)
+    return server

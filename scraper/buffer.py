@@ -1,0 +1,137 @@
+"""Write-behind between the scrape loops and the database, surviving a database outage.
+
+Records wait in a FIFO bounded by its number of samples. A writer task drains it in batches;
+when the database is unreachable the same batch is retried with backoff (storage writes are
+idempotent, so a retry after an unclear failure cannot store a sample twice), and while it is
+down the buffer fills, then drops its *oldest* records: the newest data matters most.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Sequence
+from typing import Protocol
+
+import anyio
+import anyio.to_thread
+
+from scraper.errors import InvalidSampleError, StorageUnavailable
+from scraper.storage import ScrapeRecord
+from scraper.telemetry import Telemetry
+
+log = logging.getLogger(__name__)
+
+
+class RecordWriter(Protocol):
+    def write(self, records: Sequence[ScrapeRecord]) -> None: ...
+
+
+class WriteBuffer:
+    def __init__(
+        self,
+        store: RecordWriter,
+        telemetry: Telemetry,
+        max_samples: int = 1_000_000,
+        batch_samples: int = 50_000,
+        max_backoff: float = 30.0,
+    ) -> None:
+        self._store = store
+        self._telemetry = telemetry
+        self._records: deque[ScrapeRecord] = deque()
+        self._samples = 0
+        self._max_samples = max_samples
+        self._batch_samples = batch_samples
+        self._max_backoff = max_backoff
+        self._ready = anyio.Event()
+        telemetry.buffer_capacity.set(max_samples)
+
+    @property
+    def samples(self) -> int:
+        return self._samples
+
+    def put(self, record: ScrapeRecord) -> None:
+        self._records.append(record)
+        self._samples += len(record.samples)
+        while self._samples > self._max_samples and len(self._records) > 1:
+            self._drop(self._records[0], "buffer_full")
+        self._telemetry.buffered.set(self._samples)
+        self._ready.set()
+
+    async def run(self) -> None:
+        """Write forever: wait for records, write a batch, retry it while the database is out."""
+        backoff = 0.0
+        while True:
+            if not self._records:
+                self._ready = anyio.Event()
+                await self._ready.wait()
+            backoff = await self._write_batch(backoff)
+
+    async def flush(self) -> bool:
+        """Try once to write everything buffered (at shutdown); whether it all went."""
+        while self._records:
+            if await self._write_batch(0.0):
+                return False
+        return True
+
+    async def _write_batch(self, backoff: float) -> float:
+        """Write the front batch; the backoff to wait before the next try (0 after success)."""
+        await anyio.sleep(backoff)
+        batch = self._front()
+        try:
+            await anyio.to_thread.run_sync(self._store.write, batch)
+        except StorageUnavailable as error:
+            return self._failed(error, backoff)
+        except InvalidSampleError:
+            await self._write_one_by_one(batch)
+        else:
+            self._written(batch)
+        if backoff:
+            log.warning("database is back: writing %d buffered samples", self._samples)
+        return 0.0
+
+    def _front(self) -> list[ScrapeRecord]:
+        batch: list[ScrapeRecord] = []
+        size = 0
+        for record in self._records:
+            if batch and size + len(record.samples) > self._batch_samples:
+                break
+            batch.append(record)
+            size += len(record.samples)
+        return batch
+
+    def _failed(self, error: StorageUnavailable, backoff: float) -> float:
+        self._telemetry.write_errors.inc()
+        if not backoff:
+            log.error("database unavailable, buffering samples: %s", error)
+        return min(self._max_backoff, max(0.5, backoff * 2))
+
+    async def _write_one_by_one(self, batch: list[ScrapeRecord]) -> None:
+        """One record broke a limit: write the others, drop only the offending ones."""
+        for record in batch:
+            try:
+                await anyio.to_thread.run_sync(self._store.write, [record])
+            except InvalidSampleError as error:
+                log.error("refused by the database: %s", error)
+                self._drop(record, "invalid")
+            else:
+                self._written([record])
+
+    def _written(self, batch: list[ScrapeRecord]) -> None:
+        for record in batch:
+            self._remove(record)
+            self._telemetry.written.inc(len(record.samples))
+
+    def _drop(self, record: ScrapeRecord, reason: str) -> None:
+        self._remove(record)
+        self._telemetry.dropped.labels(reason).inc(len(record.samples))
+        log.warning("dropped %d samples of %s (%s)", len(record.samples), record.instance, reason)
+
+    def _remove(self, record: ScrapeRecord) -> None:
+        """Take ``record`` out by identity; a batch in flight may have been dropped meanwhile."""
+        for index, queued in enumerate(self._records):
+            if queued is record:
+                del self._records[index]
+                self._samples -= len(record.samples)
+                self._telemetry.buffered.set(self._samples)
+                return

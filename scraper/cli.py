@@ -1,0 +1,126 @@
+"""``hostwatch-scraper``: scrape the targets of targets.yml into the database.
+
+hostwatch-scraper [run]              scrape until SIGTERM (the default command)
+hostwatch-scraper check-config FILE  print OK or every error of FILE; exit 0 or 1
+hostwatch-scraper db upgrade         create or upgrade the database schema
+hostwatch-scraper maintain           create partitions, roll up closed hours, expire data
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+
+import anyio
+
+from exporter.flags import FlagParser, log_level, parse_listen, run, setup_logging
+from scraper import __version__
+from scraper.app import ScraperOptions, serve
+from scraper.config import load
+from scraper.errors import ConfigError, HostwatchError
+from scraper.scrape.discovery import Shard
+from scraper.storage import Retention, Storage
+
+PROG = "hostwatch-scraper"
+COMMANDS = ("run", "check-config", "db upgrade", "maintain")
+log = logging.getLogger(__name__)
+
+
+def parser() -> FlagParser:
+    flags = FlagParser(PROG, __doc__.split("\n\n")[0], __version__)
+    flags.add_argument(
+        "command", nargs="*", default=["run"], help=f"one of: {', '.join(COMMANDS)} (default: run)"
+    )
+    flags.flag("config", "config/targets.yml", "targets file (Prometheus scrape_configs)", "FILE")
+    flags.flag(
+        "database-url",
+        "sqlite:///var/hostwatch.db",
+        "database to write samples to: postgresql+psycopg2://USER@HOST/DB or sqlite:///PATH",
+        "URL",
+    )
+    flags.flag("listen", "127.0.0.1:9111", "address of the scraper's own /metrics", "HOST:PORT")
+    flags.flag("shard", "0/1", "scrape only shard i of N (by a hash of the target address)", "I/N")
+    flags.flag(
+        "buffer-samples",
+        "1000000",
+        "samples held in memory while the database is "
+        "unreachable; beyond it the oldest are dropped",
+        "N",
+    )
+    flags.flag("max-concurrency", "256", "scrapes in flight at once", "N")
+    flags.flag(
+        "reload-interval",
+        "5",
+        "seconds between checks of the config files for changes (SIGHUP reloads at once)",
+        "SECONDS",
+    )
+    flags.flag("retention-raw-days", "30", "days raw samples are kept", "DAYS")
+    flags.flag("retention-rollup-days", "400", "days hourly rollups are kept", "DAYS")
+    flags.log_level_flag()
+    return flags
+
+
+def options_from(args: argparse.Namespace) -> ScraperOptions:
+    return ScraperOptions(
+        config_file=args.config,
+        database_url=args.database_url,
+        listen=parse_listen(args.listen, ConfigError),
+        shard=Shard.parse(args.shard),
+        buffer_samples=_positive("buffer-samples", args.buffer_samples),
+        max_concurrency=_positive("max-concurrency", args.max_concurrency),
+        reload_interval=_positive("reload-interval", args.reload_interval),
+        retention=Retention(
+            raw_days=_positive("retention-raw-days", args.retention_raw_days),
+            rollup_days=_positive("retention-rollup-days", args.retention_rollup_days),
+        ),
+    )
+
+
+def _positive(flag: str, value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise ConfigError(f"--{flag}: {value!r} is not a positive whole number")
+    return int(value)
+
+
+def check_config(path: str) -> int:
+    try:
+        config = load(path)
+    except ConfigError as error:
+        print(f"{path}: FAILED\n{error}", file=sys.stderr)
+        return 1
+    targets = sum(len(group.targets) for job in config.jobs for group in job.static_configs)
+    print(f"{path}: OK ({len(config.jobs)} jobs, {targets} static targets)")
+    return 0
+
+
+def main_command(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    setup_logging(log_level(args.log_level, ConfigError))
+    command = " ".join(args.command)
+    if args.command[0] == "check-config" and len(args.command) == 2:
+        return check_config(args.command[1])
+    options = options_from(args)
+    if command == "run":
+        anyio.run(serve, options)
+        return 0
+    if command in {"db upgrade", "maintain"}:
+        return _database(command, options)
+    raise ConfigError(f"unknown command {command!r} (commands: {', '.join(COMMANDS)})")
+
+
+def _database(command: str, options: ScraperOptions) -> int:
+    store = Storage.open(options.database_url, retention=options.retention)
+    try:
+        store.upgrade()
+        if command == "maintain":
+            print(store.maintain(int(time.time() * 1000)))
+    finally:
+        store.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(main_command, argv, PROG, (HostwatchError,))

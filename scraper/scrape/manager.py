@@ -1,0 +1,134 @@
+"""The scrape manager: one loop per target, reconciled with the config on every reload.
+
+A reload is a diff. Targets are frozen values that include their job's settings, so a target
+whose address, labels or job settings changed compares unequal and is restarted; untouched
+targets keep their loop and with it their schedule.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import anyio
+from anyio.abc import TaskGroup
+
+from scraper.config import ScraperConfig, load
+from scraper.errors import ConfigError
+from scraper.scrape.discovery import FileTargets, Shard, targets
+from scraper.scrape.loop import ScrapeLoop
+from scraper.scrape.target import Target
+from scraper.telemetry import Telemetry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Change:
+    started: int
+    stopped: int
+    kept: int
+
+
+class ScrapeManager:
+    def __init__(self, task_group: TaskGroup, new_loop: Callable[[Target], ScrapeLoop]) -> None:
+        self._task_group = task_group
+        self._new_loop = new_loop
+        self._running: dict[Target, tuple[ScrapeLoop, anyio.CancelScope]] = {}
+
+    @property
+    def loops(self) -> list[ScrapeLoop]:
+        return [loop for loop, _ in self._running.values()]
+
+    def apply(self, wanted: set[Target]) -> Change:
+        stopped = self._running.keys() - wanted
+        for target in stopped:
+            self._running.pop(target)[1].cancel()
+        started = wanted - self._running.keys()
+        for target in started:
+            self._start(target)
+        return Change(len(started), len(stopped), len(wanted) - len(started))
+
+    def stop(self) -> None:
+        self.apply(set())
+
+    def _start(self, target: Target) -> None:
+        loop, scope = self._new_loop(target), anyio.CancelScope()
+        self._running[target] = loop, scope
+        self._task_group.start_soon(_run_in, scope, loop, name=f"scrape {target.url}")
+
+
+async def _run_in(scope: anyio.CancelScope, loop: ScrapeLoop) -> None:
+    with scope:
+        await loop.run()
+
+
+class Reloader:
+    """Watches targets.yml and the file_sd files; applies a valid change, refuses a broken one."""
+
+    def __init__(
+        self,
+        path: str,
+        manager: ScrapeManager,
+        telemetry: Telemetry,
+        shard: Shard,
+        config: ScraperConfig,
+    ) -> None:
+        self._path = path
+        self._manager = manager
+        self._telemetry = telemetry
+        self._shard = shard
+        self._files = FileTargets()
+        self.config = config
+        self._version = _version(path)
+        self.last_error = ""
+        self._applied(config)
+
+    async def run(self, interval: float) -> None:
+        """Poll every ``interval`` seconds; SIGHUP reloads at once."""
+        async with anyio.create_task_group() as group:
+            group.start_soon(self._on_sighup)
+            while True:
+                await anyio.sleep(interval)
+                self.check()
+
+    def check(self, force: bool = False) -> None:
+        version = _version(self._path)
+        if force or version != self._version:
+            self._version = version
+            self._reload()
+        self._manager.apply(targets(self.config, self._files, self._shard))
+
+    def _reload(self) -> None:
+        try:
+            config = load(self._path)
+        except ConfigError as error:
+            self.last_error = str(error)
+            self._telemetry.reload_success.set(0)
+            log.error("reload refused, the previous configuration keeps running: %s", error)
+            return
+        self._applied(config)
+        log.info("configuration reloaded from %s", self._path)
+
+    def _applied(self, config: ScraperConfig) -> None:
+        self.config, self.last_error = config, ""
+        self._telemetry.reload_success.set(1)
+        self._telemetry.reload_time.set(time.time())
+
+    async def _on_sighup(self) -> None:
+        with anyio.open_signal_receiver(signal.SIGHUP) as signals:
+            async for _ in signals:
+                log.info("SIGHUP: reloading %s", self._path)
+                self.check(force=True)
+
+
+def _version(path: str) -> tuple[int, int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (0, 0, 0)
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)

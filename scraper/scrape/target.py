@@ -1,0 +1,69 @@
+"""A scrape target: what is scraped and how (identity), when (hashed offset), and how it went."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlencode
+
+from scraper.config import JobConfig
+from scraper.samples import Labels
+
+
+def fingerprint(text: str) -> int:
+    """A stable 64-bit hash (Python's ``hash`` changes between runs; offsets must not)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One endpoint of one job. Equal targets are the same scrape: a reload keeps their loop."""
+
+    job: JobConfig
+    address: str
+    labels: Labels  # job, instance and the group's labels, sorted: attached to every sample
+
+    @property
+    def instance(self) -> str:
+        return dict(self.labels).get("instance", self.address)
+
+    @cached_property
+    def url(self) -> str:
+        query = f"?{urlencode(self.job.params)}" if self.job.params else ""
+        return f"{self.job.scheme}://{self.address}{self.job.metrics_path}{query}"
+
+    @cached_property
+    def hash(self) -> int:
+        return fingerprint(f"{self.url}\0{self.labels}")
+
+    def next_scrape(self, now: float) -> float:
+        """The first time at or after ``now`` in this target's slot of the interval.
+
+        Every target keeps the same offset inside the interval, derived from its hash as in
+        Prometheus, so thousands of targets spread evenly instead of firing together.
+        """
+        interval = self.job.scrape_interval
+        slot = now - now % interval + (self.hash % 1_000_000) / 1_000_000 * interval
+        return slot if slot >= now else slot + interval
+
+    def first_scrape(self, now: float, within: float = 5.0) -> float:
+        """A new target is scraped within seconds, so a fresh install shows data at once."""
+        return now + (self.hash % 1000) / 1000 * min(within, self.job.scrape_interval)
+
+
+@dataclass
+class Health:
+    """How the target's scrapes are going: what the dashboards show as up, down or unknown."""
+
+    state: str = "unknown"
+    last_error: str = ""
+    last_scrape: float = 0.0
+    last_duration: float = 0.0
+    consecutive_failures: int = 0
+
+    def record(self, started: float, duration: float, error: str | None) -> None:
+        self.last_scrape, self.last_duration = started, duration
+        self.last_error = error or ""
+        self.consecutive_failures = self.consecutive_failures + 1 if error else 0
+        self.state = "down" if error else "up"

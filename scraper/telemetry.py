@@ -1,0 +1,61 @@
+"""The scraper's own metrics, served on its ``--listen`` address at /metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client.registry import CollectorRegistry
+
+SCRAPE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class Telemetry:
+    """Every counter and gauge the scraper keeps about itself, on a registry of its own."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.scrapes = Counter("hostwatch_scraper_scrapes", "Scrapes done.", ["job"], registry=r)
+        self.failures = Counter(
+            "hostwatch_scraper_scrape_failures",
+            "Failed scrapes by reason.",
+            ["job", "reason"],
+            registry=r,
+        )
+        self.duration = Histogram(
+            "hostwatch_scraper_scrape_duration_seconds",
+            "Duration of scrapes.",
+            ["job"],
+            buckets=SCRAPE_BUCKETS,
+            registry=r,
+        )
+        self.targets = Gauge("hostwatch_scraper_targets", "Targets scraped.", ["job"], registry=r)
+        self.buffered = Gauge(
+            "hostwatch_scraper_buffer_samples", "Samples waiting to be written.", registry=r
+        )
+        self.buffer_capacity = Gauge(
+            "hostwatch_scraper_buffer_capacity_samples",
+            "Samples the buffer holds at most.",
+            registry=r,
+        )
+        self.dropped = Counter(
+            "hostwatch_scraper_buffer_dropped_samples",
+            "Samples dropped because the buffer was full or the database refused them.",
+            ["reason"],
+            registry=r,
+        )
+        self.written = Counter(
+            "hostwatch_scraper_samples_written", "Samples written to the database.", registry=r
+        )
+        self.write_errors = Counter(
+            "hostwatch_scraper_write_errors", "Failed database writes (retried).", registry=r
+        )
+        self.reload_success = Gauge(
+            "hostwatch_config_last_reload_successful",
+            "Whether the last configuration reload succeeded.",
+            registry=r,
+        )
+        self.reload_time = Gauge(
+            "hostwatch_config_last_reload_success_timestamp_seconds",
+            "Time of the last successful configuration reload.",
+            registry=r,
+        )
