@@ -8,11 +8,16 @@ calls :func:`unavailable`; it skips on a developer machine that lacks it, and fa
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+from collections.abc import Iterator
 from typing import NoReturn
 
 import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
 
+SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -29,3 +34,35 @@ def require_tool(name: str) -> str:
     if path is None:
         unavailable(f"the executable {name!r}")
     return path
+
+
+def _admin() -> Engine:
+    return create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def postgresql_database() -> Iterator[str]:
+    """The URL of a PostgreSQL database that lives as long as the test session."""
+    name = f"hostwatch_test_{secrets.token_hex(4)}"
+    admin = _admin()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError:
+        admin.dispose()
+        unavailable("PostgreSQL on 127.0.0.1:5432 (user postgres, database test)")
+    yield f"{SERVER}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def empty_postgresql(postgresql_database: str) -> str:
+    """The session's PostgreSQL database, emptied for this test."""
+    engine = create_engine(postgresql_database)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return postgresql_database

@@ -7,20 +7,16 @@ at the end, so parallel runs never collide; each test starts from an empty publi
 from __future__ import annotations
 
 import functools
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine, text
 
 from scraper.storage import Limits, Retention, Storage
-from tests.conftest import unavailable
 from tests.storage.builders import NOW
 
-SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -28,38 +24,6 @@ class StoreFactory(Protocol):
     def __call__(self, retention: Retention | None = None, limits: Limits | None = None) -> Storage:
         """An upgraded store on the test's empty database, whose clock reads NOW."""
         ...
-
-
-def _admin() -> Engine:
-    return create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
-
-
-@pytest.fixture(scope="session")
-def postgresql_database() -> Iterator[str]:
-    """The URL of a PostgreSQL database that lives as long as the test session."""
-    name = f"hostwatch_test_{secrets.token_hex(4)}"
-    admin = _admin()
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError:
-        admin.dispose()
-        unavailable("PostgreSQL on 127.0.0.1:5432 (user postgres, database test)")
-    yield f"{SERVER}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture
-def empty_postgresql(postgresql_database: str) -> str:
-    """The session's PostgreSQL database, emptied for this test."""
-    engine = create_engine(postgresql_database)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return postgresql_database
 
 
 @pytest.fixture

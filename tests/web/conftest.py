@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from scraper.storage import Storage
 from tests.storage.builders import NOW
-from tests.storage.conftest import BACKENDS, postgresql_database  # noqa: F401  (fixture reuse)
+from tests.storage.conftest import BACKENDS
 from tests.web import fleet
 from web.app import create_app
 from web.state import Settings
