@@ -1,0 +1,112 @@
+"""The write buffer against a real PostgreSQL behind a loopback proxy that the test cuts."""
+
+import time
+from collections.abc import Callable, Iterator
+
+import anyio
+import pytest
+from sqlalchemy import create_engine, text
+
+from scraper.buffer import WriteBuffer
+from scraper.samples import Sample
+from scraper.storage import ScrapeRecord, Storage
+from scraper.telemetry import Telemetry
+from tests.scraper.proxy import CuttableProxy
+
+pytestmark = pytest.mark.anyio
+BASE_MS = int(time.time() * 1000)
+SERIES = 10
+
+
+def record(n: int) -> ScrapeRecord:
+    """Scrape ``n`` of one target: SERIES samples, a minute after scrape n-1."""
+    labels = (("instance", "web-1:9110"), ("job", "node"))
+    samples = [Sample("demo", (*labels, ("i", str(i))), float(n)) for i in range(SERIES)]
+    return ScrapeRecord("node", "web-1:9110", labels, BASE_MS + n * 60_000, 0.01, None, samples)
+
+
+def stored(url: str) -> list[tuple[int, float]]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT t, value, count(*) FROM samples GROUP BY t, value"))
+        result = sorted((row[0], row[1] * 1000 + row[2]) for row in rows)
+    engine.dispose()
+    return result
+
+
+def expected(scrapes: range) -> list[tuple[int, float]]:
+    """Each scrape's (time, value * 1000 + number of copies): exactly SERIES copies each."""
+    return [(BASE_MS + n * 60_000, n * 1000.0 + SERIES) for n in scrapes]
+
+
+@pytest.fixture
+def proxy() -> Iterator[CuttableProxy]:
+    proxy = CuttableProxy(("127.0.0.1", 5432))
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture
+def proxied_store(empty_postgresql: str, proxy: CuttableProxy) -> Iterator[Storage]:
+    Storage.open(empty_postgresql).upgrade()
+    url = empty_postgresql.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    store = Storage.open(url)
+    yield store
+    store.close()
+
+
+def metric(telemetry: Telemetry, name: str, **labels: str) -> float | None:
+    return telemetry.registry.get_sample_value(name, labels)
+
+
+async def wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    with anyio.fail_after(seconds):
+        while not condition():
+            await anyio.sleep(0.05)
+
+
+async def test_samples_scraped_during_an_outage_are_written_once_in_order_after_it(
+    proxied_store: Storage, proxy: CuttableProxy, empty_postgresql: str
+) -> None:
+    telemetry = Telemetry()
+    buffer = WriteBuffer(proxied_store, telemetry, max_backoff=0.2)
+    async with anyio.create_task_group() as group:
+        group.start_soon(buffer.run)
+        buffer.put(record(0))
+        await wait_for(lambda: buffer.samples == 0)
+        proxy.cut()
+        for n in (1, 2, 3):
+            buffer.put(record(n))
+        await wait_for(lambda: (metric(telemetry, "hostwatch_scraper_write_errors_total") or 0) > 0)
+        assert buffer.samples == 3 * SERIES
+        proxy.restore()
+        await wait_for(lambda: buffer.samples == 0)
+        group.cancel_scope.cancel()
+    assert stored(empty_postgresql) == expected(range(4))
+
+
+async def test_a_full_buffer_drops_its_oldest_scrapes_and_counts_them(
+    proxied_store: Storage, proxy: CuttableProxy, empty_postgresql: str
+) -> None:
+    telemetry = Telemetry()
+    buffer = WriteBuffer(proxied_store, telemetry, max_samples=2 * SERIES, max_backoff=0.2)
+    proxy.cut()
+    async with anyio.create_task_group() as group:
+        group.start_soon(buffer.run)
+        for n in range(5):
+            buffer.put(record(n))
+        assert buffer.samples == 2 * SERIES
+        proxy.restore()
+        await wait_for(lambda: buffer.samples == 0)
+        group.cancel_scope.cancel()
+    assert stored(empty_postgresql) == expected(range(3, 5))
+    dropped = "hostwatch_scraper_buffer_dropped_samples_total"
+    assert metric(telemetry, dropped, reason="buffer_full") == 3 * SERIES
+
+
+async def test_flush_writes_what_is_buffered(proxied_store: Storage, empty_postgresql: str) -> None:
+    buffer = WriteBuffer(proxied_store, Telemetry())
+    buffer.put(record(0))
+    buffer.put(record(1))
+    assert await buffer.flush()
+    assert stored(empty_postgresql) == expected(range(2))
