@@ -6,7 +6,7 @@ import glob
 import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scraper.config import JobConfig, ScraperConfig, StaticGroup, read_target_file
 from scraper.errors import ConfigError, HostwatchError
@@ -83,7 +83,10 @@ def _groups(job: JobConfig, files: FileTargets) -> Iterator[StaticGroup]:
 
 
 def _group_targets(job: JobConfig, group: StaticGroup) -> Iterator[Target]:
-    # As in Prometheus, the group's labels may override job and instance.
+    # A target carries its job's settings but not the job's target lists: adding a sibling
+    # target must not make this one compare unequal and restart.
+    settings = replace(job, static_configs=(), file_sd_configs=())
     for address in group.targets:
+        # As in Prometheus, the group's labels may override job and instance.
         labels = {"job": job.job_name, "instance": address, **dict(group.labels)}
-        yield Target(job, address, tuple(sorted(labels.items())))
+        yield Target(settings, address, tuple(sorted(labels.items())))
