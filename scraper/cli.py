@@ -98,7 +98,10 @@ def check_config(path: str) -> int:
 
 def main_command(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    setup_logging(log_level(args.log_level, ConfigError))
+    level = log_level(args.log_level, ConfigError)
+    setup_logging(level)
+    if level != "debug":
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per scrape drowns the log
     command = " ".join(args.command)
     if args.command[0] == "check-config" and len(args.command) == 2:
         return check_config(args.command[1])
