@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXPORTER_LISTEN ?= 127.0.0.1:9110
 
 .PHONY: run test lint typecheck pytest bench bench-storage bench-parse clean
 
@@ -16,8 +15,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	@echo "hostwatch exporter: http://$(EXPORTER_LISTEN)/metrics"
-	$(BIN)/hostwatch-exporter --listen $(EXPORTER_LISTEN)
+	BIN=$(BIN) deploy/local.sh
 
 test: lint typecheck pytest
 

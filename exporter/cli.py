@@ -99,6 +99,7 @@ def config_from(args: argparse.Namespace) -> ExporterConfig:
             disks=compile_filter("disk", args.disk_include, args.disk_exclude),
             mount_timeout=_number("filesystem-timeout", args.filesystem_timeout, float),
             top_processes=_number("top-processes", args.top_processes, int),
+            textfile_directory=args.textfile_directory,
         ),
         host=Host(Path(args.path_procfs), Path(args.path_sysfs), Path(args.path_rootfs)),
         max_requests=_number("max-requests", args.max_requests, int),

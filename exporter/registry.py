@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import resource
 from collections.abc import Iterator
 
 from prometheus_client import GCCollector, PlatformCollector, ProcessCollector
@@ -33,11 +34,27 @@ class BuildInfo:
         yield info
 
 
+class AddressSpaceLimit:
+    """``process_virtual_memory_max_bytes``, which Go exporters have and prometheus-client's
+    process collector lacks; the Node Exporter Full dashboard charts it."""
+
+    def collect(self) -> Iterator[Metric]:
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        # Go reports "unlimited" as the largest uint64, so the dashboard reads the same.
+        limit = float(2**64 - 1) if soft == resource.RLIM_INFINITY else float(soft)
+        yield GaugeMetricFamily(
+            "process_virtual_memory_max_bytes",
+            "Maximum amount of virtual memory available in bytes.",
+            value=limit,
+        )
+
+
 def build_registry(config: ExporterConfig) -> CollectorRegistry:
     """A fresh registry: nothing here is shared with prometheus-client's global one."""
     registry = CollectorRegistry()
     registry.register(NodeCollector(build(config.collectors, config.host, config.options)))
     registry.register(BuildInfo())
+    registry.register(AddressSpaceLimit())
     # Dashboards query process_* (memory, CPU, open fds of the exporter itself).
     ProcessCollector(registry=registry)
     PlatformCollector(registry=registry)
