@@ -68,6 +68,13 @@ def parser() -> FlagParser:
         "top-processes", "5", "processes the 'top' collector reports by CPU and by memory", "N"
     )
     flags.flag(
+        "textfile-directory",
+        "",
+        "directory of *.prom files the textfile collector exposes (node_exporter's "
+        "--collector.textfile.directory)",
+        "DIR",
+    )
+    flags.flag(
         "max-requests", "40", "concurrent scrapes served at most; more get 503 (0: no limit)", "N"
     )
     flags.flag("path-procfs", "/proc", "where the host's procfs is mounted", "PATH")

@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -121,3 +122,8 @@ def _get_when_up(url: str) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def test_the_textfile_directory_flag_reaches_the_collector_options(tmp_path: Path) -> None:
+    args = parser().parse_args(["--textfile-directory", str(tmp_path)])
+    assert config_from(args).options.textfile_directory == str(tmp_path)
