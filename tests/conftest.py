@@ -57,12 +57,17 @@ def postgresql_database() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture
-def empty_postgresql(postgresql_database: str) -> str:
-    """The session's PostgreSQL database, emptied for this test."""
-    engine = create_engine(postgresql_database)
+def emptied(url: str) -> str:
+    """``url`` after dropping everything in its PostgreSQL database's public schema."""
+    engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return postgresql_database
+    return url
+
+
+@pytest.fixture
+def empty_postgresql(postgresql_database: str) -> str:
+    """The session's PostgreSQL database, emptied for this test."""
+    return emptied(postgresql_database)

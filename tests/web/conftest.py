@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 
 from scraper.storage import Storage
+from tests.conftest import emptied
 from tests.storage.builders import NOW
 from tests.storage.conftest import BACKENDS
 from tests.web import fleet
@@ -27,12 +27,7 @@ def fresh_url(backend: str, request: pytest.FixtureRequest, directory: Path) -> 
     if backend == "sqlite":
         return f"sqlite:///{directory / 'hostwatch.db'}"
     url: str = request.getfixturevalue("postgresql_database")
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
+    return emptied(url)
 
 
 def open_seeded(url: str) -> Storage:
