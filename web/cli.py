@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError
 
 from exporter import __version__
 from exporter.flags import FlagParser, log_level, parse_listen, run, setup_logging, split_list
-from scraper.errors import ConfigError, HostwatchError
+from scraper.errors import ConfigError, HostwatchError, StorageError
 from scraper.storage import Storage
 from web.app import create_app
 from web.state import LOCAL_HOSTS, Settings
@@ -43,12 +43,9 @@ def settings_from(args: argparse.Namespace, listen_host: str) -> Settings:
 
 
 def open_storage(url: str) -> Storage:
-    # SQLAlchemy's default PostgreSQL driver is psycopg 3; hostwatch installs psycopg2.
-    if url.startswith(("postgresql://", "postgres://")):
-        url = "postgresql+psycopg2://" + url.split("://", 1)[1]
     try:
         return Storage.open(url)
-    except (ArgumentError, ImportError) as error:
+    except (StorageError, ArgumentError, ImportError) as error:
         raise ConfigError(f"--database-url: cannot use {make_url_safe(url)}: {error}") from None
 
 

@@ -28,10 +28,26 @@ _SQLITE_UNAVAILABLE = ("unable to open", "database is locked", "disk i/o error",
 Insert = postgresql.Insert | sqlite.Insert
 
 
+def _with_driver(url: str) -> str:
+    """``url`` with psycopg2 named: SQLAlchemy's default PostgreSQL driver is psycopg 3,
+    which hostwatch does not install, so a plain ``postgresql://`` would fail."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        raise StorageError(
+            "the database URL is not of the form scheme://... "
+            "(postgresql://USER@HOST/DB or sqlite:///PATH)"
+        ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed.render_as_string(hide_password=False)
+
+
 class Backend:
     """An engine plus its dialect's quirks."""
 
     def __init__(self, url: str) -> None:
+        url = _with_driver(url)
         self.name = make_url(url).get_backend_name()
         if self.name not in ("postgresql", "sqlite"):
             raise StorageError(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from scraper.errors import SchemaError
+from scraper.errors import SchemaError, StorageError
 from scraper.storage import Storage
 from scraper.storage.migrations import LATEST
 from tests.storage.builders import record, sample
@@ -48,3 +48,17 @@ def test_a_database_newer_than_the_code_is_refused(fresh: Storage, empty_url: st
             store.upgrade()
         with pytest.raises(SchemaError, match=newer):
             store.targets()
+
+
+def test_a_plain_postgresql_url_uses_psycopg2(empty_postgresql: str) -> None:
+    store = Storage.open(empty_postgresql.replace("postgresql+psycopg2://", "postgresql://"))
+    try:
+        assert store.upgrade() != []
+    finally:
+        store.close()
+
+
+def test_a_malformed_url_is_a_storage_error_that_does_not_echo_it() -> None:
+    with pytest.raises(StorageError, match="not of the form scheme://") as caught:
+        Storage.open("secret-password@nowhere")
+    assert "secret" not in str(caught.value)
