@@ -28,6 +28,12 @@ class Telemetry:
             buckets=SCRAPE_BUCKETS,
             registry=r,
         )
+        self.lag = Histogram(
+            "hostwatch_scraper_schedule_lag_seconds",
+            "How late scrapes start after their slot (waiting for a concurrency slot included).",
+            buckets=SCRAPE_BUCKETS,
+            registry=r,
+        )
         self.targets = Gauge("hostwatch_scraper_targets", "Targets scraped.", ["job"], registry=r)
         self.buffered = Gauge(
             "hostwatch_scraper_buffer_samples", "Samples waiting to be written.", registry=r

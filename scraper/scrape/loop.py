@@ -52,15 +52,19 @@ class ScrapeLoop:
         self._cache = ScrapeCache()
 
     async def run(self) -> None:
-        await _sleep_until(self.target.first_scrape(time.time()))
+        slot = self.target.first_scrape(time.time())
         while True:
-            await self.scrape()
-            await _sleep_until(self.target.next_scrape(time.time()))
+            await _sleep_until(slot)
+            await self.scrape(slot)
+            slot = self.target.next_scrape(time.time())
 
-    async def scrape(self) -> ScrapeRecord:
+    async def scrape(self, slot: float | None = None) -> ScrapeRecord:
+        """Scrape now; ``slot`` is when the schedule wanted it, to measure how late it ran."""
         started, clock = time.time(), time.perf_counter()
         try:
             async with self._limiter:
+                if slot is not None:
+                    self._telemetry.lag.observe(max(0.0, time.time() - slot))
                 body = await self._fetcher.fetch(self.target, self._cache)
             error = None
         except ScrapeError as failure:

@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -101,7 +102,11 @@ class Reloader:
         if force or version != self._version:
             self._version = version
             self._reload()
-        self._manager.apply(targets(self.config, self._files, self._shard))
+        wanted = targets(self.config, self._files, self._shard)
+        self._manager.apply(wanted)
+        self._telemetry.targets.clear()
+        for job, count in Counter(target.job.job_name for target in wanted).items():
+            self._telemetry.targets.labels(job).set(count)
 
     def _reload(self) -> None:
         try:

@@ -120,6 +120,10 @@ async def test_a_changed_file_is_noticed_without_a_signal(tmp_path: Path) -> Non
         write(path, '"a:1", "b:1", "c:1"')
         h.reloader.check()
         assert h.addresses() == {"a:1", "b:1", "c:1"}
+        targets = h.telemetry.registry.get_sample_value(
+            "hostwatch_scraper_targets", {"job": "node"}
+        )
+        assert targets == 3
 
     await run_harness(path, check)
 
