@@ -1,0 +1,163 @@
+"""How many targets one scraper process keeps on schedule while writing to PostgreSQL.
+
+    .venv/bin/python bench/scrape.py [--targets 1000] [--interval 12] [--seconds 60]
+
+Time-compressed: 1,000 targets every 12 s is the scrape rate of 10,000 targets every 2 min.
+A second process serves a real node_exporter body (507 samples, 57 KB) on one 127.0.0.1 port
+per target; the real ``hostwatch-scraper`` scrapes them into a fresh PostgreSQL database.
+After one interval of warm-up it is measured for ``--seconds``: scrapes done against those
+the schedule asked for, schedule lag (from its own histogram), CPU and resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from bench.exporter import cpu_seconds, free_port, rss_bytes
+
+BODY = Path(__file__).parent.parent / "tests/parser/corpus/node_exporter_1.5.0.prom"
+SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+
+
+async def serve(ports: list[int]) -> None:
+    """Answer every request on every port with the node_exporter body (keep-alive)."""
+    body = BODY.read_bytes()
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body)
+    )
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # One request after another on a keep-alive connection, until the scraper closes it.
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while await reader.readuntil(b"\r\n\r\n"):
+                writer.write(head + body)
+                await writer.drain()
+
+    servers = [await asyncio.start_server(answer, "127.0.0.1", port) for port in ports]
+    print("ready", flush=True)
+    await asyncio.gather(*(server.serve_forever() for server in servers))
+
+
+def metric(text_body: str, name: str) -> float:
+    return sum(float(v) for v in re.findall(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text_body, re.M))
+
+
+def lag_p99(text_body: str) -> str:
+    """The upper bound of the histogram bucket holding the 99th percentile."""
+    pattern = r'^hostwatch_scraper_schedule_lag_seconds_bucket{le="([^"]+)"} (\S+)$'
+    buckets = [(float(le), float(n)) for le, n in re.findall(pattern, text_body, re.M)]
+    total = buckets[-1][1]
+    return next(f"<= {le:g} s" for le, n in buckets if n >= 0.99 * total)
+
+
+def run(targets: int, interval: float, seconds: float) -> None:
+    ports = [free_port() for _ in range(targets)]
+    database = f"hostwatch_bench_scrape_{secrets.token_hex(3)}"
+    admin = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        measure(ports, f"{SERVER}/{database}", interval, seconds)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{database}" WITH (FORCE)'))
+
+
+def measure(ports: list[int], url: str, interval: float, seconds: float) -> None:
+    serve_cmd = [sys.executable, "-m", "bench.scrape", "--serve", ",".join(map(str, ports))]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        subprocess.Popen(serve_cmd, stdout=subprocess.PIPE, text=True) as server,
+    ):
+        if server.stdout is None or server.stdout.readline().strip() != "ready":
+            raise SystemExit("the target server did not start")
+        config = Path(tmp) / "targets.yml"
+        listed = ", ".join(f'"127.0.0.1:{port}"' for port in ports)
+        config.write_text(
+            f"global: {{scrape_interval: {interval:g}s, scrape_timeout: {min(interval, 10):g}s}}\n"
+            f"scrape_configs:\n  - job_name: bench\n    static_configs: [{{targets: [{listed}]}}]\n"
+        )
+        listen = f"127.0.0.1:{free_port()}"
+        command = [
+            sys.executable,
+            "-m",
+            "scraper",
+            "--config",
+            str(config),
+            "--database-url",
+            url,
+            "--listen",
+            listen,
+            "--log-level",
+            "warning",
+        ]
+        with subprocess.Popen(command) as scraper:
+            try:
+                report(scraper.pid, f"http://{listen}/metrics", len(ports), interval, seconds)
+            finally:
+                scraper.terminate()
+                scraper.wait(timeout=60)
+                server.terminate()
+
+
+def report(pid: int, metrics_url: str, targets: int, interval: float, seconds: float) -> None:
+    time.sleep(interval + 5)  # warm-up: every target has had its first scrape
+    before, cpu_before = httpx.get(metrics_url).text, cpu_seconds(pid)
+    time.sleep(seconds)
+    after, cpu_after = httpx.get(metrics_url).text, cpu_seconds(pid)
+    done = metric(after, "hostwatch_scraper_scrapes_total") - metric(
+        before, "hostwatch_scraper_scrapes_total"
+    )
+    failed = metric(after, "hostwatch_scraper_scrape_failures_total") - metric(
+        before, "hostwatch_scraper_scrape_failures_total"
+    )
+    written = metric(after, "hostwatch_scraper_samples_written_total") - metric(
+        before, "hostwatch_scraper_samples_written_total"
+    )
+    expected = targets * seconds / interval
+    print(
+        f"{targets} targets every {interval:g} s (= {targets * 120 / interval:,.0f} targets "
+        f"at 2 min), measured {seconds:g} s after {interval:g} s of warm-up; "
+        f"{os.cpu_count()} CPUs, PostgreSQL on the same machine"
+    )
+    print(
+        f"scrapes {done:,.0f} of {expected:,.0f} scheduled ({done / expected:.1%}), "
+        f"failed {failed:,.0f}; samples written {written / seconds:,.0f}/s"
+    )
+    print(
+        f"schedule lag p99 {lag_p99(after)} (whole run); scraper CPU "
+        f"{(cpu_after - cpu_before) / seconds:.0%} of one core; "
+        f"RSS {rss_bytes(pid) / 2**20:.0f} MB; "
+        f"buffered now {metric(after, 'hostwatch_scraper_buffer_samples'):,.0f} samples"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--targets", type=int, default=1000)
+    parser.add_argument("--interval", type=float, default=12.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve([int(port) for port in args.serve.split(",")]))
+    else:
+        run(args.targets, args.interval, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
