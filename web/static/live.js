@@ -42,6 +42,9 @@
   const url = source();
   if (url && window.EventSource) {
     const events = new EventSource(url);
+    // The stream reports changes after it connects; one refresh on (re)connecting covers what
+    // changed between rendering the page (or losing the connection) and subscribing.
+    events.addEventListener("open", soon);
     events.addEventListener("health", soon);
     events.addEventListener("scrape", soon);
   }
