@@ -17,6 +17,7 @@ import contextlib
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -64,8 +65,17 @@ def lag_p99(text_body: str) -> str:
     return next(f"<= {le:g} s" for le, n in buckets if n >= 0.99 * total)
 
 
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct free ports: held open together, so none is handed out twice."""
+    with contextlib.ExitStack() as stack:
+        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+
+
 def run(targets: int, interval: float, seconds: float) -> None:
-    ports = [free_port() for _ in range(targets)]
+    ports = free_ports(targets)
     database = f"hostwatch_bench_scrape_{secrets.token_hex(3)}"
     admin = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
