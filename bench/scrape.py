@@ -129,14 +129,10 @@ def report(pid: int, metrics_url: str, targets: int, interval: float, seconds: f
     before, cpu_before = httpx.get(metrics_url).text, cpu_seconds(pid)
     time.sleep(seconds)
     after, cpu_after = httpx.get(metrics_url).text, cpu_seconds(pid)
-    done = metric(after, "hostwatch_scraper_scrapes_total") - metric(
-        before, "hostwatch_scraper_scrapes_total"
-    )
-    failed = metric(after, "hostwatch_scraper_scrape_failures_total") - metric(
-        before, "hostwatch_scraper_scrape_failures_total"
-    )
-    written = metric(after, "hostwatch_scraper_samples_written_total") - metric(
-        before, "hostwatch_scraper_samples_written_total"
+    done, failed, written = (
+        metric(after, f"hostwatch_scraper_{name}_total")
+        - metric(before, f"hostwatch_scraper_{name}_total")
+        for name in ("scrapes", "scrape_failures", "samples_written")
     )
     expected = targets * seconds / interval
     print(
