@@ -1,15 +1,15 @@
 """Versioned schema: an ordered list of steps, step i bringing a database from version i to i+1.
 
-Only v1 exists and it is built from the Table objects in schema.py. Once v1 has shipped, the
-first schema change must freeze v1's DDL here (so v1 keeps meaning what it meant) and add a v2
-step that alters it; schema.py always describes the latest version.
+Each step so far only adds tables, so it creates them from the Table objects in schema.py.
+The first step that alters an existing table must freeze the earlier steps' DDL here (so each
+version keeps meaning what it meant); schema.py always describes the latest version.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, func, insert, inspect, select
+from sqlalchemy import Connection, Table, func, insert, inspect, select
 
 from scraper.errors import SchemaError
 from scraper.storage import schema
@@ -18,11 +18,25 @@ from scraper.storage.backend import Backend
 Step = Callable[[Connection], None]
 
 
-def _v1(conn: Connection) -> None:
-    schema.metadata.create_all(conn)
+def _creating(*tables: Table) -> Step:
+    def step(conn: Connection) -> None:
+        schema.metadata.create_all(conn, tables=tables)
+
+    return step
 
 
-STEPS: tuple[Step, ...] = (_v1,)
+STEPS: tuple[Step, ...] = (
+    _creating(
+        schema.schema_version,
+        schema.series,
+        schema.samples,
+        schema.rollups,
+        schema.targets,
+        schema.health_history,
+        schema.metric_metadata,
+        schema.maintenance_state,
+    ),
+)
 LATEST = len(STEPS)
 
 
