@@ -38,6 +38,7 @@ class ScraperOptions:
     max_concurrency: int = 256
     reload_interval: float = 5.0
     maintenance_interval: float = 3600.0
+    status_interval: float = 15.0
     retention: Retention = field(default_factory=Retention)
 
 
@@ -59,6 +60,7 @@ async def serve(options: ScraperOptions) -> None:
             group.start_soon(buffer.run)
             group.start_soon(reloader.run, options.reload_interval)
             group.start_soon(_maintain, store, options.maintenance_interval)
+            group.start_soon(_report, store, reloader, manager, options.status_interval)
             await _until_stopped(group)
         await buffer.flush()
     finally:
@@ -94,6 +96,19 @@ async def _maintain(store: Storage, interval: float) -> None:
             log.info("maintenance: %s", report)
         except StorageError as error:
             log.error("maintenance failed, retrying in %gs: %s", interval, error)
+        await anyio.sleep(interval)
+
+
+async def _report(
+    store: Storage, reloader: Reloader, manager: ScrapeManager, interval: float
+) -> None:
+    """Tell the dashboard, through the database, that this scraper runs and how its config is."""
+    while True:
+        status = reloader.status(len(manager.loops), time.time_ns() // 1_000_000)
+        try:
+            await anyio.to_thread.run_sync(store.report, status)
+        except StorageError as error:
+            log.warning("could not report this scraper's status: %s", error)
         await anyio.sleep(interval)
 
 

@@ -16,6 +16,7 @@ from scraper.storage.model import (
     RangeQuery,
     RangeResult,
     ScrapeRecord,
+    ScraperStatus,
     Series,
     TargetHealth,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "RangeResult",
     "Retention",
     "ScrapeRecord",
+    "ScraperStatus",
     "Series",
     "Storage",
     "TargetHealth",
