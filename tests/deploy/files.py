@@ -126,6 +126,11 @@ def flags(script: str) -> set[str]:
     return {option for action in program(script)._actions for option in action.option_strings}
 
 
+def unknown_flags(command: list[str]) -> set[str]:
+    """The ``--flags`` of ``command`` (program first) that its program does not accept."""
+    return {word for word in command if word.startswith("-")} - flags(command[0])
+
+
 def environment_variables(script: str) -> set[str]:
     """Every ``HOSTWATCH_*`` variable the console script reads (one per flag)."""
     builtin = {"--help", "--version"}
