@@ -2,24 +2,29 @@
 
 ``compose()`` interpolates docker-compose.yml with .env.example as Compose does with .env;
 ``dockerfile()`` splits the Dockerfile into stages of instructions; ``program(script)`` is the
-argparse parser behind a console script of pyproject.toml.
+argparse parser behind a console script of pyproject.toml; ``running()`` and ``eventually()``
+start a program and wait (bounded) for what it should do.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
+import subprocess
+import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import yaml
 
 from exporter.flags import FlagParser, env_name
 
 ROOT = Path(__file__).parents[2]
+T = TypeVar("T")
 _VARIABLE = re.compile(r"\$\{(\w+)(?::([-?])([^}]*))?\}")
 
 
@@ -135,3 +140,29 @@ def environment_variables(script: str) -> set[str]:
     """Every ``HOSTWATCH_*`` variable the console script reads (one per flag)."""
     builtin = {"--help", "--version"}
     return {env_name(flag[2:]) for flag in flags(script) - builtin if flag.startswith("--")}
+
+
+@contextmanager
+def running(command: list[str], env: dict[str, str], cwd: Path) -> Iterator[None]:
+    """``command`` running until the block ends; then SIGTERM, and SIGKILL after 20 s."""
+    process = subprocess.Popen(command, env=env, cwd=cwd)
+    try:
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def eventually(probe: Callable[[], T | None], seconds: float, what: str) -> T:
+    """The first result of ``probe`` that is not None, tried every 0.1 s for ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = probe()
+        if result is not None:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {seconds} s")

@@ -13,9 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,7 @@ import httpx
 import pytest
 
 from exporter.flags import parse_listen
-from tests.deploy.files import Service, compose, dockerfile
+from tests.deploy.files import Service, compose, dockerfile, eventually, running
 from tests.exporter.serving import free_port
 
 BIN = Path(sys.executable).parent
@@ -76,34 +74,20 @@ class ThisMachine:
         command, env = self.command(service), self.environment(service)
         return subprocess.run(command, env=env, cwd=self.directory, timeout=60, check=False)
 
-    @contextmanager
-    def running(self, service: Service) -> Iterator[None]:
-        command, env = self.command(service), self.environment(service)
-        process = subprocess.Popen(command, env=env, cwd=self.directory)
-        try:
-            yield
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    def running(self, service: Service) -> AbstractContextManager[None]:
+        return running(self.command(service), self.environment(service), self.directory)
 
 
-def servers_once_up(url: str, instance: str, seconds: float) -> list[dict[str, Any]]:
-    """The web app's /api/v1/servers as soon as ``instance`` is up in it (bounded)."""
-    deadline = time.monotonic() + seconds
-    servers: list[dict[str, Any]] = []
-    while time.monotonic() < deadline:
-        try:
-            servers = httpx.get(f"{url}/api/v1/servers", timeout=5).json()["servers"]
-        except httpx.TransportError:  # the web app is not listening yet
-            servers = []
-        if any(s["instance"] == instance and s["health"] == "up" for s in servers):
-            return servers
-        time.sleep(0.2)
-    raise AssertionError(f"{instance} was not up at {url} within {seconds} s: {servers}")
+def servers_once_up(url: str, instance: str) -> list[dict[str, Any]] | None:
+    """The web app's /api/v1/servers if ``instance`` is up there; None until then."""
+    try:
+        servers: list[dict[str, Any]] = httpx.get(f"{url}/api/v1/servers", timeout=5).json()[
+            "servers"
+        ]
+    except httpx.TransportError:  # the web app is not listening yet
+        return None
+    up = any(s["instance"] == instance and s["health"] == "up" for s in servers)
+    return servers if up else None
 
 
 @pytest.mark.slow
@@ -117,7 +101,12 @@ def test_the_compose_services_run_locally_show_the_hosts_exporter_up(
     with ExitStack() as stack:
         for name in ports:
             stack.enter_context(here.running(SERVICES[name]))
-        servers = servers_once_up(f"http://127.0.0.1:{ports['web']}", "docker-host:9110", 60)
+        web = f"http://127.0.0.1:{ports['web']}"
+        servers = eventually(
+            lambda: servers_once_up(web, "docker-host:9110"),
+            60,
+            "the host was not up in the web app",
+        )
 
     assert [(s["job"], s["instance"], s["health"]) for s in servers] == [
         ("node", "docker-host:9110", "up")
