@@ -25,15 +25,6 @@ READ_ONLY = "?options=-c%20default_transaction_read_only%3Don"
 PATHS = ["/", "/servers/web1:9100", "/api/v1/servers", "/api/v1/servers/db1:9100", "/health"]
 
 
-@pytest.fixture
-def fleet_database(empty_postgresql: str) -> str:
-    store = Storage.open(empty_postgresql, clock=lambda: NOW)
-    store.upgrade()
-    fleet.seed(store)
-    store.close()
-    return empty_postgresql
-
-
 def test_a_read_only_connection_refuses_the_scrapers_writes(fleet_database: str) -> None:
     store = Storage.open(fleet_database + READ_ONLY)
     try:
