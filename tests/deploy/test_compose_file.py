@@ -185,6 +185,12 @@ def test_the_scraper_resolves_the_host_name_of_the_hosts_exporter() -> None:
     assert target == f"host.docker.internal:{port}"
 
 
+def test_the_scraper_has_as_long_to_flush_its_buffer_on_stop_as_under_systemd() -> None:
+    unit = (ROOT / "deploy" / "hostwatch-scraper.service").read_text()
+
+    assert f"TimeoutStopSec={SERVICES['scraper'].spec['stop_grace_period']}\n" in unit
+
+
 def test_the_env_file_is_ignored_by_git_and_its_example_committed() -> None:
     ignored = (ROOT / ".gitignore").read_text().splitlines()
 
