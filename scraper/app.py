@@ -17,6 +17,7 @@ from exporter.server import MetricsServer
 from scraper.buffer import WriteBuffer
 from scraper.config import load
 from scraper.errors import StorageError
+from scraper.parser import ScrapeCache
 from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop
@@ -26,6 +27,7 @@ from scraper.storage import Retention, Storage
 from scraper.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
+FLEET_CACHE_ENTRIES = 200_000
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,12 @@ def _loop_factory(
     fetcher: Fetcher, buffer: WriteBuffer, telemetry: Telemetry, options: ScraperOptions
 ) -> Callable[[Target], ScrapeLoop]:
     limiter = anyio.CapacityLimiter(options.max_concurrency)
+    # One parser cache for every target: hosts expose the same series text, so a new target's
+    # first scrape reads mostly what others did, and the fleet holds one copy, not one each.
+    cache = ScrapeCache(max_entries=FLEET_CACHE_ENTRIES)
 
     def new_loop(target: Target) -> ScrapeLoop:
-        return ScrapeLoop(target, fetcher, buffer.put, limiter, telemetry)
+        return ScrapeLoop(target, fetcher, buffer.put, limiter, telemetry, cache)
 
     return new_loop
 

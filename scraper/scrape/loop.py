@@ -42,6 +42,7 @@ class ScrapeLoop:
         sink: Sink,
         limiter: anyio.CapacityLimiter,
         telemetry: Telemetry,
+        cache: ScrapeCache | None = None,
     ) -> None:
         self.target = target
         self.health = Health()
@@ -49,7 +50,7 @@ class ScrapeLoop:
         self._sink = sink
         self._limiter = limiter
         self._telemetry = telemetry
-        self._cache = ScrapeCache()
+        self._cache = cache or ScrapeCache()
         self._attach = Attacher(target.labels, target.job.honor_labels)
 
     async def run(self) -> None:
