@@ -31,6 +31,7 @@ from bench.exporter import cpu_seconds, free_port, rss_bytes
 
 BODY = Path(__file__).parent.parent / "tests/parser/corpus/node_exporter_1.5.0.prom"
 SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+SAMPLES = 510  # per scrape of BODY: its 507 samples and up, scrape_duration_seconds, ..._scraped
 
 
 async def serve(ports: list[int]) -> None:
@@ -119,9 +120,18 @@ def measure(ports: list[int], url: str, interval: float, seconds: float) -> None
             try:
                 report(scraper.pid, f"http://{listen}/metrics", len(ports), interval, seconds)
             finally:
-                scraper.terminate()
-                scraper.wait(timeout=60)
                 server.terminate()
+                stop(scraper)
+
+
+def stop(scraper: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (it flushes its buffer first), then SIGKILL if that takes over a minute."""
+    scraper.terminate()
+    try:
+        scraper.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        print("the scraper took over 60 s to flush and stop: killed")
+        scraper.kill()
 
 
 def report(pid: int, metrics_url: str, targets: int, interval: float, seconds: float) -> None:
@@ -129,11 +139,12 @@ def report(pid: int, metrics_url: str, targets: int, interval: float, seconds: f
     before, cpu_before = httpx.get(metrics_url).text, cpu_seconds(pid)
     time.sleep(seconds)
     after, cpu_after = httpx.get(metrics_url).text, cpu_seconds(pid)
-    done, failed, written = (
+    done, failed, written, dropped = (
         metric(after, f"hostwatch_scraper_{name}_total")
         - metric(before, f"hostwatch_scraper_{name}_total")
-        for name in ("scrapes", "scrape_failures", "samples_written")
+        for name in ("scrapes", "scrape_failures", "samples_written", "buffer_dropped_samples")
     )
+    buffered = [metric(text, "hostwatch_scraper_buffer_samples") for text in (before, after)]
     expected = targets * seconds / interval
     print(
         f"{targets} targets every {interval:g} s (= {targets * 120 / interval:,.0f} targets "
@@ -142,13 +153,14 @@ def report(pid: int, metrics_url: str, targets: int, interval: float, seconds: f
     )
     print(
         f"scrapes {done:,.0f} of {expected:,.0f} scheduled ({done / expected:.1%}), "
-        f"failed {failed:,.0f}; samples written {written / seconds:,.0f}/s"
+        f"failed {failed:,.0f}; samples scraped {(done - failed) * SAMPLES / seconds:,.0f}/s, "
+        f"written {written / seconds:,.0f}/s, dropped {dropped:,.0f}; "
+        f"buffered {buffered[0]:,.0f} -> {buffered[1]:,.0f} samples"
     )
     print(
         f"schedule lag p99 {lag_p99(after)} (whole run); scraper CPU "
         f"{(cpu_after - cpu_before) / seconds:.0%} of one core; "
-        f"RSS {rss_bytes(pid) / 2**20:.0f} MB; "
-        f"buffered now {metric(after, 'hostwatch_scraper_buffer_samples'):,.0f} samples"
+        f"RSS {rss_bytes(pid) / 2**20:.0f} MB"
     )
 
 

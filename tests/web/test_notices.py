@@ -9,20 +9,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from scraper.storage import ScraperStatus, Storage
-from tests.storage.builders import NOW
+from scraper.storage import Storage
+from tests.storage.builders import NOW, SCRAPER
 from tests.web.conftest import SETTINGS, open_seeded
 from web.app import create_app
-
-HEALTHY = ScraperStatus(
-    name="0/1",
-    config_file="config/targets.yml",
-    targets=3,
-    reload_ok=True,
-    reload_error=None,
-    reloaded_ms=NOW - 3_600_000,
-    heartbeat_ms=NOW - 5_000,
-)
 
 
 @pytest.fixture
@@ -39,14 +29,14 @@ def notices(store: Storage) -> list[str]:
 
 
 def test_a_healthy_scraper_shows_no_notice(store: Storage) -> None:
-    store.report(HEALTHY)
+    store.report(SCRAPER)
 
     assert notices(store) == []
 
 
 def test_a_refused_reload_shows_the_error_and_that_the_old_config_runs(store: Storage) -> None:
     error = "config/targets.yml:7:13: 'not an address' is not host:port"
-    store.report(dataclasses.replace(HEALTHY, reload_ok=False, reload_error=error))
+    store.report(dataclasses.replace(SCRAPER, reload_ok=False, reload_error=error))
 
     assert notices(store) == [
         '<p class="notice" role="alert"><strong>Scraper 0/1 refused its new configuration:'
@@ -56,7 +46,7 @@ def test_a_refused_reload_shows_the_error_and_that_the_old_config_runs(store: St
 
 
 def test_a_scraper_silent_for_over_a_minute_is_called_out(store: Storage) -> None:
-    store.report(dataclasses.replace(HEALTHY, heartbeat_ms=NOW - 300_000))
+    store.report(dataclasses.replace(SCRAPER, heartbeat_ms=NOW - 300_000))
 
     assert notices(store) == [
         '<p class="notice" role="alert"><strong>Scraper 0/1 is silent:</strong> its last '
