@@ -1,6 +1,6 @@
 """Samples per second: hostwatch's parser against prometheus-client's, on the same bodies.
 
-    .venv/bin/python bench/parse.py          (or: make bench-parse)
+    .venv/bin/python -m bench.parse          (or: make bench-parse)
 
 Fixed iteration counts, median of RUNS runs, one process. Bodies: the node_exporter 1.5.0 body
 of the test corpus (text 0.0.4), and a prometheus-client OpenMetrics body of a similar size. A

@@ -1,8 +1,8 @@
 """Storage benchmark: prints figures, asserts nothing. 127.0.0.1 and local files only.
 
-    .venv/bin/python bench/storage.py write       # samples/s and bytes/sample, both backends
-    .venv/bin/python bench/storage.py dashboard   # 30 days x 100 servers x 40 series, PostgreSQL
-    .venv/bin/python bench/storage.py rollups --servers 10 --days 3   # bytes/rollup row, PostgreSQL
+    .venv/bin/python -m bench.storage write       # samples/s and bytes/sample, both backends
+    .venv/bin/python -m bench.storage dashboard   # 30 days x 100 servers x 40 series, PostgreSQL
+    .venv/bin/python -m bench.storage rollups --servers 10 --days 3   # bytes/rollup row, PostgreSQL
 
 Uses its own PostgreSQL databases (hostwatch_bench_*), recreated on every run.
 """
