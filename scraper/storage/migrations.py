@@ -36,6 +36,7 @@ STEPS: tuple[Step, ...] = (
         schema.metric_metadata,
         schema.maintenance_state,
     ),
+    _creating(schema.users, schema.api_tokens),
 )
 LATEST = len(STEPS)
 

@@ -6,7 +6,17 @@ NaN (it turns it into NULL) and one representation keeps the query code single-s
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Double, Index, Integer, MetaData, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
 
 # SQLite only makes INTEGER PRIMARY KEY an auto-incrementing rowid alias, not BIGINT.
 AutoId = BigInteger().with_variant(Integer(), "sqlite")
@@ -105,4 +115,26 @@ maintenance_state = Table(
     metadata,
     Column("key", Text, primary_key=True),
     Column("value", BigInteger, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("role", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    # SHA-256 of the token: the token itself is shown once and never stored.
+    Column("digest", Text, nullable=False, unique=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Index("api_tokens_user", "user_id"),
 )

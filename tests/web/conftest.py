@@ -1,25 +1,33 @@
 """Web fixtures: the test fleet written by the real storage layer into SQLite and PostgreSQL.
 
-The seeded stores are built once per session and only read; a test that writes opens its own.
+The seeded stores are built once per session and only read (they have no users, so the app
+is open for reading, as on loopback); a test that writes uses ``empty_store``, an empty
+database of its own (PostgreSQL: a second session database, emptied for each test).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from scraper.storage import Storage
-from tests.conftest import emptied
+from tests.conftest import emptied, throwaway_database
 from tests.storage.builders import NOW
 from tests.storage.conftest import BACKENDS
 from tests.web import fleet
 from web.app import create_app
 from web.state import Settings
 
-SETTINGS = Settings(clock=lambda: NOW, allowed_hosts=("testserver", "localhost", "127.0.0.1"))
+# Open for reading, as on loopback: the seeded stores have no users.
+SETTINGS = Settings(
+    clock=lambda: NOW,
+    allowed_hosts=("testserver", "localhost", "127.0.0.1"),
+    open_without_users=True,
+)
 
 
 def fresh_url(backend: str, request: pytest.FixtureRequest, directory: Path) -> str:
@@ -51,4 +59,41 @@ def seeded(
 @pytest.fixture
 def client(seeded: Storage) -> Iterator[TestClient]:
     with TestClient(create_app(seeded, SETTINGS)) as test_client:
+        yield test_client
+
+
+@contextmanager
+def own_database(backend: str, directory: Path) -> Iterator[str]:
+    """A database of ``backend`` for a fixture wider than one test: a new SQLite file in
+    ``directory``, or a new PostgreSQL database dropped at the end."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / 'hostwatch.db'}"
+        return
+    with throwaway_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def writable_postgresql() -> Iterator[str]:
+    with throwaway_database() as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
+    """An upgraded store without targets or users, this test's alone."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'hostwatch.db'}"
+    else:
+        url = emptied(request.getfixturevalue("writable_postgresql"))
+    store = Storage.open(url, clock=lambda: NOW)
+    store.upgrade()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def app_client(empty_store: Storage) -> Iterator[TestClient]:
+    """A client of the app on ``empty_store``, with SETTINGS (open while there is no user)."""
+    with TestClient(create_app(empty_store, SETTINGS)) as test_client:
         yield test_client

@@ -65,6 +65,6 @@ def test_hostile_labels_show_as_text(client: TestClient) -> None:
 
 
 def test_pages_have_no_inline_script(client: TestClient) -> None:
-    for url in ("/", "/servers/web1:9100", "/api"):
+    for url in ("/", "/servers/web1:9100", "/api", "/login"):
         page = client.get(url).text
         assert page.count("<script") == page.count('<script src="/static/') == 1
