@@ -18,10 +18,12 @@ from scraper.errors import HostwatchError
 from web import pages, responses, state
 from web.auth import csrf, policy
 from web.auth.policy import Need
-from web.auth.principal import Principal, identify
+from web.auth.principal import ANONYMOUS, Principal, identify
 
 ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 NO_USERS = "no user exists yet: create one with hostwatch-web user add NAME --role admin"
+SIGN_IN = "sign in, or send a bearer token"
+BAD_TOKEN = "the token is not valid (revoked, or mistyped)"
 
 
 class Access:
@@ -33,39 +35,53 @@ class Access:
         self.on_error = on_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "websocket":  # none are served: closed rather than left unguarded
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        if scope["type"] != "http" or (need := _need(scope)) is Need.ANYONE:
             await self.app(scope, receive, send)
             return
-        need = policy.rule(scope["app"].routes, scope).need(scope["method"])
-        if need is Need.ANYONE:
-            await self.app(scope, receive, send)
-            return
+        refusal, found, receive = await self._admitted(scope, receive, need)
+        if refusal is None:
+            await self.app({**scope, "user": found}, receive, send)
+        else:
+            await refusal(scope, receive, send)
+
+    async def _admitted(
+        self, scope: Scope, receive: Receive, need: Need
+    ) -> tuple[Response | None, Principal, Receive]:
+        """(a refusal or None, who is asking, the request body to read on)."""
         try:
             refusal, found = await to_thread.run_sync(_checked, HTTPConnection(scope), need)
         except HostwatchError as error:
-            refusal, found = await self.on_error(Request(scope), error), None
-        if refusal is None and found is not None:
-            refusal, receive = await _forged(scope, receive, found)
+            return await self.on_error(Request(scope), error), ANONYMOUS, receive
         if refusal is not None:
-            await refusal(scope, receive, send)
-            return
-        await self.app({**scope, "user": found}, receive, send)
+            return refusal, found, receive
+        forged, receive = await _forged(scope, receive, found)
+        return forged, found, receive
 
 
-def _checked(conn: HTTPConnection, need: Need) -> tuple[Response | None, Principal | None]:
-    """(a refusal, None) or (None, the principal allowed to go on)."""
+def _need(scope: Scope) -> Need:
+    return policy.rule(scope["app"].routes, scope).need(scope["method"])
+
+
+def _checked(conn: HTTPConnection, need: Need) -> tuple[Response | None, Principal]:
+    """(a refusal or None, the principal)."""
     found = identify(conn)
     if found is None:
-        return _unauthorized(conn, "the token is not valid (revoked, or mistyped)", True), None
-    anyone_reads = found.user is None and need is Need.VIEWER and _open(conn)
-    if policy.allows(need, found.user, anyone_reads):
-        return None, found
+        return _unauthorized(conn, BAD_TOKEN, bad_token=True), ANONYMOUS
     if found.user is not None:
-        detail = f"this needs {need.value}; {found.user.name} has the {found.user.role} role"
-        return pages.error_page(
-            Request({**conn.scope, "user": found}), 403, "forbidden", detail
-        ), None
-    return _unauthorized(conn, NO_USERS if _open(conn) else "sign in, or send a bearer token"), None
+        return None if policy.allows(need, found.user) else _forbidden(conn, found, need), found
+    anyone_reads = _open(conn)
+    if policy.allows(need, None, anyone_reads):
+        return None, found
+    return _unauthorized(conn, NO_USERS if anyone_reads else SIGN_IN), found
+
+
+def _forbidden(conn: HTTPConnection, found: Principal, need: Need) -> Response:
+    assert found.user is not None  # only a signed-in user is forbidden rather than unknown
+    detail = f"this needs {need.value}; {found.user.name} has the {found.user.role} role"
+    return pages.error_page(Request({**conn.scope, "user": found}), 403, "forbidden", detail)
 
 
 def _open(conn: HTTPConnection) -> bool:

@@ -60,7 +60,7 @@ def rule(routes: list[BaseRoute], scope: Scope) -> Rule:
     return DEFAULT
 
 
-def allows(need: Need, user: User | None, open_reading: bool) -> bool:
+def allows(need: Need, user: User | None, open_reading: bool = False) -> bool:
     """Whether ``user`` (None: nobody signed in) meets ``need``; ``open_reading`` lets anyone
     read while no user exists on a loopback-only server."""
     if need is Need.ANYONE:

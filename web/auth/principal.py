@@ -34,7 +34,7 @@ def of(conn: HTTPConnection) -> Principal:
 
 def identify(conn: HTTPConnection) -> Principal | None:
     """The request's principal; None when it sent an Authorization header that is no valid
-    token (refused even where no credentials are needed, so a typo is never silent)."""
+    token (refused even where anyone may read, so a mistyped token is never silent)."""
     header = conn.headers.get("authorization")
     if header is not None:
         return _token_holder(conn, tokens.from_header(header))
