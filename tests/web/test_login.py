@@ -256,3 +256,8 @@ def test_the_account_page_shows_the_csrf_field_to_its_session(
     log_in(app_client, "ann")
 
     assert csrf_token(app_client) == csrf_token(app_client)
+
+
+def test_an_unknown_user_costs_a_bcrypt_check_of_the_same_cost_as_a_real_one() -> None:
+    assert passwords.STAND_IN.startswith(f"$2b${passwords.ROUNDS}$")
+    assert not passwords.matches("", None)
