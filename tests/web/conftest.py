@@ -30,17 +30,29 @@ SETTINGS = Settings(
 )
 
 
-def fresh_url(backend: str, request: pytest.FixtureRequest, directory: Path) -> str:
-    """An empty database of ``backend``: a new SQLite file, or the session's PostgreSQL emptied."""
+def fresh_url(
+    backend: str,
+    request: pytest.FixtureRequest,
+    directory: Path,
+    database: str = "postgresql_database",
+) -> str:
+    """An empty database of ``backend``: a new SQLite file, or the PostgreSQL database of the
+    session fixture ``database``, emptied."""
     if backend == "sqlite":
         return f"sqlite:///{directory / 'hostwatch.db'}"
-    url: str = request.getfixturevalue("postgresql_database")
+    url: str = request.getfixturevalue(database)
     return emptied(url)
 
 
-def open_seeded(url: str) -> Storage:
+def open_empty(url: str) -> Storage:
+    """An upgraded store whose clock reads NOW."""
     store = Storage.open(url, clock=lambda: NOW)
     store.upgrade()
+    return store
+
+
+def open_seeded(url: str) -> Storage:
+    store = open_empty(url)
     fleet.seed(store)
     return store
 
@@ -80,14 +92,15 @@ def writable_postgresql() -> Iterator[str]:
 
 
 @pytest.fixture(params=BACKENDS)
-def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    """An upgraded store without targets or users, this test's alone."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hostwatch.db'}"
-    else:
-        url = emptied(request.getfixturevalue("writable_postgresql"))
-    store = Storage.open(url, clock=lambda: NOW)
-    store.upgrade()
+def writable_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database, this test's alone (on PostgreSQL not the fleet's, which others read)."""
+    return fresh_url(request.param, request, tmp_path, "writable_postgresql")
+
+
+@pytest.fixture
+def empty_store(writable_url: str) -> Iterator[Storage]:
+    """An upgraded store without targets or users."""
+    store = open_empty(writable_url)
     yield store
     store.close()
 

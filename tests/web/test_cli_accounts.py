@@ -5,30 +5,20 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from scraper.storage import Storage
-from tests.conftest import emptied
-from tests.storage.conftest import BACKENDS
 from web import cli
 from web.auth import passwords, tokens
 
 SECRET = "a long enough password"
 
 
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database: the commands create the schema themselves."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hostwatch.db'}"
-    return emptied(request.getfixturevalue("writable_postgresql"))
-
-
 @pytest.fixture
-def store(url: str) -> Iterator[Storage]:
-    opened = Storage.open(url)
+def store(writable_url: str) -> Iterator[Storage]:
+    """The database the commands change, opened without upgrading: they create the schema."""
+    opened = Storage.open(writable_url)
     yield opened
     opened.close()
 
@@ -51,9 +41,12 @@ def web(url: str, *argv: str, stdin: io.StringIO | None = None, line: str = SECR
 
 
 def test_user_add_takes_the_password_from_stdin(
-    url: str, stdin: io.StringIO, store: Storage
+    writable_url: str, stdin: io.StringIO, store: Storage
 ) -> None:
-    assert web(url, "user", "add", "ann", "--role", "admin", "--password-stdin", stdin=stdin) == 0
+    assert (
+        web(writable_url, "user", "add", "ann", "--role", "admin", "--password-stdin", stdin=stdin)
+        == 0
+    )
 
     user = store.user("ann")
     assert user is not None
@@ -62,89 +55,98 @@ def test_user_add_takes_the_password_from_stdin(
 
 
 def test_user_add_asks_twice_and_refuses_two_different_answers(
-    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    writable_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     answers = iter([SECRET, SECRET + "!"])
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
 
-    assert web(url, "user", "add", "ann") == 1
+    assert web(writable_url, "user", "add", "ann") == 1
     assert capsys.readouterr().err == "hostwatch-web: error: the two passwords differ\n"
 
 
 def test_user_add_asks_for_the_password_and_defaults_to_viewer(
-    url: str, monkeypatch: pytest.MonkeyPatch, store: Storage
+    writable_url: str, monkeypatch: pytest.MonkeyPatch, store: Storage
 ) -> None:
     monkeypatch.setattr("getpass.getpass", lambda prompt: SECRET)
 
-    assert web(url, "user", "add", "ann") == 0
+    assert web(writable_url, "user", "add", "ann") == 0
     assert [(u.name, u.role) for u in store.users()] == [("ann", "viewer")]
 
 
 def test_user_add_refuses_a_short_password(
-    url: str, stdin: io.StringIO, capsys: pytest.CaptureFixture[str]
+    writable_url: str, stdin: io.StringIO, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert web(url, "user", "add", "ann", "--password-stdin", stdin=stdin, line="short") == 1
+    assert (
+        web(writable_url, "user", "add", "ann", "--password-stdin", stdin=stdin, line="short") == 1
+    )
     assert "the password needs at least 8 characters" in capsys.readouterr().err
 
 
 def test_user_add_refuses_a_taken_name(
-    url: str, stdin: io.StringIO, capsys: pytest.CaptureFixture[str]
+    writable_url: str, stdin: io.StringIO, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    web(url, "user", "add", "ann", "--password-stdin", stdin=stdin)
+    web(writable_url, "user", "add", "ann", "--password-stdin", stdin=stdin)
 
-    assert web(url, "user", "add", "ann", "--password-stdin", stdin=stdin) == 1
+    assert web(writable_url, "user", "add", "ann", "--password-stdin", stdin=stdin) == 1
     assert capsys.readouterr().err == "hostwatch-web: error: user 'ann' already exists\n"
 
 
-def test_user_add_refuses_a_name_with_spaces(url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert web(url, "user", "add", "ann smith") == 1
+def test_user_add_refuses_a_name_with_spaces(
+    writable_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert web(writable_url, "user", "add", "ann smith") == 1
     assert "NAME: 'ann smith' is not 1 to 64 letters" in capsys.readouterr().err
 
 
-def test_user_passwd_sets_a_new_password(url: str, stdin: io.StringIO, store: Storage) -> None:
-    web(url, "user", "add", "ann", "--password-stdin", stdin=stdin)
+def test_user_passwd_sets_a_new_password(
+    writable_url: str, stdin: io.StringIO, store: Storage
+) -> None:
+    web(writable_url, "user", "add", "ann", "--password-stdin", stdin=stdin)
 
-    assert web(url, "user", "passwd", "ann", "--password-stdin", stdin=stdin, line="new one!") == 0
+    assert (
+        web(writable_url, "user", "passwd", "ann", "--password-stdin", stdin=stdin, line="new one!")
+        == 0
+    )
     user = store.user("ann")
     assert user is not None
     assert passwords.matches("new one!", user.password_hash)
 
 
 def test_user_passwd_of_nobody_fails_before_asking(
-    url: str, capsys: pytest.CaptureFixture[str]
+    writable_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert web(url, "user", "passwd", "nobody") == 1
+    assert web(writable_url, "user", "passwd", "nobody") == 1
     assert capsys.readouterr().err == "hostwatch-web: error: no user 'nobody'\n"
 
 
 def test_user_remove_removes_the_user_and_their_tokens(
-    url: str, stdin: io.StringIO, store: Storage
+    writable_url: str, stdin: io.StringIO, store: Storage
 ) -> None:
-    web(url, "user", "add", "ann", "--password-stdin", stdin=stdin)
-    web(url, "token", "create", "ann")
+    web(writable_url, "user", "add", "ann", "--password-stdin", stdin=stdin)
+    web(writable_url, "token", "create", "ann")
 
-    assert web(url, "user", "remove", "ann") == 0
+    assert web(writable_url, "user", "remove", "ann") == 0
     assert store.users() == []
     assert store.tokens() == []
 
 
 def test_user_list_shows_names_and_roles(
-    url: str, stdin: io.StringIO, capsys: pytest.CaptureFixture[str]
+    writable_url: str, stdin: io.StringIO, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    web(url, "user", "add", "bob", "--role", "admin", "--password-stdin", stdin=stdin)
+    web(writable_url, "user", "add", "bob", "--role", "admin", "--password-stdin", stdin=stdin)
     capsys.readouterr()
 
-    assert web(url, "user", "list") == 0
+    assert web(writable_url, "user", "list") == 0
     assert capsys.readouterr().out.startswith("bob\tadmin\tsince ")
 
 
 def test_token_create_prints_only_a_working_token(
-    url: str, stdin: io.StringIO, store: Storage, capsys: pytest.CaptureFixture[str]
+    writable_url: str, stdin: io.StringIO, store: Storage, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    web(url, "user", "add", "ann", "--password-stdin", stdin=stdin)
+    web(writable_url, "user", "add", "ann", "--password-stdin", stdin=stdin)
     capsys.readouterr()
 
-    assert web(url, "token", "create", "ann", "--token-name", "grafana") == 0
+    assert web(writable_url, "token", "create", "ann", "--token-name", "grafana") == 0
     out, err = capsys.readouterr()
     owner = store.token_owner(tokens.digest(out.strip()))
     assert owner is not None
@@ -154,47 +156,47 @@ def test_token_create_prints_only_a_working_token(
 
 
 def test_token_list_shows_no_token(
-    url: str, stdin: io.StringIO, capsys: pytest.CaptureFixture[str]
+    writable_url: str, stdin: io.StringIO, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    web(url, "user", "add", "ann", "--password-stdin", stdin=stdin)
-    web(url, "token", "create", "ann", "--token-name", "grafana")
+    web(writable_url, "user", "add", "ann", "--password-stdin", stdin=stdin)
+    web(writable_url, "token", "create", "ann", "--token-name", "grafana")
     token = capsys.readouterr().out.strip()
 
-    assert web(url, "token", "list", "ann") == 0
+    assert web(writable_url, "token", "list", "ann") == 0
     listed = capsys.readouterr().out
     assert listed.startswith("1\tann\tgrafana\t")
     assert token not in listed
 
 
 def test_token_revoke_stops_the_token(
-    url: str, stdin: io.StringIO, store: Storage, capsys: pytest.CaptureFixture[str]
+    writable_url: str, stdin: io.StringIO, store: Storage, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    web(url, "user", "add", "ann", "--password-stdin", stdin=stdin)
-    web(url, "token", "create", "ann")
+    web(writable_url, "user", "add", "ann", "--password-stdin", stdin=stdin)
+    web(writable_url, "token", "create", "ann")
     token = capsys.readouterr().out.strip()
 
-    assert web(url, "token", "revoke", "1") == 0
+    assert web(writable_url, "token", "revoke", "1") == 0
     assert store.token_owner(tokens.digest(token)) is None
 
 
 def test_token_revoke_of_an_unknown_id_is_an_error(
-    url: str, capsys: pytest.CaptureFixture[str]
+    writable_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert web(url, "token", "revoke", "7") == 1
+    assert web(writable_url, "token", "revoke", "7") == 1
     assert capsys.readouterr().err == "hostwatch-web: error: no token 7\n"
 
 
-def test_an_unknown_command_is_named(url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert web(url, "user", "promote", "ann") == 1
+def test_an_unknown_command_is_named(writable_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert web(writable_url, "user", "promote", "ann") == 1
     assert "unknown command 'user promote'" in capsys.readouterr().err
 
 
 def test_serving_off_loopback_without_a_user_is_refused_in_one_line(
-    url: str, store: Storage, capsys: pytest.CaptureFixture[str]
+    writable_url: str, store: Storage, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store.upgrade()
 
-    assert web(url, "--listen", "0.0.0.0:8080") == 1
+    assert web(writable_url, "--listen", "0.0.0.0:8080") == 1
     err = capsys.readouterr().err
     assert err == (
         "hostwatch-web: error: --listen 0.0.0.0:8080 is not a loopback address and no user "
