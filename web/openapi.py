@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from exporter import __version__
+from web.auth import cookies
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -184,7 +185,7 @@ DOCUMENT: dict[str, Any] = {
                 "scheme": "bearer",
                 "description": "A personal API token; it acts with its user's role",
             },
-            "session": {"type": "apiKey", "in": "cookie", "name": "hostwatch_session"},
+            "session": {"type": "apiKey", "in": "cookie", "name": cookies.NAME},
         },
         "schemas": {
             "Error": {

@@ -1,11 +1,10 @@
-"""The pages of signing in and out and of one's own account (API tokens, password)."""
+"""The account page: one's own API tokens (made, shown once, revoked) and password."""
 
 from __future__ import annotations
 
 import functools
 import logging
 from typing import cast
-from urllib.parse import urlsplit
 
 from anyio import to_thread
 from starlette.requests import Request
@@ -15,49 +14,10 @@ from starlette.routing import Route
 from scraper.errors import AccountError
 from scraper.storage import Storage, User
 from web import pages, state
-from web.auth import cookies, csrf, forms, passwords, principal, tokens
-from web.auth.throttle import Throttle
+from web.auth import forms, login, passwords, principal, tokens
 from web.errors import NotFound, PasswordRefused
 
 log = logging.getLogger(__name__)
-WRONG = "wrong user name or password"
-
-
-def safe_next(target: str) -> str:
-    """``target`` if it is a path on this site, else "/": never an open redirect."""
-    parts = urlsplit(target)
-    local = target.startswith("/") and not target.startswith("//") and not parts.netloc
-    return target if local and "\\" not in target and target.isprintable() else "/"
-
-
-def login_form(request: Request) -> Response:
-    return _login(request, 200, safe_next(request.query_params.get("next", "/")))
-
-
-async def log_in(request: Request) -> Response:
-    form = await forms.submitted(request)
-    name, password = form.get("username", ""), form.get("password", "")
-    target = safe_next(form.get("next", "/"))
-    address = request.client.host if request.client else ""
-    keys = (f"user:{name}", f"address:{address}")
-    throttle, now = _throttle(request), state.now_ms(request)
-    if wait := throttle.retry_after_s(keys, now):
-        refused = _login(request, 429, target, f"too many failed logins: try again in {wait} s")
-        refused.headers["Retry-After"] = str(wait)
-        return refused
-    throttle.attempt(keys, now)
-    user = await to_thread.run_sync(_verified, state.storage(request), name, password)
-    if user is None:
-        log.warning("failed login for user %r from %s", name[:64], address)
-        return _login(request, 401, target, WRONG)
-    throttle.succeeded(keys[0], keys)
-    return _signed_in(request, RedirectResponse(target, 303), user)
-
-
-def log_out(request: Request) -> Response:
-    response = RedirectResponse("/login", 303)
-    response.delete_cookie(cookies.NAME, httponly=True, samesite="lax")
-    return response
 
 
 def account(request: Request) -> Response:
@@ -94,7 +54,7 @@ async def change_password(request: Request) -> Response:
         return await to_thread.run_sync(functools.partial(_account, request, 400, problem=problem))
     user = await to_thread.run_sync(_set_password, state.storage(request), _me(request).name, new)
     # The old session names the old password: this browser gets a new one, the rest end.
-    return _signed_in(request, RedirectResponse("/account?changed=password", 303), user)
+    return login.signed_in(request, RedirectResponse("/account?changed=password", 303), user)
 
 
 def _password_problem(user: User, current: str, new: str, again: str) -> str:
@@ -129,38 +89,7 @@ def _account(
     return pages.render(request, "account.html", status, user=user, tokens=mine, **context)
 
 
-def _verified(store: Storage, name: str, password: str) -> User | None:
-    user = store.user(name)
-    return user if passwords.matches(password, user.password_hash if user else None) else None
-
-
-def _signed_in(request: Request, response: Response, user: User) -> Response:
-    """``response`` with a fresh session cookie for ``user`` (a new CSRF token, too)."""
-    settings = state.settings(request)
-    payload = {"uid": user.id, "pw": cookies.fingerprint(user.password_hash), "csrf": csrf.new()}
-    response.set_cookie(
-        cookies.NAME,
-        cookies.signed(payload, settings.session_secret, state.now_ms(request)),
-        max_age=settings.session_max_age_s,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
-    return response
-
-
-def _login(request: Request, status: int, target: str, problem: str = "") -> Response:
-    return pages.render(request, "login.html", status, next=target, problem=problem)
-
-
-def _throttle(request: Request) -> Throttle:
-    return cast(Throttle, request.app.state.throttle)
-
-
 ROUTES = [
-    Route("/login", login_form, methods=["GET"]),
-    Route("/login", log_in, methods=["POST"]),
-    Route("/logout", log_out, methods=["POST"]),
     Route("/account", account),
     Route("/account/tokens", create_token, methods=["POST"]),
     Route("/account/tokens/{token_id:int}/revoke", revoke_token, methods=["POST"]),
