@@ -185,7 +185,13 @@ DOCUMENT: dict[str, Any] = {
                 "scheme": "bearer",
                 "description": "A personal API token; it acts with its user's role",
             },
-            "session": {"type": "apiKey", "in": "cookie", "name": cookies.NAME},
+            "session": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": cookies.NAME,
+                "description": "The browser session from POST /login (a form of username and "
+                "password); changes also need its CSRF token in an X-CSRF-Token header",
+            },
         },
         "schemas": {
             "Error": {
