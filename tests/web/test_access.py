@@ -11,8 +11,9 @@ import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from scraper.storage import Storage
 from tests.storage.builders import NOW
@@ -41,13 +42,16 @@ def probed_app(store: Storage) -> Starlette:
     return app
 
 
+def app_routes() -> list[BaseRoute]:
+    with Storage.open("sqlite://") as unused:  # the app only needs a store to be made
+        return probed_app(unused).routes
+
+
 def operations() -> list[tuple[str, str, Need]]:
     """(method, url, need) of every route of the app; path parameters read "1"."""
-    with Storage.open("sqlite://") as unused:  # the app only needs a store to be made
-        routes = probed_app(unused).routes
     return [
         (method, route.path_format.format(**dict.fromkeys(route.param_convertors, "1")), need)
-        for route in routes
+        for route in app_routes()
         if isinstance(route, Route)
         for method in sorted(route.methods or ())
         if (need := policy.RULES.get(route.path, policy.DEFAULT).need(method)) is not Need.ANYONE
@@ -222,3 +226,14 @@ def test_a_removed_users_tokens_stop_working(app_client: TestClient, empty_store
     empty_store.remove_user("ann")
 
     assert app_client.get("/api/v1/servers", headers=headers).status_code == 401
+
+
+def test_every_rule_names_a_route_of_the_app() -> None:
+    assert set(policy.RULES) <= {getattr(route, "path", "") for route in app_routes()}
+
+
+def test_a_websocket_is_closed_unheard(client: TestClient) -> None:
+    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect("/api/v1/stream"):
+        pass
+
+    assert closed.value.code == 1008
