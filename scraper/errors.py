@@ -15,7 +15,8 @@ what is wrong (the key, the value, the line) and never need a traceback to be un
         ├── StorageUnavailable   the database cannot be reached; the same batch may be retried
         ├── SchemaError          the schema is missing, newer than this code, or cannot be upgraded
         ├── InvalidSampleError   a sample breaks a limit (label length, ...); nothing was written
-        └── QueryError           a read was asked something invalid (bad matcher, step, range)
+        ├── QueryError           a read was asked something invalid (bad matcher, step, range)
+        └── AccountError         a user or token that should exist does not, or the reverse
 """
 
 from __future__ import annotations
@@ -91,3 +92,7 @@ class InvalidSampleError(StorageError):
 
 class QueryError(StorageError):
     """A read asked for something invalid (a malformed matcher, a step too small, ...)."""
+
+
+class AccountError(StorageError):
+    """A user or API token operation names one that does not exist (or a user that does)."""

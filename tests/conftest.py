@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import pytest
@@ -40,9 +41,9 @@ def _admin() -> Engine:
     return create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
 
 
-@pytest.fixture(scope="session")
-def postgresql_database() -> Iterator[str]:
-    """The URL of a PostgreSQL database that lives as long as the test session."""
+@contextmanager
+def throwaway_database() -> Iterator[str]:
+    """The URL of a new PostgreSQL database, dropped when the block ends."""
     name = f"hostwatch_test_{secrets.token_hex(4)}"
     admin = _admin()
     try:
@@ -55,6 +56,13 @@ def postgresql_database() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_database() -> Iterator[str]:
+    """The URL of a PostgreSQL database that lives as long as the test session."""
+    with throwaway_database() as url:
+        yield url
 
 
 def emptied(url: str) -> str:

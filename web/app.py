@@ -6,12 +6,16 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
 from scraper.errors import HostwatchError, QueryError, StorageUnavailable
 from scraper.storage import Storage
 from web import api, pages
+from web.auth import account, login
+from web.auth.access import Access
+from web.auth.throttle import Throttle
 from web.errors import WebError
 from web.security import middleware
 from web.state import Settings
@@ -22,8 +26,9 @@ log = logging.getLogger(__name__)
 def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     app = Starlette(
-        routes=[*api.ROUTES, *pages.ROUTES],
-        middleware=middleware(settings),
+        routes=[*api.ROUTES, *pages.ROUTES, *login.ROUTES, *account.ROUTES],
+        # Access comes last so CORS preflights, which carry no credentials, are answered first.
+        middleware=[*middleware(settings), Middleware(Access, on_error=_hostwatch_error)],
         exception_handlers={
             HostwatchError: _hostwatch_error,
             HTTPException: _http_error,
@@ -32,6 +37,7 @@ def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
     )
     app.state.storage = storage
     app.state.settings = settings
+    app.state.throttle = Throttle()
     return app
 
 

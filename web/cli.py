@@ -1,10 +1,23 @@
-"""``hostwatch-web``: flags (each also an env var) into Settings, then serve with uvicorn."""
+"""``hostwatch-web``: serve the dashboards and REST API, or manage who may use them.
+
+hostwatch-web [serve]                      serve (the default command)
+hostwatch-web user add NAME --role ROLE    add a user (asks for the password twice)
+hostwatch-web user passwd NAME             set a user's password (ends their sessions)
+hostwatch-web user remove NAME             remove a user and their API tokens
+hostwatch-web user list                    every user with their role
+hostwatch-web token create USER            print a new API token for USER (--token-name)
+hostwatch-web token list [USER]            every token's ID, user, name and creation time
+hostwatch-web token revoke ID              revoke a token; it stops working at once
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
+import secrets
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 from sqlalchemy.engine import make_url
@@ -13,16 +26,26 @@ from sqlalchemy.exc import ArgumentError
 from exporter import __version__
 from exporter.flags import FlagParser, log_level, parse_listen, run, setup_logging, split_list
 from scraper.errors import ConfigError, HostwatchError, StorageError
-from scraper.storage import Storage
+from scraper.storage import ROLES, Storage
 from web.app import create_app
+from web.auth.commands import COMMANDS
 from web.state import LOCAL_HOSTS, Settings
 
 PROG = "hostwatch-web"
+SECRET_BYTES = 32
 log = logging.getLogger(__name__)
 
 
 def parser() -> FlagParser:
-    flags = FlagParser(PROG, "Serve the hostwatch dashboards and REST API.", __version__)
+    flags = FlagParser(PROG, __doc__.split("\n\n")[0], __version__)
+    flags.epilog = "commands:\n" + __doc__.split("\n\n", 1)[1]
+    flags.formatter_class = argparse.RawDescriptionHelpFormatter  # keeps the command table
+    flags.add_argument(
+        "command",
+        nargs="*",
+        default=["serve"],
+        help="serve (the default), or one of the commands below",
+    )
     flags.flag("listen", "127.0.0.1:8080", "address to serve on", "HOST:PORT")
     flags.flag("database-url", "sqlite:///var/hostwatch.db", "the scraper's database", "URL")
     flags.flag(
@@ -33,13 +56,62 @@ def parser() -> FlagParser:
         "LIST",
     )
     flags.flag("cors-origins", "", "origins allowed to read the API cross-site", "LIST")
+    flags.flag(
+        "session-secret-file",
+        "",
+        f"file of at least {SECRET_BYTES} random bytes that signs session cookies (without "
+        "one, a random secret is made at start and a restart signs everyone out)",
+        "FILE",
+    )
+    flags.flag("session-max-age", "43200", "seconds a login lasts", "SECONDS")
     flags.log_level_flag()
+    flags.add_argument("--role", choices=ROLES, default="viewer", help="user add: the role")
+    flags.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="user add/passwd: read the password from the first line of standard input",
+    )
+    flags.add_argument("--token-name", default="cli", help="token create: what the token is for")
     return flags
 
 
 def settings_from(args: argparse.Namespace, listen_host: str) -> Settings:
     hosts = dict.fromkeys([*LOCAL_HOSTS, listen_host, *split_list(args.allowed_hosts)])
-    return Settings(allowed_hosts=tuple(hosts), cors_origins=tuple(split_list(args.cors_origins)))
+    return Settings(
+        allowed_hosts=tuple(hosts),
+        cors_origins=tuple(split_list(args.cors_origins)),
+        open_without_users=is_loopback(listen_host),
+        session_secret=session_secret(args.session_secret_file),
+        session_max_age_s=_positive("session-max-age", args.session_max_age),
+    )
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def session_secret(path: str) -> bytes:
+    if not path:
+        return secrets.token_bytes(SECRET_BYTES)
+    try:
+        secret = Path(path).read_bytes().strip()
+    except OSError as error:
+        raise ConfigError(f"--session-secret-file: cannot read {path}: {error.strerror}") from None
+    if len(secret) < SECRET_BYTES:
+        raise ConfigError(
+            f"--session-secret-file: {path} holds {len(secret)} bytes, fewer than {SECRET_BYTES} "
+            f"(make one: head -c {SECRET_BYTES} /dev/urandom | base64 > {path})"
+        )
+    return secret
+
+
+def _positive(flag: str, value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise ConfigError(f"--{flag}: {value!r} is not a positive whole number")
+    return int(value)
 
 
 def open_storage(url: str) -> Storage:
@@ -57,18 +129,36 @@ def make_url_safe(url: str) -> str:
         return "this URL"
 
 
-def serve(argv: Sequence[str] | None = None) -> int:
+def command(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     level = log_level(args.log_level, ConfigError)
     setup_logging(level)
+    words = " ".join(args.command[:2])
+    if args.command == ["serve"]:
+        return serve(args, level)
+    if words not in COMMANDS:
+        raise ConfigError(f"unknown command {words!r} (commands: serve, {', '.join(COMMANDS)})")
+    with open_storage(args.database_url) as storage:
+        storage.upgrade()  # so the first user can be added before the scraper ever ran
+        COMMANDS[words](storage, args.command[2:], args)
+    return 0
+
+
+def serve(args: argparse.Namespace, level: str) -> int:
     host, port = parse_listen(args.listen, ConfigError)
+    settings = settings_from(args, host)
     storage = open_storage(args.database_url)
     storage.targets()  # fail now, in one line, if the database is missing or unreachable
-    app = create_app(storage, settings_from(args, host))
+    if not settings.open_without_users and not storage.has_users():
+        raise ConfigError(
+            f"--listen {args.listen} is not a loopback address and no user exists: "
+            "create one with hostwatch-web user add NAME --role admin"
+        )
+    app = create_app(storage, settings)
     log.info("serving on http://%s:%d/", host, port)
     uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run(serve, argv, PROG, (HostwatchError,))
+    return run(command, argv, PROG, (HostwatchError,))

@@ -29,3 +29,14 @@ class BadParameter(WebError):
 class NotFound(WebError):
     status = 404
     code = "not_found"
+
+
+class Forbidden(WebError):
+    status = 403
+    code = "forbidden"
+
+
+class PasswordRefused(WebError):
+    """A new password breaks the rules (length); the message says which."""
+
+    code = "bad_password"

@@ -1,7 +1,8 @@
 """The OpenAPI 3 document of /api/v1 and /health, written by hand to match the handlers.
 
 tests/web/test_openapi.py checks that every documented path answers and every route is
-documented, and fuzzes the documented parameters looking for a 500.
+documented, and fuzzes the documented parameters looking for a 500. The 401 and 403 answers
+are added to every operation that needs credentials, as web/auth/policy.py applies them.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from exporter import __version__
+from web.auth import cookies
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -28,7 +30,13 @@ def _answers(description: str, *statuses: int) -> dict[str, Any]:
         "200": {"description": description, "content": {"application/json": {}}},
         "304": {"description": "Not modified: the If-None-Match ETag is current"},
     }
-    reasons = {400: "A bad parameter", 404: "No such server", 503: "The database is unavailable"}
+    reasons = {
+        400: "A bad parameter",
+        401: "No valid credentials (WWW-Authenticate: Bearer)",
+        403: "Credentials whose role is not enough (changes need admin)",
+        404: "No such server",
+        503: "The database is unavailable",
+    }
     for status in statuses:
         found[str(status)] = {
             "description": reasons[status],
@@ -47,6 +55,7 @@ PATHS: dict[str, Any] = {
     "/health": {
         "get": {
             "summary": "Liveness, and whether the database answers",
+            "security": [],  # probes carry no credentials
             "responses": {
                 "200": {"description": "Up, database reachable"},
                 "503": {"description": "Up, database unreachable"},
@@ -130,27 +139,66 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/v1/me": {
+        "get": {
+            "summary": "Who the request authenticates as: user (null with open read-only "
+            "access), role, and authenticated_by (token, session or nobody)",
+            "responses": {"200": {"description": "user, role and authenticated_by"}},
+        }
+    },
     "/api/v1/openapi.json": {
         "get": {"summary": "This document", "responses": _answers("OpenAPI 3.1 document")}
     },
 }
+
+
+def _guarded(paths: dict[str, Any]) -> dict[str, Any]:
+    """``paths`` with 401 on every operation that needs credentials, and 403 on changes."""
+    for methods in paths.values():
+        for method, operation in methods.items():
+            if operation.get("security") == []:
+                continue
+            statuses = (401,) if method == "get" else (401, 403)
+            errors = _answers("", *statuses)
+            operation["responses"].update({str(s): errors[str(s)] for s in statuses})
+    return paths
+
 
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
         "title": "hostwatch API",
         "version": __version__,
-        "description": "Read-only JSON. Responses carry an ETag; send it back as If-None-Match "
-        "to get 304. Errors are {error, detail} with a 4xx or 5xx status.",
+        "description": "JSON. Reading needs the viewer role, changes the admin role: send a "
+        "personal API token (account page, or hostwatch-web token create) as Authorization: "
+        "Bearer <token>; a browser session from /login works too, with its CSRF token in an "
+        "X-CSRF-Token header for changes. A server on loopback with no user yet is open for "
+        "reading. Responses carry an ETag; send it back as If-None-Match to get 304. Errors "
+        "are {error, detail} with a 4xx or 5xx status.",
     },
-    "paths": PATHS,
+    "security": [{"bearer": []}, {"session": []}],
+    "paths": _guarded(PATHS),
     "components": {
+        "securitySchemes": {
+            "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A personal API token; it acts with its user's role",
+            },
+            "session": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": cookies.NAME,
+                "description": "The browser session from POST /login (a form of username and "
+                "password); changes also need its CSRF token in an X-CSRF-Token header",
+            },
+        },
         "schemas": {
             "Error": {
                 "type": "object",
                 "required": ["error", "detail"],
                 "properties": {"error": {"type": "string"}, "detail": {"type": "string"}},
             }
-        }
+        },
     },
 }

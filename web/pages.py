@@ -26,6 +26,7 @@ from web import (
     state,
     units,
 )
+from web.auth import csrf, principal
 from web.servers import STATES, Filters, find
 
 HTML = "text/html; charset=utf-8"
@@ -52,7 +53,7 @@ TEMPLATES.filters.update(
     svg=charts.svg,
     dict_without=query_without,
 )
-TEMPLATES.globals.update(server_url=server_url)
+TEMPLATES.globals.update(server_url=server_url, csrf_field=csrf.field, principal=principal.of)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
@@ -115,10 +116,13 @@ def openapi_json(request: Request) -> Response:
     return responses.api(request, openapi.DOCUMENT)
 
 
+def is_api(path: str) -> bool:
+    return path.startswith("/api/") or path == "/health"
+
+
 def error_page(request: Request, status: int, code: str, detail: str) -> Response:
     """JSON under /api and /health, an HTML page elsewhere."""
-    path = request.url.path
-    if path.startswith("/api/") or path == "/health":
+    if is_api(request.url.path):
         return responses.error(status, code, detail)
     return render(request, "error.html", status, status=status, code=code, detail=detail)
 

@@ -53,7 +53,7 @@ def middleware(settings: Settings) -> list[Middleware]:
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET"],
-                allow_headers=["If-None-Match"],
+                allow_headers=["If-None-Match", "Authorization"],
                 expose_headers=["ETag"],
             )
         )

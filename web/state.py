@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
@@ -16,12 +17,19 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """How the app behaves; ``clock`` (unix ms) is replaceable so tests can pin "now"."""
+    """How the app behaves; ``clock`` (unix ms) is replaceable so tests can pin "now".
+
+    ``open_without_users``: anyone may read while no user exists (the CLI sets it on loopback).
+    Without a configured ``session_secret`` sessions end when the process does.
+    """
 
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
     cors_origins: tuple[str, ...] = ()
     stream_interval_s: float = 2.0
     clock: Callable[[], int] = field(default=wall_clock_ms)
+    open_without_users: bool = False
+    session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    session_max_age_s: int = 12 * 3600
 
 
 def storage(request: HTTPConnection) -> Storage:

@@ -6,6 +6,7 @@ store.write([ScrapeRecord(...)])
 store.query_range(RangeQuery("node_load1", [Matcher("instance", "=", "web1:9100")], ...))
 """
 
+from scraper.storage.accounts import ROLES, ApiToken, Role, User
 from scraper.storage.config import Limits, Retention
 from scraper.storage.model import (
     Function,
@@ -23,6 +24,8 @@ from scraper.storage.model import (
 from scraper.storage.store import Storage
 
 __all__ = [
+    "ROLES",
+    "ApiToken",
     "Function",
     "HealthChange",
     "LatestSample",
@@ -32,9 +35,11 @@ __all__ = [
     "RangeQuery",
     "RangeResult",
     "Retention",
+    "Role",
     "ScrapeRecord",
     "ScraperStatus",
     "Series",
     "Storage",
     "TargetHealth",
+    "User",
 ]

@@ -37,6 +37,7 @@ STEPS: tuple[Step, ...] = (
         schema.maintenance_state,
     ),
     _creating(schema.scrapers),
+    _creating(schema.users, schema.api_tokens),
 )
 LATEST = len(STEPS)
 

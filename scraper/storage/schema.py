@@ -6,7 +6,18 @@ NaN (it turns it into NULL) and one representation keeps the query code single-s
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Double, Index, Integer, MetaData, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
 
 # SQLite only makes INTEGER PRIMARY KEY an auto-incrementing rowid alias, not BIGINT.
 AutoId = BigInteger().with_variant(Integer(), "sqlite")
@@ -118,4 +129,26 @@ scrapers = Table(
     Column("reload_error", Text),
     Column("reloaded_ms", BigInteger, nullable=False),
     Column("heartbeat_ms", BigInteger, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("role", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    # SHA-256 of the token: the token itself is shown once and never stored.
+    Column("digest", Text, nullable=False, unique=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Index("api_tokens_user", "user_id"),
 )

@@ -10,7 +10,8 @@ from types import TracebackType
 from sqlalchemy import Connection
 
 from scraper.samples import Metadata
-from scraper.storage import catalog, health, migrations, queries, reader, scrapers
+from scraper.storage import accounts, catalog, health, migrations, queries, reader, scrapers
+from scraper.storage.accounts import ApiToken, Role, User
 from scraper.storage.backend import Backend
 from scraper.storage.config import Limits, Retention
 from scraper.storage.model import (
@@ -131,6 +132,55 @@ class Storage:
         with self._reading() as conn:
             return catalog.lookup(conn, name)
 
+    def add_user(self, name: str, role: Role, password_hash: str) -> User:
+        """Raises AccountError if ``name`` is taken."""
+        with self._writing() as conn:
+            return accounts.add_user(conn, name, role, password_hash, self._clock())
+
+    def user(self, name: str) -> User | None:
+        with self._reading() as conn:
+            return accounts.find_user(conn, name)
+
+    def user_by_id(self, user_id: int) -> User | None:
+        with self._reading() as conn:
+            return accounts.user_by_id(conn, user_id)
+
+    def users(self) -> list[User]:
+        with self._reading() as conn:
+            return accounts.users(conn)
+
+    def has_users(self) -> bool:
+        with self._reading() as conn:
+            return accounts.any_user(conn)
+
+    def set_password(self, name: str, password_hash: str) -> None:
+        """Raises AccountError if there is no such user."""
+        with self._writing() as conn:
+            accounts.set_password(conn, name, password_hash)
+
+    def remove_user(self, name: str) -> None:
+        """Remove the user and their tokens; AccountError if there is no such user."""
+        with self._writing() as conn:
+            accounts.remove_user(conn, name)
+
+    def add_token(self, user: str, name: str, digest: str) -> ApiToken:
+        """Store a token by its digest for ``user``; AccountError if there is no such user."""
+        with self._writing() as conn:
+            return accounts.add_token(conn, user, name, digest, self._clock())
+
+    def tokens(self, user: str | None = None) -> list[ApiToken]:
+        with self._reading() as conn:
+            return accounts.tokens(conn, user)
+
+    def token_owner(self, digest: str) -> User | None:
+        with self._reading() as conn:
+            return accounts.token_owner(conn, digest)
+
+    def revoke_token(self, token_id: int, user: str | None = None) -> None:
+        """Raises AccountError unless the token exists (and is ``user``'s, when given)."""
+        with self._writing() as conn:
+            accounts.revoke_token(conn, token_id, user)
+
     def maintain(self, now_ms: int | None = None) -> MaintenanceReport:
         self._ready()
         return self._maintenance.run(self._clock() if now_ms is None else now_ms)
@@ -158,4 +208,10 @@ class Storage:
     def _reading(self) -> Iterator[Connection]:
         self._ready()
         with self._backend.reading() as conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        self._ready()
+        with self._backend.writing() as conn:
             yield conn

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from scraper.storage import Storage
+from tests.web.accounts import add_user, bearer
 from tests.web.conftest import SETTINGS
 from web.app import create_app
 
@@ -117,8 +118,9 @@ def test_unknown_api_path_is_json_404(client: TestClient) -> None:
     assert (response.status_code, response.json()["error"]) == (404, "not_found")
 
 
-def test_post_is_refused_with_405(client: TestClient) -> None:
-    response = client.post("/api/v1/servers")
+def test_post_is_refused_with_405(app_client: TestClient, empty_store: Storage) -> None:
+    add_user(empty_store, "root", "admin")
+    response = app_client.post("/api/v1/servers", headers=bearer(empty_store, "root"))
     assert (response.status_code, response.json()["error"]) == (405, "http_error")
 
 

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from scraper.storage import Storage
 from tests.conftest import unavailable
 from tests.storage.builders import NOW
+from tests.web.accounts import PASSWORD, add_user
 from tests.web.conftest import SETTINGS, open_seeded
 from tests.web.fleet import MINUTE, scrape
 from tests.web.serving import serving
@@ -125,3 +126,18 @@ def test_a_new_scrape_shows_on_the_open_overview_without_reload(
         assert page.locator("[data-count=down]").inner_text() == "2"
         assert page.evaluate("window.notReloaded") is True
         page.close()
+
+
+def test_logging_in_through_the_form_shows_the_overview(
+    page: Page, store: Storage, base_url: str
+) -> None:
+    add_user(store, "ann")
+    page.goto(base_url + "/")
+    page.fill("input[name=username]", "ann")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    shoot(page, "logged-in")
+
+    assert page.url == base_url + "/"
+    assert page.locator("#fleet tbody tr").count() == 3
+    assert page.locator("[data-role=user]").inner_text() == "ann"

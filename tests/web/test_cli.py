@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from web import cli
@@ -54,6 +56,8 @@ def test_allowed_hosts_are_local_ones_plus_the_listen_host_plus_the_flag() -> No
         (["--log-level", "loud"], "--log-level: 'loud' is not one of"),
         (["--database-url", "nonsense"], "--database-url: cannot use this URL"),
         (["--database-url", "sqlite:////nonexistent/dir/x.db"], "database unavailable"),
+        (["--session-secret-file", "/nonexistent/secret"], "--session-secret-file: cannot read"),
+        (["--session-max-age", "0"], "--session-max-age: '0' is not a positive whole number"),
     ],
 )
 def test_bad_flags_are_one_line_on_stderr(
@@ -70,3 +74,53 @@ def test_a_database_password_never_shows_in_an_error(capsys: pytest.CaptureFixtu
     assert cli.main(["--database-url", "postgresql://u:s3cret@127.0.0.1:1/x"]) == 1
 
     assert "s3cret" not in capsys.readouterr().err
+
+
+def test_help_shows_the_session_flags_and_the_account_commands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+
+    assert "[env HOSTWATCH_SESSION_SECRET_FILE; default: none]" in text
+    assert "[env HOSTWATCH_SESSION_MAX_AGE; default: '43200']" in text
+    assert "hostwatch-web user add NAME --role ROLE add a user" in text
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.0.0.53", True), ("::1", True), ("localhost", True),
+     ("0.0.0.0", False), ("10.0.0.5", False), ("::", False), ("mon.example", False)],
+)  # fmt: skip
+def test_only_a_loopback_listen_address_opens_reading_without_users(
+    host: str, loopback: bool
+) -> None:
+    args = cli.parser().parse_args([])
+
+    assert cli.settings_from(args, host).open_without_users is loopback
+
+
+def test_the_session_secret_is_read_from_its_file(tmp_path: Path) -> None:
+    (tmp_path / "secret").write_text("s" * 40 + "\n")
+    args = cli.parser().parse_args(["--session-secret-file", str(tmp_path / "secret")])
+
+    assert cli.settings_from(args, "127.0.0.1").session_secret == b"s" * 40
+
+
+def test_without_a_secret_file_each_start_makes_a_new_secret() -> None:
+    args = cli.parser().parse_args([])
+
+    assert (
+        cli.settings_from(args, "::1").session_secret
+        != cli.settings_from(args, "::1").session_secret
+    )
+
+
+def test_a_short_session_secret_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "secret").write_text("short")
+
+    assert cli.main(["--session-secret-file", str(tmp_path / "secret")]) == 1
+    assert "holds 5 bytes, fewer than 32" in capsys.readouterr().err

@@ -12,9 +12,10 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from scraper.storage import Storage
+from tests.web.accounts import add_user
 from tests.web.conftest import SETTINGS
 from web.app import create_app
-from web.openapi import DOCUMENT
+from web.openapi import DOCUMENT, ERROR
 
 EXAMPLES = {"instance": "web1:9100", "metric": "node_load1"}
 DOCUMENTED = set(DOCUMENT["paths"])
@@ -82,3 +83,34 @@ def test_fuzzed_parameters_never_cause_a_500(client: TestClient, data: st.DataOb
 
     assert response.status_code < 500 or path == "/health", (url, query, response.text)
     assert response.headers["content-type"].startswith("application/json")
+
+
+def test_a_bearer_token_or_a_session_is_the_documented_default() -> None:
+    schemes = DOCUMENT["components"]["securitySchemes"]
+
+    assert DOCUMENT["security"] == [{"bearer": []}, {"session": []}]
+    assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer"}
+    assert DOCUMENT["paths"]["/health"]["get"]["security"] == []
+
+
+def test_a_documented_401_is_what_a_request_without_credentials_gets(
+    app_client: TestClient, empty_store: Storage
+) -> None:
+    add_user(empty_store, "ann")
+    for path, methods in DOCUMENT["paths"].items():
+        for method, operation in methods.items():
+            status = app_client.request(method, path.format(**EXAMPLES)).status_code
+            assert (status == 401) == ("401" in operation["responses"]), (method, path)
+
+
+def test_a_documented_401_or_403_has_the_error_shape() -> None:
+    answers = [
+        answer
+        for methods in DOCUMENT["paths"].values()
+        for operation in methods.values()
+        for status, answer in operation["responses"].items()
+        if status in ("401", "403")
+    ]
+
+    assert answers
+    assert all(a["content"]["application/json"]["schema"] == ERROR for a in answers)

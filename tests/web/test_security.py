@@ -65,6 +65,22 @@ def test_hostile_labels_show_as_text(client: TestClient) -> None:
 
 
 def test_pages_have_no_inline_script(client: TestClient) -> None:
-    for url in ("/", "/servers/web1:9100", "/api"):
+    for url in ("/", "/servers/web1:9100", "/api", "/login"):
         page = client.get(url).text
         assert page.count("<script") == page.count('<script src="/static/') == 1
+
+
+def test_a_configured_origin_may_send_an_api_token(seeded: Storage) -> None:
+    settings = Settings(
+        clock=lambda: NOW, allowed_hosts=("testserver",), cors_origins=("https://ops.example",)
+    )
+    preflight = {
+        "Origin": "https://ops.example",
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization",
+    }
+    with TestClient(create_app(seeded, settings)) as client:
+        response = client.options("/api/v1/servers", headers=preflight)
+
+    assert response.status_code == 200
+    assert "authorization" in response.headers["access-control-allow-headers"].lower()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from web import stream
-from web.api import health, query, servers
+from web.api import account, health, query, servers
 
 ROUTES = [
     Route("/health", health.health),
@@ -14,4 +14,5 @@ ROUTES = [
     Route("/api/v1/servers/{instance:path}", servers.server),
     Route("/api/v1/query_range", query.query_range),
     Route("/api/v1/stream", stream.stream),
+    Route("/api/v1/me", account.me),
 ]
