@@ -1,4 +1,4 @@
-"""The scraper process: loops, write buffer, reloader, maintenance and its own /metrics."""
+"""The scraper process: loops, write buffer, alerting, reloader, maintenance, own /metrics."""
 
 from __future__ import annotations
 
@@ -14,15 +14,17 @@ import anyio.to_thread
 from anyio.abc import TaskGroup
 
 from exporter.server import MetricsServer
+from scraper.alerts.config import load_or_defaults
+from scraper.alerts.service import AlertService
 from scraper.buffer import WriteBuffer
 from scraper.config import load
 from scraper.errors import StorageError
 from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
-from scraper.scrape.loop import ScrapeLoop
+from scraper.scrape.loop import ScrapeLoop, Sink
 from scraper.scrape.manager import Reloader, ScrapeManager
 from scraper.scrape.target import Target
-from scraper.storage import Retention, Storage
+from scraper.storage import Retention, ScrapeRecord, Storage
 from scraper.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ScraperOptions:
     config_file: str = "config/targets.yml"
+    alerts_file: str = "config/alerts.yml"
+    alerts_required: bool = False  # the default file may be absent: built-in rules only
     database_url: str = "sqlite:///var/hostwatch.db"
     listen: tuple[str, int] = ("127.0.0.1", 9111)
     shard: Shard = field(default_factory=Shard)
@@ -44,19 +48,25 @@ class ScraperOptions:
 async def serve(options: ScraperOptions) -> None:
     """Run until SIGTERM or SIGINT; then stop scraping and flush what the buffer holds."""
     config = load(options.config_file)
+    alerts_config = load_or_defaults(options.alerts_file, options.alerts_required)
     store = Storage.open(options.database_url, retention=options.retention)
     store.upgrade()
     telemetry = Telemetry()
     buffer = WriteBuffer(store, telemetry, max_samples=options.buffer_samples)
+    alerting = AlertService(
+        alerts_config, store, telemetry, buffer.used_percent, options.alerts_required
+    )
     fetcher = Fetcher(options.max_concurrency)
     metrics = _serve_metrics(options.listen, telemetry)
     try:
         async with anyio.create_task_group() as group:
-            manager = ScrapeManager(group, _loop_factory(fetcher, buffer, telemetry, options))
+            sink = _sink(buffer, alerting)
+            manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options))
             reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)
+            group.start_soon(alerting.run)
             group.start_soon(reloader.run, options.reload_interval)
             group.start_soon(_maintain, store, options.maintenance_interval)
             await _until_stopped(group)
@@ -67,13 +77,23 @@ async def serve(options: ScraperOptions) -> None:
         store.close()
 
 
+def _sink(buffer: WriteBuffer, alerting: AlertService) -> Sink:
+    """Each scrape is buffered for the database and evaluated by the alert rules at once."""
+
+    def take(record: ScrapeRecord) -> None:
+        buffer.put(record)
+        alerting.observe(record)
+
+    return take
+
+
 def _loop_factory(
-    fetcher: Fetcher, buffer: WriteBuffer, telemetry: Telemetry, options: ScraperOptions
+    fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions
 ) -> Callable[[Target], ScrapeLoop]:
     limiter = anyio.CapacityLimiter(options.max_concurrency)
 
     def new_loop(target: Target) -> ScrapeLoop:
-        return ScrapeLoop(target, fetcher, buffer.put, limiter, telemetry)
+        return ScrapeLoop(target, fetcher, sink, limiter, telemetry)
 
     return new_loop
 

@@ -6,6 +6,15 @@ store.write([ScrapeRecord(...)])
 store.query_range(RangeQuery("node_load1", [Matcher("instance", "=", "web1:9100")], ...))
 """
 
+from scraper.storage.alerting import (
+    ALERT_STATES,
+    Alert,
+    AlertEvent,
+    AlertState,
+    NotificationEntry,
+    Silence,
+    silenced_by,
+)
 from scraper.storage.config import Limits, Retention
 from scraper.storage.model import (
     Function,
@@ -22,17 +31,24 @@ from scraper.storage.model import (
 from scraper.storage.store import Storage
 
 __all__ = [
+    "ALERT_STATES",
+    "Alert",
+    "AlertEvent",
+    "AlertState",
     "Function",
     "HealthChange",
     "LatestSample",
     "Limits",
     "MaintenanceReport",
     "Matcher",
+    "NotificationEntry",
     "RangeQuery",
     "RangeResult",
     "Retention",
     "ScrapeRecord",
     "Series",
+    "Silence",
     "Storage",
     "TargetHealth",
+    "silenced_by",
 ]

@@ -10,7 +10,8 @@ from types import TracebackType
 from sqlalchemy import Connection
 
 from scraper.samples import Metadata
-from scraper.storage import catalog, health, migrations, queries, reader
+from scraper.storage import alerts, catalog, health, migrations, queries, reader
+from scraper.storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
 from scraper.storage.backend import Backend
 from scraper.storage.config import Limits, Retention
 from scraper.storage.model import (
@@ -119,6 +120,45 @@ class Storage:
         with self._reading() as conn:
             return catalog.lookup(conn, name)
 
+    def save_alerts(
+        self, changed: Sequence[Alert], removed: Sequence[str], events: Sequence[AlertEvent]
+    ) -> None:
+        """Store the alerts that changed, drop the ``removed`` fingerprints, log ``events``."""
+        with self._writing() as conn:
+            alerts.save(self._backend, conn, changed, removed, events)
+
+    def alerts(self) -> list[Alert]:
+        """Every current alert (pending, firing, or resolved and not yet forgotten)."""
+        with self._reading() as conn:
+            return alerts.load(conn)
+
+    def alert_history(self, instance: str = "", state: str = "") -> list[AlertEvent]:
+        """Alert transitions, newest first (the latest ``alerts.HISTORY_LIMIT``)."""
+        with self._reading() as conn:
+            return alerts.history(conn, instance, state)
+
+    def add_silence(self, silence: Silence) -> Silence:
+        """Store ``silence`` (its id is ignored); return it with the id it was given."""
+        with self._writing() as conn:
+            return alerts.add_silence(conn, silence)
+
+    def silences(self) -> list[Silence]:
+        with self._reading() as conn:
+            return alerts.silences(conn)
+
+    def expire_silence(self, silence_id: int) -> bool:
+        """End the silence now; False if it does not exist or already ended."""
+        with self._writing() as conn:
+            return alerts.end_silence(conn, silence_id, self._clock())
+
+    def notifications(self) -> list[NotificationEntry]:
+        with self._reading() as conn:
+            return alerts.notifications(conn)
+
+    def log_notification(self, entry: NotificationEntry) -> None:
+        with self._writing() as conn:
+            alerts.log_notification(self._backend, conn, entry)
+
     def maintain(self, now_ms: int | None = None) -> MaintenanceReport:
         self._ready()
         return self._maintenance.run(self._clock() if now_ms is None else now_ms)
@@ -146,4 +186,10 @@ class Storage:
     def _reading(self) -> Iterator[Connection]:
         self._ready()
         with self._backend.reading() as conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        self._ready()
+        with self._backend.writing() as conn:
             yield conn

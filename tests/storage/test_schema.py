@@ -31,7 +31,8 @@ def test_upgrade_twice_applies_nothing_the_second_time(fresh: Storage) -> None:
 
 
 def test_writing_to_a_database_never_upgraded_asks_for_an_upgrade(fresh: Storage) -> None:
-    with pytest.raises(SchemaError, match=r"version 0, this code needs 1: run Storage.upgrade\(\)"):
+    needs = rf"version 0, this code needs {LATEST}: run Storage.upgrade\(\)"
+    with pytest.raises(SchemaError, match=needs):
         fresh.write([record([sample("m", 1.0)])])
 
 
