@@ -5,13 +5,13 @@ A receiver that is down or hangs only ever fills this queue; scraping never wait
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
 import anyio
 import anyio.to_thread
 import httpx
-from anyio.streams.memory import MemoryObjectReceiveStream
 
 from scraper.alerts import mail, webhook
 from scraper.alerts.dispatch import LogKey, Notification
@@ -41,7 +41,9 @@ class Notifier:
         self._telemetry = telemetry
         self._logged = logged
         self._workers = workers
-        self._queue, self._jobs = anyio.create_memory_object_stream[Job](queue)
+        self._capacity = queue
+        self._waiting: deque[Job] = deque()
+        self._ready = anyio.Event()
         self._in_flight: set[LogKey] = set()
 
     def submit(self, notification: Notification, config: AlertsConfig) -> None:
@@ -50,22 +52,28 @@ class Notifier:
         key = (notification.integration.name, notification.group_key)
         if key in self._in_flight:
             return
-        try:
-            self._queue.send_nowait((notification, config))
-        except anyio.WouldBlock:
+        if len(self._waiting) >= self._capacity:
             self._count(notification, "dropped")
             log.error("notification queue full: dropped one for %s", key[0])
             return
+        self._waiting.append((notification, config))
+        self._ready.set()
         self._in_flight.add(key)
         self._telemetry.notify_queue.set(len(self._in_flight))
 
     async def run(self) -> None:
         async with httpx.AsyncClient() as client, anyio.create_task_group() as group:
             for _ in range(self._workers):
-                group.start_soon(self._work, client, self._jobs.clone())
+                group.start_soon(self._work, client)
 
-    async def _work(self, client: httpx.AsyncClient, jobs: MemoryObjectReceiveStream[Job]) -> None:
-        async for notification, config in jobs:
+    async def _work(self, client: httpx.AsyncClient) -> None:
+        while True:
+            if not self._waiting:
+                if self._ready.is_set():
+                    self._ready = anyio.Event()
+                await self._ready.wait()
+                continue
+            notification, config = self._waiting.popleft()
             try:
                 await self._deliver(client, notification, config)
             finally:
