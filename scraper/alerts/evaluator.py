@@ -138,14 +138,16 @@ class Evaluator:
             self._transition(self._alerts[key], "firing", value, now_ms)
 
     def _new(self, rule: Rule, key: str, labels: Labels, value: float, now_ms: int) -> Alert:
+        at_once = rule.for_s == 0  # no pending step to record
         alert = Alert(
             fingerprint=key,
             rule=rule.name,
             labels=labels,
             annotations=_annotations(rule, labels, value),
-            state="pending",
+            state="firing" if at_once else "pending",
             value=value,
             active_since_ms=now_ms,
+            fired_ms=now_ms if at_once else None,
             updated_ms=now_ms,
             suppressed=self._is_suppressed(labels),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from scraper.samples import Labels, Sample
@@ -10,6 +11,11 @@ from scraper.storage import ScrapeRecord
 T0 = 1_750_075_200_000  # 2025-06-16T12:00:00Z
 SECOND = 1000
 MINUTE = 60 * SECOND
+
+
+def now_ms() -> int:
+    """The wall clock, for tests where the service runs on its own timer."""
+    return time.time_ns() // 1_000_000
 
 
 def target_labels(instance: str = "web1:9100", **extra: str) -> Labels:
