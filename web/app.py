@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from scraper.errors import HostwatchError, QueryError, StorageUnavailable
 from scraper.storage import Storage
-from web import api, pages
+from web import alert_pages, api, pages
 from web.errors import WebError
 from web.security import middleware
 from web.state import Settings
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     app = Starlette(
-        routes=[*api.ROUTES, *pages.ROUTES],
+        routes=[*api.ROUTES, *pages.ROUTES, *alert_pages.ROUTES],
         middleware=middleware(settings),
         exception_handlers={
             HostwatchError: _hostwatch_error,

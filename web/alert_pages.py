@@ -1,0 +1,52 @@
+"""The /alerts page (current alerts, silences, history) and its two forms: create a silence,
+expire one. Both forms answer with a redirect back to the page (POST/redirect/GET)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from scraper.storage import SHOWN_STATES
+from web import alerts, params, silences, state
+from web.alerts import Filters
+from web.pages import render
+
+HISTORY_SHOWN = 50
+MAX_FORM = 16 * 1024
+
+
+def page(request: Request) -> Response:
+    store, now = state.storage(request), state.now_ms(request)
+    filters = Filters.from_query(request.query_params, SHOWN_STATES)
+    return render(
+        request,
+        "alerts.html",
+        shown=alerts.current(store, now, filters),
+        filters=filters,
+        states=SHOWN_STATES,
+        silences=alerts.active_silences(store, now),
+        history=alerts.history(store)[:HISTORY_SHOWN],
+        now_ms=now,
+        matchers=request.query_params.get("silence", ""),
+    )
+
+
+async def create_silence(request: Request) -> Response:
+    async with request.form(max_files=0, max_fields=8, max_part_size=MAX_FORM) as form:
+        silence = silences.from_form(form, state.now_ms(request))
+    state.storage(request).add_silence(silence)
+    return RedirectResponse("/alerts#silences", status_code=303)
+
+
+def expire_silence(request: Request) -> Response:
+    wanted = params.integer("id", request.path_params["id"], 1, 2**62)
+    state.storage(request).expire_silence(wanted)
+    return RedirectResponse("/alerts#silences", status_code=303)
+
+
+ROUTES: list[BaseRoute] = [
+    Route("/alerts", page),
+    Route("/alerts/silences", create_silence, methods=["POST"]),
+    Route("/alerts/silences/{id}/expire", expire_silence, methods=["POST"]),
+]
