@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-
-from starlette.datastructures import FormData
 
 from scraper.alerts.matchers import parse_matcher
 from scraper.config import rules
@@ -34,18 +33,18 @@ def from_json(body: Any, now_ms: int) -> Silence:
     )
 
 
-def from_form(form: FormData, now_ms: int) -> Silence:
+def from_form(form: Mapping[str, str], now_ms: int) -> Silence:
     """The /alerts form: one matcher per line, a duration from now, comment, who."""
-    lines = [line.strip() for line in str(form.get("matchers", "")).splitlines() if line.strip()]
+    lines = [line.strip() for line in form.get("matchers", "").splitlines() if line.strip()]
     if not 0 < len(lines) <= MAX_MATCHERS:
         raise BadParameter("matchers", f"expected 1 to {MAX_MATCHERS} matchers, one per line")
-    lasting = params.duration_ms("duration", str(form.get("duration", "")))
+    lasting = params.duration_ms("duration", form.get("duration", ""))
     return _silence(
         tuple(_parsed(line) for line in lines),
         now_ms,
         now_ms + lasting,
-        str(form.get("comment", "")),
-        str(form.get("created_by", "")),
+        form.get("comment", ""),
+        form.get("created_by", ""),
         now_ms,
     )
 
