@@ -209,7 +209,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "Server-Sent Events: 'health' when a target's health changes (the target "
             "as in /servers), 'scrape' when it was scraped again (with the newest values of the "
-            "requested metrics)",
+            "requested metrics), 'alerts' when alerts changed state (firing and total counts)",
             "parameters": [
                 _param("server", "query", "Only this instance"),
                 JOB,
