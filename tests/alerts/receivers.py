@@ -72,20 +72,27 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
+def serving_in_thread(server: ThreadingHTTPServer) -> Iterator[None]:
+    """``server`` answering in a thread of its own until the block ends, then closed."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextmanager
 def webhook_server() -> Iterator[Hook]:
     hook = Hook()
     handler = type("Handler", (_Handler,), {"hook": hook})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     hook.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving_in_thread(server):
         yield hook
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @dataclass

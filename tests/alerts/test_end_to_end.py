@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.alerts.receivers import Hook
+from tests.alerts.receivers import Hook, serving_in_thread
 from tests.exporter.serving import free_port
 from tests.scraper.targets import TargetHandler, TargetServer
 from tests.scraper.test_cli import SCRAPER
@@ -49,15 +48,8 @@ class ClosingHandler(TargetHandler):
 @contextmanager
 def target_on(port: int) -> Iterator[None]:
     """A target answering on ``port`` until the block ends; then the port refuses connections."""
-    server = TargetServer(("127.0.0.1", port), ClosingHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving_in_thread(TargetServer(("127.0.0.1", port), ClosingHandler)):
         yield
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.mark.slow

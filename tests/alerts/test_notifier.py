@@ -71,11 +71,19 @@ async def running(store: Storage) -> AsyncIterator[Running]:
         group.cancel_scope.cancel()
 
 
+async def deliver(
+    store: Storage, settings: AlertsConfig, done: Callable[[Running], bool]
+) -> Running:
+    """Submit the notification of ALERT and wait until ``done``."""
+    async with running(store) as harness:
+        harness.notifier.submit(notification(settings), settings)
+        await until(lambda: done(harness))
+    return harness
+
+
 async def test_a_webhook_receives_alertmanagers_json(hook: Hook, sqlite_store: Storage) -> None:
     settings = config(Receiver("ops", (Webhook(hook.url),)))
-    async with running(sqlite_store) as harness:
-        harness.notifier.submit(notification(settings), settings)
-        await until(lambda: len(hook.posts) == 1)
+    await deliver(sqlite_store, settings, lambda harness: len(hook.posts) == 1)
     (post,) = hook.posts
     assert (post["version"], post["receiver"], post["status"]) == ("4", "ops", "firing")
     assert [a["fingerprint"] for a in post["alerts"]] == ["8a1c0e9d2b3f4a5c"]
@@ -85,9 +93,7 @@ async def test_a_sent_notification_is_logged_in_the_database(
     hook: Hook, sqlite_store: Storage
 ) -> None:
     settings = config(Receiver("ops", (Webhook(hook.url),)))
-    async with running(sqlite_store) as harness:
-        harness.notifier.submit(notification(settings), settings)
-        await until(lambda: len(harness.logged) == 1)
+    await deliver(sqlite_store, settings, lambda harness: len(harness.logged) == 1)
     assert [(e.receiver, e.firing) for e in sqlite_store.notifications()] == [
         ("ops/webhook/0", frozenset({"8a1c0e9d2b3f4a5c"}))
     ]
@@ -97,9 +103,7 @@ async def test_basic_auth_credentials_are_sent_to_the_webhook(
     hook: Hook, sqlite_store: Storage
 ) -> None:
     settings = config(Receiver("ops", (Webhook(hook.url, username="hw", password="s3cret"),)))
-    async with running(sqlite_store) as harness:
-        harness.notifier.submit(notification(settings), settings)
-        await until(lambda: len(hook.posts) == 1)
+    await deliver(sqlite_store, settings, lambda harness: len(hook.posts) == 1)
     assert hook.headers[0]["Authorization"] == "Basic aHc6czNjcmV0"
 
 
@@ -122,18 +126,14 @@ async def test_a_webhook_failing_every_attempt_counts_one_failure_and_logs_nothi
 ) -> None:
     hook.status = 500
     settings = config(Receiver("ops", (Webhook(hook.url),)))
-    async with running(sqlite_store) as harness:
-        harness.notifier.submit(notification(settings), settings)
-        await until(lambda: harness.count("ops", "failed") == 1)
+    await deliver(sqlite_store, settings, lambda harness: harness.count("ops", "failed") == 1)
     assert (hook.attempts, sqlite_store.notifications()) == (3, [])
 
 
 async def test_a_client_error_is_not_retried(hook: Hook, sqlite_store: Storage) -> None:
     hook.status = 400
     settings = config(Receiver("ops", (Webhook(hook.url),)))
-    async with running(sqlite_store) as harness:
-        harness.notifier.submit(notification(settings), settings)
-        await until(lambda: harness.count("ops", "failed") == 1)
+    await deliver(sqlite_store, settings, lambda harness: harness.count("ops", "failed") == 1)
     assert hook.attempts == 1
 
 
@@ -166,10 +166,7 @@ async def test_an_email_goes_through_smtp_with_a_summary_per_alert(
 ) -> None:
     mail = Email(("ops@example.org",), "hostwatch@example.org", mailbox.address, require_tls=False)
     settings = config(Receiver("mail", (), (mail,)))
-    async with running(sqlite_store) as harness:
-        harness.notifier.submit(notification(settings), settings)
-        await until(lambda: len(mailbox.messages) == 1)
-        await until(lambda: harness.count("mail", "sent") == 1)
+    await deliver(sqlite_store, settings, lambda harness: harness.count("mail", "sent") == 1)
     (message,) = mailbox.messages
     assert (message["Subject"], message["To"]) == ("[FIRING:1] TargetDown", "ops@example.org")
     assert "[firing] web1:9100 is down" in message.get_payload()
