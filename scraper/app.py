@@ -66,7 +66,7 @@ async def serve(options: ScraperOptions) -> None:
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)
-            group.start_soon(alerting.run)
+            group.start_soon(alerting.run, lambda: _scraped(manager))
             group.start_soon(reloader.run, options.reload_interval)
             group.start_soon(_maintain, store, options.maintenance_interval)
             await _until_stopped(group)
@@ -75,6 +75,10 @@ async def serve(options: ScraperOptions) -> None:
         metrics.shutdown()
         await fetcher.aclose()
         store.close()
+
+
+def _scraped(manager: ScrapeManager) -> set[tuple[str, str]]:
+    return {(loop.target.job.job_name, loop.target.instance) for loop in manager.loops}
 
 
 def _sink(buffer: WriteBuffer, alerting: AlertService) -> Sink:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from scraper.alerts import template
 from scraper.alerts.derived import Deriver, Reading, sources
@@ -91,6 +91,14 @@ class Evaluator:
                     found = dict(labels)
                     scope = (found.get("job", ""), found.get("instance", ""))
                     self._evaluate(rule, [(labels, value)], now_ms, scope)
+
+    def retire(self, scraped: Collection[tuple[str, str]], now_ms: int) -> None:
+        """Resolve the alerts of targets (job, instance) no longer scraped: a host taken out of
+        targets.yml must not stay down forever."""
+        for alert in list(self._alerts.values()):
+            if _scope(alert.rule, alert.labels)[1:] not in scraped:
+                self._release(alert.fingerprint, now_ms)
+        self._deriver.forget(scraped)
 
     def tick(self, now_ms: int, resolved_keep_ms: int) -> None:
         """Fire the pending alerts whose ``for`` has passed; forget old resolved ones."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import anyio
 import anyio.to_thread
@@ -19,21 +19,14 @@ from scraper.alerts.model import AlertsConfig
 from scraper.alerts.notifier import Notifier
 from scraper.errors import ConfigError, StorageError
 from scraper.scrape.manager import file_version
-from scraper.storage import Alert, ScrapeRecord, Silence, Storage, silenced_by
+from scraper.storage import ScrapeRecord, Silence, Storage, shown_state
 from scraper.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
 # The labels of values about the scraper itself rather than a target.
 SCRAPER_LABELS = (("instance", "scraper"), ("job", "hostwatch"))
-
-
-def shown_state(alert: Alert, silences: list[Silence], now_ms: int) -> str:
-    """The state people see: a firing alert may be suppressed or silenced instead."""
-    if alert.state != "firing":
-        return alert.state
-    if alert.suppressed:
-        return "suppressed"
-    return "silenced" if silenced_by(silences, alert.labels, now_ms) else "firing"
+SCRAPER = ("hostwatch", "scraper")
+Scraped = Callable[[], Collection[tuple[str, str]]]
 
 
 class AlertService:
@@ -65,17 +58,20 @@ class AlertService:
         self.evaluator.observe(record)
         self._telemetry.evaluation.observe(time.perf_counter() - clock)
 
-    async def run(self) -> None:
+    async def run(self, scraped: Scraped) -> None:
+        """Evaluate on the timer until cancelled; ``scraped`` lists the targets scraped now."""
         async with anyio.create_task_group() as group:
             group.start_soon(self.notifier.run)
             while True:
                 await anyio.sleep(self.config.evaluation_interval_s)
-                await self.step()
+                await self.step(scraped)
 
-    async def step(self, now_ms: int | None = None) -> None:
-        """One round of the timer: reload, evaluate, store, notify."""
+    async def step(self, scraped: Scraped | None = None, now_ms: int | None = None) -> None:
+        """One round of the timer: reload, retire, evaluate, store, notify."""
         now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
         self._reload(now)
+        if scraped is not None:
+            self.evaluator.retire({*scraped(), SCRAPER}, now)
         reading = [(SCRAPER_LABELS, self._buffer_percent())]
         self.evaluator.feed("scraper_buffer_percent", reading, now)
         self.evaluator.tick(now, int(self.config.resolved_keep_s * 1000))

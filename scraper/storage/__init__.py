@@ -8,11 +8,14 @@ store.query_range(RangeQuery("node_load1", [Matcher("instance", "=", "web1:9100"
 
 from scraper.storage.alerting import (
     ALERT_STATES,
+    SHOWN_STATES,
     Alert,
     AlertEvent,
     AlertState,
     NotificationEntry,
+    ShownState,
     Silence,
+    shown_state,
     silenced_by,
 )
 from scraper.storage.config import Limits, Retention
@@ -32,6 +35,7 @@ from scraper.storage.store import Storage
 
 __all__ = [
     "ALERT_STATES",
+    "SHOWN_STATES",
     "Alert",
     "AlertEvent",
     "AlertState",
@@ -47,8 +51,10 @@ __all__ = [
     "Retention",
     "ScrapeRecord",
     "Series",
+    "ShownState",
     "Silence",
     "Storage",
     "TargetHealth",
+    "shown_state",
     "silenced_by",
 ]

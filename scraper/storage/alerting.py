@@ -79,6 +79,19 @@ def silenced_by(silences: list[Silence], labels: Labels, now_ms: int) -> list[in
     return [s.id for s in silences if s.active(now_ms) and s.matches(found)]
 
 
+ShownState = Literal["firing", "pending", "suppressed", "silenced", "resolved"]
+SHOWN_STATES: tuple[ShownState, ...] = ("firing", "suppressed", "silenced", "pending", "resolved")
+
+
+def shown_state(alert: Alert, silences: list[Silence], now_ms: int) -> ShownState:
+    """The state people see: a firing alert may be suppressed or silenced instead."""
+    if alert.state != "firing":
+        return alert.state
+    if alert.suppressed:
+        return "suppressed"
+    return "silenced" if silenced_by(silences, alert.labels, now_ms) else "firing"
+
+
 class NotificationEntry(NamedTuple):
     """What a receiver was last told about one group of alerts, so nothing is sent twice."""
 

@@ -54,7 +54,7 @@ def alerts_file(tmp_path: Path, hook: Hook) -> Path:
 @asynccontextmanager
 async def running(alerting: AlertService) -> AsyncIterator[AlertService]:
     async with anyio.create_task_group() as group:
-        group.start_soon(alerting.run)
+        group.start_soon(alerting.run, lambda: {("node", "web1:9100")})
         yield alerting
         group.cancel_scope.cancel()
 
@@ -64,7 +64,7 @@ async def test_a_firing_alert_is_stored_and_known_again_after_a_restart(
 ) -> None:
     first = service(alerts_file, store)
     first.observe(scrape(error="connection refused"))
-    await first.step(T0)
+    await first.step(now_ms=T0)
     restarted = service(alerts_file, store)
     assert [(a.rule, a.state) for a in restarted.evaluator.alerts] == [("TargetDown", "firing")]
 
@@ -74,9 +74,9 @@ async def test_a_pending_alert_keeps_its_start_across_a_restart_and_fires_on_tim
 ) -> None:
     first = service(alerts_file, store)
     first.observe(scrape([("node_load1", 9)]))
-    await first.step(T0)
+    await first.step(now_ms=T0)
     restarted = service(alerts_file, store)
-    await restarted.step(T0 + 5 * MINUTE)
+    await restarted.step(now_ms=T0 + 5 * MINUTE)
     (alert,) = store.alerts()
     assert (alert.state, alert.active_since_ms, alert.fired_ms) == ("firing", T0, T0 + 5 * MINUTE)
 
@@ -85,7 +85,7 @@ async def test_transitions_are_kept_as_history(alerts_file: Path, store: Storage
     alerting = service(alerts_file, store)
     alerting.observe(scrape(error="connection refused"))
     alerting.observe(scrape(t=T0 + MINUTE))
-    await alerting.step(T0 + MINUTE)
+    await alerting.step(now_ms=T0 + MINUTE)
     assert [(e.state, e.timestamp_ms) for e in store.alert_history()] == [
         ("resolved", T0 + MINUTE),
         ("firing", T0),
@@ -134,7 +134,7 @@ async def test_an_edited_alerts_file_is_picked_up_without_a_restart(
 ) -> None:
     alerting = service(alerts_file, store)
     alerts_file.write_text(alerts_file.read_text().replace("LoadHigh", "LoadVeryHigh"))
-    await alerting.step(T0)
+    await alerting.step(now_ms=T0)
     assert alerting.evaluator.rules[-1].name == "LoadVeryHigh"
 
 
@@ -144,7 +144,7 @@ async def test_an_invalid_alerts_file_is_refused_and_the_old_rules_keep_running(
     telemetry = Telemetry()
     alerting = service(alerts_file, store, telemetry)
     alerts_file.write_text(alerts_file.read_text().replace("threshold: 4", "threshold: four"))
-    await alerting.step(T0)
+    await alerting.step(now_ms=T0)
     assert alerting.evaluator.rules[-1].name == "LoadHigh"
     success = telemetry.registry.get_sample_value("hostwatch_alerts_config_last_reload_successful")
     assert success == 0
@@ -154,7 +154,16 @@ async def test_the_buffer_filling_up_fires_an_alert_about_the_scraper(
     alerts_file: Path, store: Storage
 ) -> None:
     alerting = AlertService(load(alerts_file), store, Telemetry(), lambda: 85.0)
-    await alerting.step(T0)
+    await alerting.step(now_ms=T0)
     assert [(a.rule, a.instance, a.state) for a in store.alerts()] == [
         ("ScraperBufferFilling", "scraper", "firing")
     ]
+
+
+async def test_the_alerts_of_a_target_no_longer_scraped_resolve(
+    alerts_file: Path, store: Storage
+) -> None:
+    alerting = service(alerts_file, store)
+    alerting.observe(scrape(error="connection refused"))
+    await alerting.step(lambda: {("node", "db1:9100")}, now_ms=T0 + MINUTE)
+    assert [(a.instance, a.state) for a in store.alerts()] == [("web1:9100", "resolved")]
