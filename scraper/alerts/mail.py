@@ -11,6 +11,7 @@ import anyio.to_thread
 from scraper.alerts.dispatch import Notification
 from scraper.alerts.model import Email
 from scraper.alerts.payload import generator_url, status
+from scraper.config import TLSConfig
 from scraper.errors import NotifyError
 
 
@@ -45,7 +46,16 @@ def _deliver(mail: Email, letter: EmailMessage) -> None:
     host, _, port = mail.smarthost.rpartition(":")
     with smtplib.SMTP(host.strip("[]"), int(port), timeout=mail.timeout_s) as client:
         if mail.require_tls:
-            client.starttls(context=ssl.create_default_context())
+            client.starttls(context=_context(mail.tls))
         if mail.username:
             client.login(mail.username, mail.password)
         client.send_message(letter)
+
+
+def _context(tls: TLSConfig) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=tls.ca_file or None)
+    if tls.cert_file:
+        context.load_cert_chain(tls.cert_file, tls.key_file or None)
+    if tls.insecure_skip_verify:
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    return context

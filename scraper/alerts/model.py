@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from scraper.config import rules
+from scraper.config import TLSConfig, rules
 from scraper.config.rules import keyed, quote
 from scraper.errors import ConfigError
 from scraper.storage import Matcher
@@ -95,6 +95,7 @@ class Email:
     username: str = ""
     password: str = field(default="", repr=False)
     require_tls: bool = True
+    tls: TLSConfig = field(default_factory=TLSConfig)
     send_resolved: bool = False
     timeout_s: float = 10.0
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from scraper.alerts.matchers import read_matchers
 from scraper.alerts.model import Email, Receiver, Route, Webhook
-from scraper.alerts.sections import CHILD_ROUTE, EMAIL, RECEIVER, ROUTE, WEBHOOK
-from scraper.config import rules
-from scraper.config.jobs import positive_duration, read_basic_auth, read_secret
+from scraper.alerts.sections import CHILD_ROUTE, EMAIL, EMAIL_TLS, RECEIVER, ROUTE, WEBHOOK
+from scraper.config import TLSConfig, rules
+from scraper.config.jobs import positive_duration, read_basic_auth, read_secret, read_tls
 from scraper.config.nodes import Fields, Node, Reader, boolean, duration, integer, string
 from scraper.config.rules import quote
 from scraper.config.targets import Unique
@@ -80,6 +80,7 @@ def _email(reader: Reader, node: Node) -> Email | None:
         username=reader.get(fields, "auth_username", string, ""),
         password=reader.get(fields, "auth_password", string, password),
         require_tls=reader.get(fields, "require_tls", boolean, True),
+        tls=read_tls(reader, fields.get("tls_config"), EMAIL_TLS) or TLSConfig(),
         send_resolved=reader.get(fields, "send_resolved", boolean, False),
         timeout_s=reader.get(fields, "timeout", positive_duration, 10.0),
     )

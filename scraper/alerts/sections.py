@@ -65,10 +65,17 @@ EMAIL = Section(
         "auth_password",
         "auth_password_file",
         "require_tls",
+        "tls_config",
         "send_resolved",
         "timeout",
     ),
-    ("html", "text", "headers", "tls_config", "auth_identity", "auth_secret", "hello"),
+    ("html", "text", "headers", "auth_identity", "auth_secret", "hello"),
+)
+# smtplib checks the certificate against the smarthost's own name, so server_name cannot apply.
+EMAIL_TLS = Section(
+    "tls_config",
+    ("ca_file", "cert_file", "key_file", "insecure_skip_verify"),
+    ("server_name", "ca", "cert", "key", "min_version", "max_version"),
 )
 RULE = Section(
     "a rule",

@@ -21,6 +21,7 @@ from scraper.config.nodes import (
     Fields,
     Node,
     Reader,
+    Section,
     boolean,
     duration,
     integer,
@@ -55,7 +56,7 @@ def _job(reader: Reader, fields: Fields, name: str, defaults: GlobalConfig) -> J
         honor_labels=reader.get(fields, "honor_labels", boolean, False),
         params=_params(reader, fields.get("params")),
         basic_auth=read_basic_auth(reader, fields.get("basic_auth")),
-        tls_config=_tls(reader, fields.get("tls_config")),
+        tls_config=read_tls(reader, fields.get("tls_config")),
         limits=read_limits(reader, fields, defaults.limits),
         static_configs=read_groups(reader, fields.get("static_configs"), "static_configs"),
         file_sd_configs=tuple(
@@ -119,8 +120,9 @@ def read_secret(reader: Reader, node: Node) -> str:
     return read_text(reader.resolve(string(node))).removesuffix("\n")
 
 
-def _tls(reader: Reader, node: Node | None) -> TLSConfig | None:
-    fields = reader.fields(node, TLS)
+def read_tls(reader: Reader, node: Node | None, section: Section = TLS) -> TLSConfig | None:
+    """A tls_config block; ``section`` says which of its keys the caller supports."""
+    fields = reader.fields(node, section)
     if not fields:  # absent, empty, or only keys already refused
         return None
 

@@ -1,9 +1,11 @@
 """Real receivers on 127.0.0.1: a webhook server that records every POST and can be told to
-fail (HTTP 500) or hang, and an SMTP server (aiosmtpd) that keeps every message."""
+fail (HTTP 500) or hang, and an SMTP server (aiosmtpd) that keeps every message, with STARTTLS
+and a login when asked."""
 
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from tests.exporter.serving import free_port
 
@@ -118,12 +120,36 @@ class _Keeper:
         return "250 OK"
 
 
+class _Users:
+    """Accepts LOGIN and PLAIN with the one user and password it was made with."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.wanted = LoginPassword(user.encode(), password.encode())
+
+    def __call__(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: object
+    ) -> AuthResult:
+        # handled=False: aiosmtpd answers a refusal with 535 itself.
+        return AuthResult(success=data == self.wanted, handled=False)
+
+
 @contextmanager
-def smtp_server() -> Iterator[Mailbox]:
-    """A plain SMTP server (no STARTTLS, no auth) keeping every message it is given."""
+def smtp_server(
+    tls: ssl.SSLContext | None = None, login: tuple[str, str] | None = None
+) -> Iterator[Mailbox]:
+    """An SMTP server keeping every message: plain, or requiring STARTTLS with ``tls``, and a
+    login with ``login`` (user, password) when given."""
     mailbox = Mailbox()
     port = free_port()
-    controller = Controller(_Keeper(mailbox), hostname="127.0.0.1", port=port)
+    controller = Controller(
+        _Keeper(mailbox),
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=tls,
+        require_starttls=tls is not None,
+        authenticator=_Users(*login) if login else None,
+        auth_require_tls=tls is not None,
+    )
     controller.start()
     mailbox.address = f"127.0.0.1:{port}"
     try:

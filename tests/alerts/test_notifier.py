@@ -3,9 +3,11 @@ retried with backoff, a hanging receiver holds up nobody, and e-mail goes throug
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio
 import pytest
@@ -13,10 +15,12 @@ import pytest
 from scraper.alerts.dispatch import Dispatcher, Notification
 from scraper.alerts.model import AlertsConfig, Delivery, Email, Receiver, Route, Webhook
 from scraper.alerts.notifier import Notifier
+from scraper.config import TLSConfig
 from scraper.storage import Alert, NotificationEntry, Storage
 from scraper.telemetry import Telemetry
-from tests.alerts.receivers import Hook, Mailbox, webhook_server
+from tests.alerts.receivers import Hook, Mailbox, smtp_server, webhook_server
 from tests.alerts.scrapes import T0
+from tests.exporter.certs import make_certificates
 
 pytestmark = pytest.mark.anyio
 FAST = Delivery(attempts=3, backoff_s=0.05, queue=10)
@@ -115,7 +119,7 @@ async def test_a_failing_webhook_is_retried_with_backoff_until_it_takes_it(
     async with running(sqlite_store) as harness:
         started = time.monotonic()
         harness.notifier.submit(notification(settings), settings)
-        await until(lambda: len(hook.posts) == 1)
+        await until(lambda: harness.count("ops", "sent") == 1)
         waited = time.monotonic() - started
     assert (hook.attempts, harness.count("ops", "sent")) == (3, 1)
     assert waited >= 0.05 + 0.1  # the backoff doubled between the two retries
@@ -170,3 +174,62 @@ async def test_an_email_goes_through_smtp_with_a_summary_per_alert(
     (message,) = mailbox.messages
     assert (message["Subject"], message["To"]) == ("[FIRING:1] TargetDown", "ops@example.org")
     assert "[firing] web1:9100 is down" in message.get_payload()
+
+
+@pytest.fixture
+def certificates(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
+    """The test CA's file, and the server side of a certificate for 127.0.0.1 it signed."""
+    ca, certificate, key = make_certificates(tmp_path)
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(certificate, key)
+    return ca, server
+
+
+async def test_an_email_goes_over_starttls_with_a_login(
+    certificates: tuple[Path, ssl.SSLContext], sqlite_store: Storage
+) -> None:
+    ca, server = certificates
+    with smtp_server(tls=server, login=("hw", "m4il")) as mailbox:
+        mail = Email(
+            ("ops@example.org",),
+            "hostwatch@example.org",
+            mailbox.address,
+            username="hw",
+            password="m4il",
+            tls=TLSConfig(ca_file=str(ca)),
+        )
+        settings = config(Receiver("mail", (), (mail,)))
+        await deliver(sqlite_store, settings, lambda harness: harness.count("mail", "sent") == 1)
+    assert len(mailbox.messages) == 1
+
+
+async def test_a_refused_login_fails_without_showing_the_password(
+    certificates: tuple[Path, ssl.SSLContext],
+    sqlite_store: Storage,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ca, server = certificates
+    with smtp_server(tls=server, login=("hw", "m4il")) as mailbox:
+        mail = Email(
+            ("ops@example.org",),
+            "hostwatch@example.org",
+            mailbox.address,
+            username="hw",
+            password="wr0ng-s3cret",
+            tls=TLSConfig(ca_file=str(ca)),
+        )
+        settings = config(Receiver("mail", (), (mail,)))
+        await deliver(sqlite_store, settings, lambda harness: harness.count("mail", "failed") == 1)
+    assert mailbox.messages == []
+    assert "SMTPAuthenticationError" in caplog.text
+    assert "wr0ng-s3cret" not in caplog.text
+
+
+async def test_a_server_without_starttls_is_refused_when_tls_is_required(
+    mailbox: Mailbox, sqlite_store: Storage, caplog: pytest.LogCaptureFixture
+) -> None:
+    mail = Email(("ops@example.org",), "hostwatch@example.org", mailbox.address)
+    settings = config(Receiver("mail", (), (mail,)))
+    await deliver(sqlite_store, settings, lambda harness: harness.count("mail", "failed") == 1)
+    assert mailbox.messages == []
+    assert "STARTTLS extension not supported by server" in caplog.text
