@@ -108,6 +108,7 @@ class Dispatcher:
             if key not in self._groups:
                 wait = now_ms + int(route.group_wait_s * 1000)
                 self._groups[key] = _Group(key, route, labels, wait, [])
+            self._groups[key].route = route  # a reload may have changed its receiver or timing
         for key in list(self._groups):
             if key not in members:
                 del self._groups[key]

@@ -149,3 +149,14 @@ def test_suppressed_silenced_and_pending_alerts_are_not_notified() -> None:
 def test_an_expired_silence_no_longer_mutes() -> None:
     silence = Silence(1, (Matcher("instance", "=", "db1"),), T0, T0 + MINUTE, "", "ops", T0)
     assert [a.instance for a in notifiable([alert("db1")], [silence], T0 + MINUTE)] == ["db1"]
+
+
+def test_a_reload_that_renames_the_receiver_sends_the_group_to_the_new_one() -> None:
+    dispatcher = Dispatcher(CONFIG)
+    dispatcher.due([alert("web1")], T0)
+    renamed = dataclasses.replace(
+        CONFIG, default_route=dataclasses.replace(ROUTE, receiver="quiet")
+    )
+    dispatcher.config = renamed
+    (notification,) = dispatcher.due([alert("web1")], T0 + 30 * SECOND)
+    assert notification.integration.name == "quiet/webhook/0"
