@@ -9,6 +9,7 @@ notifications (see docs/alerts.md).
 
 Modules: ``model`` (the values), ``sections``, ``config`` and ``routing`` (reading alerts.yml),
 ``defaults`` (built-in rules), ``matchers``, ``template``, ``derived`` (cpu/memory/filesystem
-percentages), ``evaluator``, ``dispatch``, ``payload`` (Alertmanager's webhook JSON),
-``webhook`` and ``mail`` (senders), ``notifier``, ``service``.
+percentages), ``alert`` (labels, fingerprint, annotations), ``evaluator``, ``dispatch``,
+``payload`` (Alertmanager's webhook JSON), ``webhook`` and ``mail`` (senders), ``notifier``,
+``service``.
 """

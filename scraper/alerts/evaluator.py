@@ -11,27 +11,14 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 
-from scraper.alerts import template
+from scraper.alerts.alert import alert_annotations, alert_fingerprint, alert_labels
 from scraper.alerts.derived import Deriver, Reading, sources
 from scraper.alerts.model import Rule
 from scraper.samples import Labels
-from scraper.scrape.target import fingerprint
 from scraper.storage import Alert, AlertEvent, AlertState, ScrapeRecord
 
 Scope = tuple[str, str, str]  # rule, job, instance
 Changes = tuple[list[Alert], list[str], list[AlertEvent]]
-
-
-def alert_labels(rule: Rule, series: Labels) -> Labels:
-    """The series' labels, the rule's labels over them, then alertname and severity."""
-    merged = {**dict(series), **dict(rule.labels), "alertname": rule.name}
-    merged.setdefault("severity", rule.severity)
-    return tuple(sorted(merged.items()))
-
-
-def alert_fingerprint(labels: Labels) -> str:
-    """16 hex digits identifying an alert by its labels, like Alertmanager's."""
-    return f"{fingerprint(repr(labels)):016x}"
 
 
 def _scope(rule: str, labels: Labels) -> Scope:
@@ -139,9 +126,9 @@ class Evaluator:
         alert = self._alerts.get(key)
         if alert is None or alert.state == "resolved":
             alert = self._new(rule, key, labels, value, now_ms)
-        annotations = _annotations(rule, labels, value)
-        if (alert.value, alert.annotations) != (value, annotations):
-            self._put(dataclasses.replace(alert, value=value, annotations=annotations))
+        texts = alert_annotations(rule, labels, value)
+        if (alert.value, alert.annotations) != (value, texts):
+            self._put(dataclasses.replace(alert, value=value, annotations=texts))
         if alert.state == "pending" and now_ms - alert.active_since_ms >= rule.for_s * 1000:
             self._transition(self._alerts[key], "firing", value, now_ms)
 
@@ -151,7 +138,7 @@ class Evaluator:
             fingerprint=key,
             rule=rule.name,
             labels=labels,
-            annotations=_annotations(rule, labels, value),
+            annotations=alert_annotations(rule, labels, value),
             state="firing" if at_once else "pending",
             value=value,
             active_since_ms=now_ms,
@@ -225,11 +212,3 @@ def merged(before: Changes, after: Changes) -> Changes:
         alerts[alert.fingerprint] = alert
         removed.discard(alert.fingerprint)
     return list(alerts.values()), sorted(removed), [*before[2], *after[2]]
-
-
-def _annotations(rule: Rule, labels: Labels, value: float) -> Labels:
-    found = dict(labels)
-    texts = {"summary": rule.summary, "description": rule.description}
-    return tuple(
-        (name, template.expand(text, found, value)) for name, text in texts.items() if text
-    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from scraper.alerts.evaluator import alert_fingerprint
+from scraper.alerts.alert import alert_fingerprint
 from scraper.samples import Labels, Metadata, Sample
 from scraper.storage import Alert, AlertEvent, AlertState, Matcher, ScrapeRecord, Silence, Storage
 from tests.storage.builders import HOUR, NOW
