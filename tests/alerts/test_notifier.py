@@ -185,20 +185,25 @@ def certificates(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
     return ca, server
 
 
+def mail_to(mailbox: Mailbox, ca: Path, password: str) -> AlertsConfig:
+    """A receiver mailing through ``mailbox`` with STARTTLS (trusting ``ca``) as user hw."""
+    mail = Email(
+        ("ops@example.org",),
+        "hostwatch@example.org",
+        mailbox.address,
+        username="hw",
+        password=password,
+        tls=TLSConfig(ca_file=str(ca)),
+    )
+    return config(Receiver("mail", (), (mail,)))
+
+
 async def test_an_email_goes_over_starttls_with_a_login(
     certificates: tuple[Path, ssl.SSLContext], sqlite_store: Storage
 ) -> None:
     ca, server = certificates
     with smtp_server(tls=server, login=("hw", "m4il")) as mailbox:
-        mail = Email(
-            ("ops@example.org",),
-            "hostwatch@example.org",
-            mailbox.address,
-            username="hw",
-            password="m4il",
-            tls=TLSConfig(ca_file=str(ca)),
-        )
-        settings = config(Receiver("mail", (), (mail,)))
+        settings = mail_to(mailbox, ca, "m4il")
         await deliver(sqlite_store, settings, lambda harness: harness.count("mail", "sent") == 1)
     assert len(mailbox.messages) == 1
 
@@ -210,15 +215,7 @@ async def test_a_refused_login_fails_without_showing_the_password(
 ) -> None:
     ca, server = certificates
     with smtp_server(tls=server, login=("hw", "m4il")) as mailbox:
-        mail = Email(
-            ("ops@example.org",),
-            "hostwatch@example.org",
-            mailbox.address,
-            username="hw",
-            password="wr0ng-s3cret",
-            tls=TLSConfig(ca_file=str(ca)),
-        )
-        settings = config(Receiver("mail", (), (mail,)))
+        settings = mail_to(mailbox, ca, "wr0ng-s3cret")
         await deliver(sqlite_store, settings, lambda harness: harness.count("mail", "failed") == 1)
     assert mailbox.messages == []
     assert "SMTPAuthenticationError" in caplog.text
