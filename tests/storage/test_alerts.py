@@ -6,7 +6,7 @@ import dataclasses
 import math
 
 from scraper.storage import Alert, AlertEvent, Matcher, NotificationEntry, Silence, Storage
-from tests.storage.builders import HOUR, NOW
+from tests.storage.builders import DAY, HOUR, NOW
 
 LABELS = (("alertname", "TargetDown"), ("instance", "web1:9100"), ("job", "node"))
 FIRING = Alert(
@@ -82,3 +82,13 @@ def test_the_notification_log_keeps_the_latest_entry_per_receiver_and_group(
     store.log_notification(first)
     store.log_notification(second)
     assert store.notifications() == [second]
+
+
+def test_maintenance_expires_old_alert_history_and_long_ended_silences(store: Storage) -> None:
+    old = EVENT._replace(timestamp_ms=NOW - 500 * DAY)
+    store.save_alerts([], [], [old, EVENT])
+    store.add_silence(Silence(0, (), NOW - 60 * DAY, NOW - 40 * DAY, "", "ops", NOW - 60 * DAY))
+    store.add_silence(Silence(0, (), NOW - HOUR, NOW + HOUR, "", "ops", NOW - HOUR))
+    report = store.maintain(NOW)
+    assert report.alert_rows_deleted == 2
+    assert (store.alert_history(), [s.ends_ms for s in store.silences()]) == ([EVENT], [NOW + HOUR])
