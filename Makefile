@@ -30,18 +30,18 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/exporter.py
+	$(BIN)/python -m bench.exporter
 
 # Needs PostgreSQL on 127.0.0.1:5432; the dashboard part loads ~86 M samples (about 10 min).
 bench-storage: $(STAMP)
-	$(BIN)/python bench/storage.py write
-	$(BIN)/python bench/storage.py dashboard
+	$(BIN)/python -m bench.storage write
+	$(BIN)/python -m bench.storage dashboard
 
 bench-parse: $(STAMP)
-	$(BIN)/python bench/parse.py
+	$(BIN)/python -m bench.parse
 
 bench-alerts: $(STAMP)
-	$(BIN)/python -P bench/alerts.py
+	$(BIN)/python -m bench.alerts
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,8 +1,6 @@
 """What evaluating the alert rules costs a scrape: the built-in rules over node_exporter bodies.
 
-    .venv/bin/python -P bench/alerts.py       (or: make bench-alerts)
-
--P keeps bench/ off the import path: bench/exporter.py would hide the exporter package.
+    .venv/bin/python -m bench.alerts          (or: make bench-alerts)
 
 TARGETS targets each scraped ROUNDS times (after a first round that only records the CPU
 counters), each scrape the node_exporter 1.5.0 body of the test corpus; the figure is the
@@ -17,7 +15,7 @@ from pathlib import Path
 
 from scraper.alerts.defaults import BUILT_IN
 from scraper.alerts.evaluator import Evaluator
-from scraper.labels import attach
+from scraper.labels import Attacher
 from scraper.parser import parse
 from scraper.samples import Sample
 from scraper.storage import ScrapeRecord
@@ -39,7 +37,7 @@ def scrapes(round_: int) -> list[ScrapeRecord]:
     found = []
     for index in range(TARGETS):
         labels = (("instance", f"host{index}:9100"), ("job", "node"))
-        samples = list(attach([*body.samples, Sample("up", (), 1.0)], labels, False))
+        samples = Attacher(labels, honor_labels=False)([*body.samples, Sample("up", (), 1.0)])
         found.append(
             ScrapeRecord("node", labels[0][1], labels, round_ * 60_000, 0.1, None, samples)
         )

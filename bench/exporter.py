@@ -1,6 +1,6 @@
 """Scrape hostwatch's exporter and Debian's node_exporter alternately; print latency, CPU, memory.
 
-    .venv/bin/python bench/exporter.py [--scrapes 200]
+    .venv/bin/python -m bench.exporter [--scrapes 200]
 
 Both run on 127.0.0.1 on free ports, started by this script; CPU per scrape is the process's
 utime+stime over the run (from /proc/<pid>/stat) divided by its scrapes.

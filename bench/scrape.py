@@ -1,11 +1,12 @@
 """How many targets one scraper process keeps on schedule while writing to PostgreSQL.
 
-    .venv/bin/python bench/scrape.py [--targets 1000] [--interval 12] [--seconds 60]
+    .venv/bin/python -m bench.scrape [--targets 1000] [--interval 12] [--seconds 60]
 
 Time-compressed: 1,000 targets every 12 s is the scrape rate of 10,000 targets every 2 min.
 A second process serves a real node_exporter body (507 samples, 57 KB) on one 127.0.0.1 port
 per target; the real ``hostwatch-scraper`` scrapes them into a fresh PostgreSQL database.
-After one interval of warm-up it is measured for ``--seconds``: scrapes done against those
+After ``--warmup`` seconds (default: three intervals, time for the first scrapes' half a million
+new series to be created) it is measured for ``--seconds``: scrapes done against those
 the schedule asked for, schedule lag (from its own histogram), CPU and resident memory.
 """
 
@@ -31,6 +32,7 @@ from bench.exporter import cpu_seconds, free_port, rss_bytes
 
 BODY = Path(__file__).parent.parent / "tests/parser/corpus/node_exporter_1.5.0.prom"
 SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+SAMPLES = 510  # per scrape of BODY: its 507 samples and up, scrape_duration_seconds, ..._scraped
 
 
 async def serve(ports: list[int]) -> None:
@@ -74,20 +76,20 @@ def free_ports(count: int) -> list[int]:
         return [probe.getsockname()[1] for probe in probes]
 
 
-def run(targets: int, interval: float, seconds: float) -> None:
+def run(targets: int, interval: float, seconds: float, warmup: float) -> None:
     ports = free_ports(targets)
     database = f"hostwatch_bench_scrape_{secrets.token_hex(3)}"
     admin = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{database}"'))
     try:
-        measure(ports, f"{SERVER}/{database}", interval, seconds)
+        measure(ports, f"{SERVER}/{database}", interval, seconds, warmup)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{database}" WITH (FORCE)'))
 
 
-def measure(ports: list[int], url: str, interval: float, seconds: float) -> None:
+def measure(ports: list[int], url: str, interval: float, seconds: float, warmup: float) -> None:
     serve_cmd = [sys.executable, "-m", "bench.scrape", "--serve", ",".join(map(str, ports))]
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -117,38 +119,52 @@ def measure(ports: list[int], url: str, interval: float, seconds: float) -> None
         ]
         with subprocess.Popen(command) as scraper:
             try:
-                report(scraper.pid, f"http://{listen}/metrics", len(ports), interval, seconds)
+                url = f"http://{listen}/metrics"
+                report(scraper.pid, url, len(ports), interval, seconds, warmup)
             finally:
-                scraper.terminate()
-                scraper.wait(timeout=60)
                 server.terminate()
+                stop(scraper)
 
 
-def report(pid: int, metrics_url: str, targets: int, interval: float, seconds: float) -> None:
-    time.sleep(interval + 5)  # warm-up: every target has had its first scrape
+def stop(scraper: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (it flushes its buffer first), then SIGKILL if that takes over a minute."""
+    scraper.terminate()
+    try:
+        scraper.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        print("the scraper took over 60 s to flush and stop: killed")
+        scraper.kill()
+
+
+def report(
+    pid: int, metrics_url: str, targets: int, interval: float, seconds: float, warmup: float
+) -> None:
+    time.sleep(warmup)
     before, cpu_before = httpx.get(metrics_url).text, cpu_seconds(pid)
     time.sleep(seconds)
     after, cpu_after = httpx.get(metrics_url).text, cpu_seconds(pid)
-    done, failed, written = (
+    done, failed, written, dropped = (
         metric(after, f"hostwatch_scraper_{name}_total")
         - metric(before, f"hostwatch_scraper_{name}_total")
-        for name in ("scrapes", "scrape_failures", "samples_written")
+        for name in ("scrapes", "scrape_failures", "samples_written", "buffer_dropped_samples")
     )
+    buffered = [metric(text, "hostwatch_scraper_buffer_samples") for text in (before, after)]
     expected = targets * seconds / interval
     print(
         f"{targets} targets every {interval:g} s (= {targets * 120 / interval:,.0f} targets "
-        f"at 2 min), measured {seconds:g} s after {interval:g} s of warm-up; "
+        f"at 2 min), measured {seconds:g} s after {warmup:g} s of warm-up; "
         f"{os.cpu_count()} CPUs, PostgreSQL on the same machine"
     )
     print(
         f"scrapes {done:,.0f} of {expected:,.0f} scheduled ({done / expected:.1%}), "
-        f"failed {failed:,.0f}; samples written {written / seconds:,.0f}/s"
+        f"failed {failed:,.0f}; samples scraped {(done - failed) * SAMPLES / seconds:,.0f}/s, "
+        f"written {written / seconds:,.0f}/s, dropped {dropped:,.0f}; "
+        f"buffered {buffered[0]:,.0f} -> {buffered[1]:,.0f} samples"
     )
     print(
         f"schedule lag p99 {lag_p99(after)} (whole run); scraper CPU "
         f"{(cpu_after - cpu_before) / seconds:.0%} of one core; "
-        f"RSS {rss_bytes(pid) / 2**20:.0f} MB; "
-        f"buffered now {metric(after, 'hostwatch_scraper_buffer_samples'):,.0f} samples"
+        f"RSS {rss_bytes(pid) / 2**20:.0f} MB"
     )
 
 
@@ -157,12 +173,14 @@ def main() -> None:
     parser.add_argument("--targets", type=int, default=1000)
     parser.add_argument("--interval", type=float, default=12.0)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--warmup", type=float, help="seconds before measuring (3 intervals)")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         asyncio.run(serve([int(port) for port in args.serve.split(",")]))
     else:
-        run(args.targets, args.interval, args.seconds)
+        warmup = 3 * args.interval if args.warmup is None else args.warmup
+        run(args.targets, args.interval, args.seconds, warmup)
 
 
 if __name__ == "__main__":

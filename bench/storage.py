@@ -1,7 +1,8 @@
 """Storage benchmark: prints figures, asserts nothing. 127.0.0.1 and local files only.
 
-    .venv/bin/python bench/storage.py write       # samples/s and bytes/sample, both backends
-    .venv/bin/python bench/storage.py dashboard   # 30 days x 100 servers x 40 series, PostgreSQL
+    .venv/bin/python -m bench.storage write       # samples/s and bytes/sample, both backends
+    .venv/bin/python -m bench.storage dashboard   # 30 days x 100 servers x 40 series, PostgreSQL
+    .venv/bin/python -m bench.storage rollups --servers 10 --days 3   # bytes/rollup row, PostgreSQL
 
 Uses its own PostgreSQL databases (hostwatch_bench_*), recreated on every run.
 """
@@ -291,6 +292,22 @@ def measure_queries(url: str, servers: int, repeat: int) -> None:
     store.close()
 
 
+def bytes_per_rollup_row(url: str) -> tuple[int, float]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.scalar(text("SELECT count(*) FROM rollups_hourly")) or 0
+        size = conn.scalar(text("SELECT pg_total_relation_size('rollups_hourly')"))
+    engine.dispose()
+    return rows, int(size or 0) / max(rows, 1)
+
+
+def run_rollups(servers: int, days: int) -> None:
+    with postgresql("hostwatch_bench_rollups") as url:
+        load_and_maintain(url, servers, days)
+        rows, size = bytes_per_rollup_row(url)
+        print(f"postgresql: {size:.1f} bytes/rollup row on disk (table + PK), {rows:,} rows")
+
+
 def run_dashboard(servers: int, days: int, repeat: int, reuse: bool) -> None:
     with postgresql("hostwatch_bench_dashboard", keep=reuse) as url:
         if not reuse:
@@ -300,7 +317,7 @@ def run_dashboard(servers: int, days: int, repeat: int, reuse: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["write", "dashboard"])
+    parser.add_argument("part", choices=["write", "dashboard", "rollups"])
     parser.add_argument("--batches", type=int, default=200, help="write: 5000-sample batches")
     parser.add_argument("--servers", type=int, default=100)
     parser.add_argument("--days", type=int, default=30)
@@ -310,6 +327,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores")
     if args.part == "write":
         run_write(args.batches)
+    elif args.part == "rollups":
+        run_rollups(args.servers, args.days)
     else:
         run_dashboard(args.servers, args.days, args.repeat, args.reuse)
 

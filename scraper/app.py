@@ -19,6 +19,7 @@ from scraper.alerts.service import AlertService
 from scraper.buffer import WriteBuffer
 from scraper.config import load
 from scraper.errors import StorageError
+from scraper.parser import ScrapeCache
 from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop, Sink
@@ -28,6 +29,7 @@ from scraper.storage import Retention, ScrapeRecord, Storage
 from scraper.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
+FLEET_CACHE_ENTRIES = 200_000
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class ScraperOptions:
     max_concurrency: int = 256
     reload_interval: float = 5.0
     maintenance_interval: float = 3600.0
+    status_interval: float = 15.0
     retention: Retention = field(default_factory=Retention)
 
 
@@ -69,6 +72,7 @@ async def serve(options: ScraperOptions) -> None:
             group.start_soon(alerting.run, lambda: _scraped(manager))
             group.start_soon(reloader.run, options.reload_interval)
             group.start_soon(_maintain, store, options.maintenance_interval)
+            group.start_soon(_report, store, reloader, manager, options.status_interval)
             await _until_stopped(group)
         await buffer.flush()
     finally:
@@ -95,9 +99,12 @@ def _loop_factory(
     fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions
 ) -> Callable[[Target], ScrapeLoop]:
     limiter = anyio.CapacityLimiter(options.max_concurrency)
+    # One parser cache for every target: hosts expose the same series text, so a new target's
+    # first scrape reads mostly what others did, and the fleet holds one copy, not one each.
+    cache = ScrapeCache(max_entries=FLEET_CACHE_ENTRIES)
 
     def new_loop(target: Target) -> ScrapeLoop:
-        return ScrapeLoop(target, fetcher, sink, limiter, telemetry)
+        return ScrapeLoop(target, fetcher, sink, limiter, telemetry, cache)
 
     return new_loop
 
@@ -118,6 +125,19 @@ async def _maintain(store: Storage, interval: float) -> None:
             log.info("maintenance: %s", report)
         except StorageError as error:
             log.error("maintenance failed, retrying in %gs: %s", interval, error)
+        await anyio.sleep(interval)
+
+
+async def _report(
+    store: Storage, reloader: Reloader, manager: ScrapeManager, interval: float
+) -> None:
+    """Tell the dashboard, through the database, that this scraper runs and how its config is."""
+    while True:
+        status = reloader.status(len(manager.loops), time.time_ns() // 1_000_000)
+        try:
+            await anyio.to_thread.run_sync(store.report, status)
+        except StorageError as error:
+            log.warning("could not report this scraper's status: %s", error)
         await anyio.sleep(interval)
 
 

@@ -9,7 +9,8 @@ down the buffer fills, then drops its *oldest* records: the newest data matters 
 from __future__ import annotations
 
 import logging
-from collections import deque
+import time
+from collections import Counter, deque
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -21,6 +22,7 @@ from scraper.storage import ScrapeRecord
 from scraper.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
+LOG_EVERY = 10.0
 
 
 class RecordWriter(Protocol):
@@ -44,6 +46,8 @@ class WriteBuffer:
         self._batch_samples = batch_samples
         self._max_backoff = max_backoff
         self._ready = anyio.Event()
+        self._unlogged: Counter[str] = Counter()
+        self._next_log = 0.0
         telemetry.buffer_capacity.set(max_samples)
 
     @property
@@ -129,7 +133,15 @@ class WriteBuffer:
     def _drop(self, record: ScrapeRecord, reason: str) -> None:
         self._remove(record)
         self._telemetry.dropped.labels(reason).inc(len(record.samples))
-        log.warning("dropped %d samples of %s (%s)", len(record.samples), record.instance, reason)
+        self._unlogged[reason] += len(record.samples)
+        # A full buffer drops a record per scrape: one line per LOG_EVERY is enough to read.
+        if time.monotonic() >= self._next_log:
+            self._next_log = time.monotonic() + LOG_EVERY
+            for why, count in self._unlogged.items():
+                log.warning(
+                    "dropped %d samples (%s), most recently of %s", count, why, record.instance
+                )
+            self._unlogged.clear()
 
     def _remove(self, record: ScrapeRecord) -> None:
         """Take ``record`` out by identity; a batch in flight may have been dropped meanwhile."""

@@ -2,7 +2,8 @@
 
 Prometheus keeps a scrape cache per target for the same reason: from one scrape to the next, a
 target repeats its label sets and its HELP/TYPE lines verbatim. Each entry maps text the parser
-has already checked to exactly what it read from it, so a hit gives what parsing would.
+has already checked to exactly what it read from it, so a hit gives what parsing would; that
+also makes one cache safe to share between targets (the scraper shares one across its fleet).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ DEFAULT_MAX_ENTRIES = 50_000
 
 
 class ScrapeCache:
-    """Pass the same instance to the Parser of every scrape of one target (and only that one)."""
+    """Pass the same instance to the Parser of every scrape of one target (or of many)."""
 
     __slots__ = ("_comments", "_metadata", "label_sets", "max_entries", "series")
 

@@ -29,6 +29,9 @@ class Shard:
             raise ConfigError(f"--shard: {value!r} is not i/N with 0 <= i < N")
         return cls(int(index), int(count))
 
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
     def owns(self, address: str) -> bool:
         return self.count == 1 or fingerprint(address) % self.count == self.index
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import anyio
 
 from scraper.errors import ScrapeError
-from scraper.labels import attach
+from scraper.labels import Attacher
 from scraper.parser import ParsedBody
 from scraper.parser.cache import ScrapeCache
 from scraper.samples import Metadata, Sample
@@ -42,6 +42,7 @@ class ScrapeLoop:
         sink: Sink,
         limiter: anyio.CapacityLimiter,
         telemetry: Telemetry,
+        cache: ScrapeCache | None = None,
     ) -> None:
         self.target = target
         self.health = Health()
@@ -49,7 +50,8 @@ class ScrapeLoop:
         self._sink = sink
         self._limiter = limiter
         self._telemetry = telemetry
-        self._cache = ScrapeCache()
+        self._cache = cache or ScrapeCache()
+        self._attach = Attacher(target.labels, target.job.honor_labels)
 
     async def run(self) -> None:
         slot = self.target.first_scrape(time.time())
@@ -87,7 +89,6 @@ class ScrapeLoop:
             Sample("scrape_duration_seconds", (), duration),
             Sample("scrape_samples_scraped", (), float(len(body.samples))),
         ]
-        samples = attach([*body.samples, *synthetic], target.labels, target.job.honor_labels)
         return ScrapeRecord(
             job=target.job.job_name,
             instance=target.instance,
@@ -95,7 +96,7 @@ class ScrapeLoop:
             timestamp_ms=int(started * 1000),
             duration_s=duration,
             error=error,
-            samples=list(samples),
+            samples=self._attach([*body.samples, *synthetic]),
             metadata={**body.metadata, **SYNTHETIC},
         )
 

@@ -23,6 +23,7 @@ from scraper.errors import ConfigError
 from scraper.scrape.discovery import FileTargets, Shard, targets
 from scraper.scrape.loop import ScrapeLoop
 from scraper.scrape.target import Target
+from scraper.storage import ScraperStatus
 from scraper.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class Reloader:
         self.config = config
         self._version = file_version(path)
         self.last_error = ""
+        self._reloaded_ms = 0
         self._applied(config)
 
     async def run(self, interval: float) -> None:
@@ -119,10 +121,23 @@ class Reloader:
         self._applied(config)
         log.info("configuration reloaded from %s", self._path)
 
+    def status(self, targets: int, now_ms: int) -> ScraperStatus:
+        """This scraper's report for the dashboard: named by its shard, as of ``now_ms``."""
+        return ScraperStatus(
+            name=str(self._shard),
+            config_file=self._path,
+            targets=targets,
+            reload_ok=not self.last_error,
+            reload_error=self.last_error or None,
+            reloaded_ms=self._reloaded_ms,
+            heartbeat_ms=now_ms,
+        )
+
     def _applied(self, config: ScraperConfig) -> None:
         self.config, self.last_error = config, ""
+        self._reloaded_ms = time.time_ns() // 1_000_000
         self._telemetry.reload_success.set(1)
-        self._telemetry.reload_time.set(time.time())
+        self._telemetry.reload_time.set(self._reloaded_ms / 1000)
 
     async def _on_sighup(self) -> None:
         with anyio.open_signal_receiver(signal.SIGHUP) as signals:

@@ -28,6 +28,7 @@ from scraper.storage.model import (
     RangeQuery,
     RangeResult,
     ScrapeRecord,
+    ScraperStatus,
     Series,
     TargetHealth,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "RangeResult",
     "Retention",
     "ScrapeRecord",
+    "ScraperStatus",
     "Series",
     "ShownState",
     "Silence",

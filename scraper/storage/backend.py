@@ -126,9 +126,13 @@ def _first_line(error: BaseException) -> str:
 
 def _postgresql_engine(url: str) -> Engine:
     # pre_ping replaces a connection the server dropped, so a retried write gets a live one.
+    # Batched executemany: psycopg2's own sends one statement per row and waits for each, and
+    # the writer thread must win the GIL back from the scrape loops after every reply.
     return create_engine(
         url,
         pool_pre_ping=True,
+        executemany_mode="values_plus_batch",
+        executemany_batch_page_size=1000,
         connect_args={"connect_timeout": 5, "application_name": "hostwatch"},
     )
 

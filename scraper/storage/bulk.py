@@ -1,4 +1,4 @@
-"""Bulk sample loading: COPY on PostgreSQL, executemany on SQLite; both ignore duplicates.
+"""Bulk loading: COPY on PostgreSQL, executemany on SQLite; both ignore duplicates.
 
 On PostgreSQL the batch is first COPYed straight into the partitioned table inside a savepoint:
 that is about twice as fast as staging (see docs/storage.md). Only when a row is already there
@@ -22,6 +22,8 @@ from scraper.storage.backend import Backend
 
 SampleRow = tuple[int, int, float]
 """(series id, timestamp ms, value)."""
+FoundSeries = tuple[int, int, str, str]
+"""(hash, id, name, labels JSON) of a series in the table."""
 
 _COLUMNS = "samples (series_id, t, value)"
 _BINARY = "FROM STDIN (FORMAT binary)"
@@ -32,6 +34,9 @@ _HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
 _TRAILER = b"\xff\xff"
 _ROW = struct.Struct("!hiqiqid")
 _ROW_NAN = struct.Struct("!hiqiqi")
+_HASH = struct.Struct("!hiq")
+_LENGTH = struct.Struct("!i")
+_NULL = _LENGTH.pack(-1)
 
 
 def load(backend: Backend, conn: Connection, rows: Sequence[SampleRow]) -> None:
@@ -45,6 +50,29 @@ def load(backend: Backend, conn: Connection, rows: Sequence[SampleRow]) -> None:
             # NaN != NaN: stored as NULL, which is what SQLite would make of it anyway.
             [(series_id, t, v if v == v else None) for series_id, t, v in rows],
         )
+
+
+def create_series(
+    conn: Connection, rows: Sequence[tuple[int, str, str, str | None, str | None]]
+) -> list[FoundSeries]:
+    """Insert the (hash, name, labels, job, instance) rows not there yet; every row's id back.
+
+    Staged by COPY and inserted by one statement: row by row, a first scrape of a thousand
+    targets (half a million new series) took minutes instead of seconds.
+    """
+    conn.exec_driver_sql(
+        "CREATE TEMPORARY TABLE series_staging "
+        "(hash bigint, name text, labels text, job text, instance text) ON COMMIT DROP"
+    )
+    _copy_into(conn, f"COPY series_staging {_BINARY}", _series_data(rows))
+    conn.exec_driver_sql(
+        "INSERT INTO series (hash, name, labels, job, instance) "
+        "SELECT * FROM series_staging ON CONFLICT (hash) DO NOTHING"
+    )
+    found = conn.exec_driver_sql(
+        "SELECT s.hash, s.id, s.name, s.labels FROM series_staging JOIN series s USING (hash)"
+    )
+    return [(int(h), int(i), str(n), str(t)) for h, i, n, t in found]
 
 
 def _copy(conn: Connection, rows: Sequence[SampleRow]) -> None:
@@ -74,6 +102,21 @@ def _copy_into(conn: Connection, statement: str, data: bytes) -> None:
     dbapi = cast(PgConnection, conn.connection.dbapi_connection)
     with dbapi.cursor() as cursor:
         cursor.copy_expert(statement, io.BytesIO(data))
+
+
+def _series_data(rows: Sequence[tuple[int, str, str, str | None, str | None]]) -> bytes:
+    body = [
+        _HASH.pack(5, 8, hash_) + b"".join(_text(field) for field in texts)
+        for hash_, *texts in rows
+    ]
+    return _HEADER + b"".join(body) + _TRAILER
+
+
+def _text(field: str | None) -> bytes:
+    if field is None:
+        return _NULL
+    data = field.encode()
+    return _LENGTH.pack(len(data)) + data
 
 
 def _copy_data(rows: Sequence[SampleRow]) -> bytes:

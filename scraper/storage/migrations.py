@@ -36,6 +36,7 @@ STEPS: tuple[Step, ...] = (
         schema.metric_metadata,
         schema.maintenance_state,
     ),
+    _creating(schema.scrapers),
     _creating(schema.alerts, schema.alert_history, schema.silences, schema.notification_log),
 )
 LATEST = len(STEPS)

@@ -56,6 +56,23 @@ class TargetHealth:
     health_since_ms: int
 
 
+@dataclass(frozen=True, slots=True)
+class ScraperStatus:
+    """What a scraper process last reported of itself: its config reload and a heartbeat.
+
+    ``reload_error`` is why the newest config file was refused (the previous one keeps
+    running); ``reloaded_ms`` is the last successful (re)load.
+    """
+
+    name: str
+    config_file: str
+    targets: int
+    reload_ok: bool
+    reload_error: str | None
+    reloaded_ms: int
+    heartbeat_ms: int
+
+
 class HealthChange(NamedTuple):
     """One transition in a target's health history."""
 

@@ -6,7 +6,7 @@ NaN (it turns it into NULL) and one representation keeps the query code single-s
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Double, Index, Integer, MetaData, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Double, Index, Integer, MetaData, Table, Text
 
 # SQLite only makes INTEGER PRIMARY KEY an auto-incrementing rowid alias, not BIGINT.
 AutoId = BigInteger().with_variant(Integer(), "sqlite")
@@ -105,6 +105,19 @@ maintenance_state = Table(
     metadata,
     Column("key", Text, primary_key=True),
     Column("value", BigInteger, nullable=False),
+)
+
+scrapers = Table(
+    "scrapers",
+    metadata,
+    # One row per scraper process, named by its shard, so each shard's state shows.
+    Column("name", Text, primary_key=True),
+    Column("config_file", Text, nullable=False),
+    Column("targets", Integer, nullable=False),
+    Column("reload_ok", Boolean, nullable=False),
+    Column("reload_error", Text),
+    Column("reloaded_ms", BigInteger, nullable=False),
+    Column("heartbeat_ms", BigInteger, nullable=False),
 )
 
 # Alerting (scraper/alerts/): current alerts, their transitions, silences, notifications sent.

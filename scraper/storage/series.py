@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import Connection, Row, select
 
 from scraper.errors import StorageError
 from scraper.samples import Labels
-from scraper.storage import schema
+from scraper.storage import bulk, schema
 from scraper.storage.backend import Backend
 from scraper.storage.model import Series
 
@@ -65,40 +65,50 @@ class SeriesCache:
         self._ids.update(ids)
 
 
+class SeriesRow(NamedTuple):
+    """A new series as stored: hash, name, labels as JSON, and the job/instance copied out."""
+
+    hash: int
+    name: str
+    labels: str
+    job: str | None
+    instance: str | None
+
+
 def resolve(backend: Backend, conn: Connection, keys: Sequence[SeriesKey]) -> dict[SeriesKey, int]:
     """Ids for `keys`, creating the missing series in bulk inside the caller's transaction."""
     if not keys:
         return {}
-    rows = [_row(name, labels) for name, labels in keys]
-    conn.execute(
-        backend.insert(schema.series).on_conflict_do_nothing(index_elements=["hash"]), rows
-    )
-    wanted: dict[int, SeriesKey] = {
-        int(row["hash"]): key for row, key in zip(rows, keys, strict=True)
-    }
-    return dict(_select_back(conn, wanted))
+    rows = {row.hash: (row, key) for row, key in ((_row(*key), key) for key in keys)}
+    found: Iterable[bulk.FoundSeries]
+    if backend.is_postgresql:
+        found = bulk.create_series(conn, [row for row, _ in rows.values()])
+    else:
+        insert = backend.insert(schema.series).on_conflict_do_nothing(index_elements=["hash"])
+        conn.execute(insert, [row._asdict() for row, _ in rows.values()])
+        found = _select_back(conn, list(rows))
+    return dict(_checked(found, rows))
 
 
-def _row(name: str, labels: Labels) -> dict[str, Any]:
+def _row(name: str, labels: Labels) -> SeriesRow:
     text = labels_json(labels)
     values = dict(labels)
-    return {
-        "hash": series_hash(name, text),
-        "name": name,
-        "labels": text,
-        "job": values.get("job"),
-        "instance": values.get("instance"),
-    }
+    return SeriesRow(series_hash(name, text), name, text, values.get("job"), values.get("instance"))
 
 
-def _select_back(
-    conn: Connection, wanted: Mapping[int, SeriesKey]
-) -> Iterable[tuple[SeriesKey, int]]:
+def _select_back(conn: Connection, hashes: list[int]) -> Iterable[bulk.FoundSeries]:
     table = schema.series
     query = select(table.c.hash, table.c.id, table.c.name, table.c.labels)
-    for hashes in chunks(list(wanted)):
-        for hash_, id_, name, text in conn.execute(query.where(table.c.hash.in_(hashes))):
-            key = wanted[hash_]
-            if (name, text) != (key[0], labels_json(key[1])):
-                raise StorageError(f"series hash collision between {name}{text} and {key}")
-            yield key, id_
+    for chunk in chunks(hashes):
+        found = conn.execute(query.where(table.c.hash.in_(chunk)))
+        yield from ((hash_, id_, name, text) for hash_, id_, name, text in found)
+
+
+def _checked(
+    found: Iterable[bulk.FoundSeries], rows: Mapping[int, tuple[SeriesRow, SeriesKey]]
+) -> Iterable[tuple[SeriesKey, int]]:
+    for hash_, id_, name, text in found:
+        row, key = rows[hash_]
+        if (name, text) != (row.name, row.labels):
+            raise StorageError(f"series hash collision between {name}{text} and {key}")
+        yield key, id_

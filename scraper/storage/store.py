@@ -10,7 +10,7 @@ from types import TracebackType
 from sqlalchemy import Connection
 
 from scraper.samples import Metadata
-from scraper.storage import alerts, catalog, health, migrations, queries, reader
+from scraper.storage import alerts, catalog, health, migrations, queries, reader, scrapers
 from scraper.storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
 from scraper.storage.backend import Backend
 from scraper.storage.config import Limits, Retention
@@ -22,6 +22,7 @@ from scraper.storage.model import (
     RangeQuery,
     RangeResult,
     ScrapeRecord,
+    ScraperStatus,
     Series,
     TargetHealth,
 )
@@ -76,6 +77,17 @@ class Storage:
         """Write the whole batch in one transaction; on StorageUnavailable retry the same batch."""
         self._ready()
         self._writer.write(records)
+
+    def report(self, status: ScraperStatus) -> None:
+        """Record a scraper process's state, replacing its previous report."""
+        self._ready()
+        with self._backend.writing() as conn:
+            scrapers.save(self._backend, conn, status)
+
+    def scrapers(self) -> list[ScraperStatus]:
+        """Every scraper's last report, by name."""
+        with self._reading() as conn:
+            return scrapers.load(conn)
 
     def targets(self) -> list[TargetHealth]:
         with self._reading() as conn:

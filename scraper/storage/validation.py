@@ -16,22 +16,25 @@ _SHOWN = 60
 
 def check_series(name: str, labels: Labels, limits: Limits) -> None:
     """Raise InvalidSampleError naming the series, the label and the limit it breaks."""
-    where = f"series {_describe(name, labels)}"
+    problem = _series_problem(name, labels, limits)
+    if problem is not None:
+        raise InvalidSampleError(f"series {_describe(name, labels)}: {problem}")
+
+
+def _series_problem(name: str, labels: Labels, limits: Limits) -> str | None:
     if len(name) > limits.max_metric_name_length:
-        raise InvalidSampleError(
-            f"{where}: metric name is {len(name)} characters, "
+        return (
+            f"metric name is {len(name)} characters, "
             f"over max_metric_name_length={limits.max_metric_name_length}"
         )
     if not METRIC_NAME.fullmatch(name):
-        raise InvalidSampleError(f"{where}: metric name {name!r} is not [a-zA-Z_:][a-zA-Z0-9_:]*")
+        return f"metric name {name!r} is not [a-zA-Z_:][a-zA-Z0-9_:]*"
     if len(labels) > limits.max_labels:
-        raise InvalidSampleError(
-            f"{where}: {len(labels)} labels, over max_labels={limits.max_labels}"
-        )
+        return f"{len(labels)} labels, over max_labels={limits.max_labels}"
     if len({label for label, _ in labels}) != len(labels):
-        raise InvalidSampleError(f"{where}: a label name appears twice")
-    for label, value in labels:
-        _check_label(where, label, value, limits)
+        return "a label name appears twice"
+    problems = (_label_problem(label, value, limits) for label, value in labels)
+    return next((problem for problem in problems if problem is not None), None)
 
 
 def check_timestamp(record: ScrapeRecord, timestamp_ms: int, limits: Limits) -> None:
@@ -44,19 +47,20 @@ def check_timestamp(record: ScrapeRecord, timestamp_ms: int, limits: Limits) -> 
         )
 
 
-def _check_label(where: str, label: str, value: str, limits: Limits) -> None:
+def _label_problem(label: str, value: str, limits: Limits) -> str | None:
     if len(label) > limits.max_label_name_length:
-        raise InvalidSampleError(
-            f"{where}: label name {_shorten(label)!r} is {len(label)} characters, "
+        return (
+            f"label name {_shorten(label)!r} is {len(label)} characters, "
             f"over max_label_name_length={limits.max_label_name_length}"
         )
     if not LABEL_NAME.fullmatch(label):
-        raise InvalidSampleError(f"{where}: label name {label!r} is not [a-zA-Z_][a-zA-Z0-9_]*")
+        return f"label name {label!r} is not [a-zA-Z_][a-zA-Z0-9_]*"
     if len(value) > limits.max_label_value_length:
-        raise InvalidSampleError(
-            f"{where}: value of label {label!r} is {len(value)} characters, "
+        return (
+            f"value of label {label!r} is {len(value)} characters, "
             f"over max_label_value_length={limits.max_label_value_length}"
         )
+    return None
 
 
 def _describe(name: str, labels: Labels) -> str:

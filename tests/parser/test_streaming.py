@@ -8,7 +8,7 @@ import pytest
 
 from scraper.errors import ParseError
 from scraper.parser import Parser, ScrapeCache, parse
-from scraper.samples import Sample
+from scraper.samples import Metadata, Sample
 from tests.parser.comparable import comparables
 
 BODY = (Path(__file__).parent / "corpus" / "client_python.om").read_bytes()
@@ -95,6 +95,20 @@ def test_a_scrape_cache_shared_by_successive_scrapes_gives_the_same_result() -> 
 
     assert comparables(second.samples) == comparables(first.samples)
     assert second.metadata == first.metadata
+
+
+def test_a_scrape_cache_shared_by_two_hosts_gives_each_its_own_values_and_metadata() -> None:
+    cache = ScrapeCache()
+    parse('# HELP up Up.\n# TYPE up gauge\nup{zone="a"} 1\n', cache=cache)
+    other = parse(
+        '# HELP up Is up.\n# TYPE up counter\nup{zone="a"} 0\nup{zone="b"} 7\n', cache=cache
+    )
+
+    assert [(s.labels, s.value) for s in other.samples] == [
+        ((("zone", "a"),), 0.0),
+        ((("zone", "b"),), 7.0),
+    ]
+    assert other.metadata["up"] == Metadata("counter", "Is up.")
 
 
 def test_a_scrape_cache_forgets_everything_once_over_its_size() -> None:

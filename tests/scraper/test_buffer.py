@@ -110,3 +110,14 @@ async def test_flush_writes_what_is_buffered(proxied_store: Storage, empty_postg
     buffer.put(record(1))
     assert await buffer.flush()
     assert stored(empty_postgresql) == expected(range(2))
+
+
+def test_a_full_buffer_logs_its_drops_in_one_line_not_one_per_scrape(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    buffer = WriteBuffer(Storage.open("sqlite://"), Telemetry(), max_samples=SERIES)
+    with caplog.at_level("WARNING", logger="scraper.buffer"):
+        for n in range(50):
+            buffer.put(record(n))
+    (line,) = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
+    assert line == "dropped 10 samples (buffer_full), most recently of web-1:9110"

@@ -2,16 +2,19 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from scraper.errors import StorageError
-from scraper.storage import Storage, TargetHealth
+from scraper.storage import Storage
 from tests.exporter.serving import free_port
 
 SCRAPER = [sys.executable, "-m", "scraper"]
 EXPORTER = [sys.executable, "-m", "exporter"]
+T = TypeVar("T")
 
 
 def check_config(path: Path) -> subprocess.CompletedProcess[str]:
@@ -47,20 +50,21 @@ def test_an_unknown_command_is_one_line_and_exit_1() -> None:
     )
 
 
-def wait_for_targets(url: str, count: int) -> list[TargetHealth]:
+def read_when(url: str, read: Callable[[Storage], list[T]], count: int) -> list[T]:
+    """``read(store)`` once it returns ``count`` items, polling the scraper's database."""
     store = Storage.open(url)
     try:
         for _ in range(300):
             try:
-                targets = store.targets()
+                found = read(store)
             except StorageError:  # the scraper has not created the schema yet
-                targets = []
-            if len(targets) == count:
-                return targets
+                found = []
+            if len(found) == count:
+                return found
             time.sleep(0.05)
     finally:
         store.close()
-    raise AssertionError(f"{count} targets did not appear in {url}")
+    raise AssertionError(f"{count} items did not appear in {url}")
 
 
 @pytest.mark.slow
@@ -81,7 +85,8 @@ def test_the_scraper_stores_an_up_exporter_and_a_down_target_then_stops_on_sigte
         subprocess.Popen([*SCRAPER, *scraper_flags, *listen]) as scraper,
     ):
         try:
-            targets = {t.instance: t for t in wait_for_targets(url, 2)}
+            targets = {t.instance: t for t in read_when(url, Storage.targets, 2)}
+            (report,) = read_when(url, Storage.scrapers, 1)
         finally:
             scraper.send_signal(signal.SIGTERM)
             returncode = scraper.wait(timeout=20)
@@ -89,4 +94,5 @@ def test_the_scraper_stores_an_up_exporter_and_a_down_target_then_stops_on_sigte
     assert targets[f"127.0.0.1:{exporter_port}"].health == "up"
     assert targets[f"127.0.0.1:{closed_port}"].health == "down"
     assert targets[f"127.0.0.1:{closed_port}"].last_error == "connection refused"
+    assert (report.name, report.targets, report.reload_ok) == ("0/1", 2, True)
     assert returncode == 0

@@ -97,6 +97,21 @@ async def test_an_invalid_file_is_refused_and_the_old_targets_keep_running(tmp_p
     await run_harness(path, check)
 
 
+async def test_a_refused_reload_shows_in_the_scrapers_status_report(tmp_path: Path) -> None:
+    path = tmp_path / "targets.yml"
+    write(path, '"a:1"')
+
+    async def check(h: Harness) -> None:
+        write(path, '"a:1", "not an address"')
+        h.reloader.check(force=True)
+        status = h.reloader.status(targets=1, now_ms=1_000)
+        assert (status.name, status.config_file, status.targets) == ("0/1", str(path), 1)
+        assert status.reload_ok is False
+        assert "targets.yml:5:" in (status.reload_error or "")
+
+    await run_harness(path, check)
+
+
 async def test_a_fixed_file_is_accepted_again(tmp_path: Path) -> None:
     path = tmp_path / "targets.yml"
     write(path, '"a:1"')

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from scraper.samples import Labels, Metadata, Sample
-from scraper.storage import ScrapeRecord
+from scraper.storage import ScrapeRecord, ScraperStatus
 
 HOUR = 3_600_000
 DAY = 24 * HOUR
@@ -59,3 +59,15 @@ def gauge_scrapes(
         record([Sample(name, labels(**extra), value)], t=start + i * interval)
         for i, value in enumerate(values)
     ]
+
+
+SCRAPER = ScraperStatus(
+    name="0/1",
+    config_file="config/targets.yml",
+    targets=3,
+    reload_ok=True,
+    reload_error=None,
+    reloaded_ms=NOW - HOUR,
+    heartbeat_ms=NOW - 5_000,
+)
+"""A healthy scraper's report, a few seconds old."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from scraper.storage import Storage
 from tests.storage.builders import INSTANCE, JOB, NOW, record, sample
+from tests.storage.conftest import StoreFactory
 
 
 def latest_values(store: Storage) -> dict[str, float]:
@@ -74,3 +75,14 @@ def test_a_batch_overlapping_a_stored_one_adds_only_the_new_samples(
     store.write([record([sample("m", 1.0)], t=NOW - 1000), record([sample("m", 2.0)], t=NOW)])
 
     assert count_rows("samples") == 2
+
+
+def test_a_restarted_writer_reuses_the_series_already_stored(
+    open_store: StoreFactory, count_rows: Callable[[str], int]
+) -> None:
+    open_store().write([record([sample("m", 1.0), sample("n", 1.0)], t=NOW - 1000)])
+    restarted = open_store()
+    restarted.write([record([sample("m", 2.0), sample("o", 2.0)], t=NOW)])
+
+    assert count_rows("series") == 3
+    assert count_rows("samples") == 4

@@ -9,7 +9,8 @@ from sqlalchemy import create_engine, text
 
 from scraper.errors import SchemaError, StorageError
 from scraper.storage import Storage
-from scraper.storage.migrations import LATEST
+from scraper.storage.backend import Backend
+from scraper.storage.migrations import LATEST, STEPS
 from tests.storage.builders import record, sample
 
 
@@ -22,6 +23,19 @@ def fresh(empty_url: str) -> Iterator[Storage]:
 
 def test_upgrade_from_empty_applies_every_version(fresh: Storage) -> None:
     assert fresh.upgrade() == list(range(1, LATEST + 1))
+
+
+def test_a_version_1_database_is_upgraded_by_the_later_steps_only(
+    fresh: Storage, empty_url: str
+) -> None:
+    backend = Backend(empty_url)
+    with backend.writing() as conn:
+        STEPS[0](conn)
+        conn.execute(text("INSERT INTO schema_version VALUES (1, 0)"))
+    backend.close()
+
+    assert fresh.upgrade() == list(range(2, LATEST + 1))
+    assert fresh.scrapers() == []
 
 
 def test_upgrade_twice_applies_nothing_the_second_time(fresh: Storage) -> None:

@@ -1,0 +1,24 @@
+"""The scrapers table: each scraper process's own report (config reload state, heartbeat)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import Connection, select
+
+from scraper.storage import schema
+from scraper.storage.backend import Backend
+from scraper.storage.model import ScraperStatus
+
+
+def save(backend: Backend, conn: Connection, status: ScraperStatus) -> None:
+    row = dataclasses.asdict(status)
+    statement = backend.insert(schema.scrapers).values(row)
+    changed = {key: value for key, value in row.items() if key != "name"}
+    conn.execute(statement.on_conflict_do_update(index_elements=["name"], set_=changed))
+
+
+def load(conn: Connection) -> list[ScraperStatus]:
+    table = schema.scrapers
+    rows = conn.execute(select(table).order_by(table.c.name))
+    return [ScraperStatus(**row._asdict()) for row in rows]

@@ -1,0 +1,54 @@
+"""The overview's notices: a refused config reload and a silent scraper are impossible to miss."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from scraper.storage import Storage
+from tests.storage.builders import NOW, SCRAPER
+from tests.web.conftest import SETTINGS, open_seeded
+from web.app import create_app
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Storage]:
+    seeded = open_seeded(f"sqlite:///{tmp_path / 'hostwatch.db'}")
+    yield seeded
+    seeded.close()
+
+
+def notices(store: Storage) -> list[str]:
+    with TestClient(create_app(store, SETTINGS)) as client:
+        page = client.get("/").text
+    return [line.strip() for line in page.splitlines() if 'class="notice"' in line]
+
+
+def test_a_healthy_scraper_shows_no_notice(store: Storage) -> None:
+    store.report(SCRAPER)
+
+    assert notices(store) == []
+
+
+def test_a_refused_reload_shows_the_error_and_that_the_old_config_runs(store: Storage) -> None:
+    error = "config/targets.yml:7:13: 'not an address' is not host:port"
+    store.report(dataclasses.replace(SCRAPER, reload_ok=False, reload_error=error))
+
+    assert notices(store) == [
+        '<p class="notice" role="alert"><strong>Scraper 0/1 refused its new configuration:'
+        "</strong> config/targets.yml:7:13: &#39;not an address&#39; is not host:port (the "
+        "previous configuration of config/targets.yml keeps running)</p>"
+    ]
+
+
+def test_a_scraper_silent_for_over_a_minute_is_called_out(store: Storage) -> None:
+    store.report(dataclasses.replace(SCRAPER, heartbeat_ms=NOW - 300_000))
+
+    assert notices(store) == [
+        '<p class="notice" role="alert"><strong>Scraper 0/1 is silent:</strong> its last '
+        "report was 5m ago: is it running?</p>"
+    ]
