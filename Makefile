@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest bench bench-storage bench-parse clean
+.PHONY: run test lint typecheck pytest bench bench-storage bench-parse bench-alerts clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench-storage: $(STAMP)
 
 bench-parse: $(STAMP)
 	$(BIN)/python -m bench.parse
+
+bench-alerts: $(STAMP)
+	$(BIN)/python -m bench.alerts
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,4 +1,4 @@
-"""The scraper process: loops, write buffer, reloader, maintenance and its own /metrics."""
+"""The scraper process: loops, write buffer, alerting, reloader, maintenance, own /metrics."""
 
 from __future__ import annotations
 
@@ -14,16 +14,18 @@ import anyio.to_thread
 from anyio.abc import TaskGroup
 
 from exporter.server import MetricsServer
+from scraper.alerts.config import load_or_defaults
+from scraper.alerts.service import AlertService
 from scraper.buffer import WriteBuffer
 from scraper.config import load
 from scraper.errors import StorageError
 from scraper.parser import ScrapeCache
 from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
-from scraper.scrape.loop import ScrapeLoop
+from scraper.scrape.loop import ScrapeLoop, Sink
 from scraper.scrape.manager import Reloader, ScrapeManager
 from scraper.scrape.target import Target
-from scraper.storage import Retention, Storage
+from scraper.storage import Retention, ScrapeRecord, Storage
 from scraper.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ FLEET_CACHE_ENTRIES = 200_000
 @dataclass(frozen=True)
 class ScraperOptions:
     config_file: str = "config/targets.yml"
+    alerts_file: str = "config/alerts.yml"
+    alerts_required: bool = False  # the default file may be absent: built-in rules only
     database_url: str = "sqlite:///var/hostwatch.db"
     listen: tuple[str, int] = ("127.0.0.1", 9111)
     shard: Shard = field(default_factory=Shard)
@@ -47,19 +51,25 @@ class ScraperOptions:
 async def serve(options: ScraperOptions) -> None:
     """Run until SIGTERM or SIGINT; then stop scraping and flush what the buffer holds."""
     config = load(options.config_file)
+    alerts_config = load_or_defaults(options.alerts_file, options.alerts_required)
     store = Storage.open(options.database_url, retention=options.retention)
     store.upgrade()
     telemetry = Telemetry()
     buffer = WriteBuffer(store, telemetry, max_samples=options.buffer_samples)
+    alerting = AlertService(
+        alerts_config, store, telemetry, buffer.used_percent, options.alerts_required
+    )
     fetcher = Fetcher(options.max_concurrency)
     metrics = _serve_metrics(options.listen, telemetry)
     try:
         async with anyio.create_task_group() as group:
-            manager = ScrapeManager(group, _loop_factory(fetcher, buffer, telemetry, options))
+            sink = _sink(buffer, alerting)
+            manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options))
             reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)
+            group.start_soon(alerting.run, lambda: _scraped(manager))
             group.start_soon(reloader.run, options.reload_interval)
             group.start_soon(_maintain, store, options.maintenance_interval)
             group.start_soon(_report, store, reloader, manager, options.status_interval)
@@ -71,8 +81,22 @@ async def serve(options: ScraperOptions) -> None:
         store.close()
 
 
+def _scraped(manager: ScrapeManager) -> set[tuple[str, str]]:
+    return {(loop.target.job.job_name, loop.target.instance) for loop in manager.loops}
+
+
+def _sink(buffer: WriteBuffer, alerting: AlertService) -> Sink:
+    """Each scrape is buffered for the database and evaluated by the alert rules at once."""
+
+    def take(record: ScrapeRecord) -> None:
+        buffer.put(record)
+        alerting.observe(record)
+
+    return take
+
+
 def _loop_factory(
-    fetcher: Fetcher, buffer: WriteBuffer, telemetry: Telemetry, options: ScraperOptions
+    fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions
 ) -> Callable[[Target], ScrapeLoop]:
     limiter = anyio.CapacityLimiter(options.max_concurrency)
     # One parser cache for every target: hosts expose the same series text, so a new target's
@@ -80,7 +104,7 @@ def _loop_factory(
     cache = ScrapeCache(max_entries=FLEET_CACHE_ENTRIES)
 
     def new_loop(target: Target) -> ScrapeLoop:
-        return ScrapeLoop(target, fetcher, buffer.put, limiter, telemetry, cache)
+        return ScrapeLoop(target, fetcher, sink, limiter, telemetry, cache)
 
     return new_loop
 

@@ -54,6 +54,10 @@ class WriteBuffer:
     def samples(self) -> int:
         return self._samples
 
+    def used_percent(self) -> float:
+        """How full the buffer is, 0-100: what the ScraperBufferFilling alert watches."""
+        return 100 * self._samples / self._max_samples
+
     def put(self, record: ScrapeRecord) -> None:
         self._records.append(record)
         self._samples += len(record.samples)

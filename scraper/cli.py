@@ -1,7 +1,7 @@
 """``hostwatch-scraper``: scrape the targets of targets.yml into the database.
 
 hostwatch-scraper [run]              scrape until SIGTERM (the default command)
-hostwatch-scraper check-config FILE  print OK or every error of FILE; exit 0 or 1
+hostwatch-scraper check-config FILE  print OK or every error of FILE and of --alerts; exit 0 or 1
 hostwatch-scraper db upgrade         create or upgrade the database schema
 hostwatch-scraper maintain           create partitions, roll up closed hours, expire data
 """
@@ -18,6 +18,7 @@ import anyio
 
 from exporter.flags import FlagParser, log_level, parse_listen, run, setup_logging
 from scraper import __version__
+from scraper.alerts.config import load_or_defaults
 from scraper.app import ScraperOptions, serve
 from scraper.config import load
 from scraper.errors import ConfigError, HostwatchError
@@ -25,6 +26,7 @@ from scraper.scrape.discovery import Shard
 from scraper.storage import Retention, Storage
 
 PROG = "hostwatch-scraper"
+DEFAULT_ALERTS = "config/alerts.yml"
 COMMANDS = ("run", "check-config", "db upgrade", "maintain")
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,12 @@ def parser() -> FlagParser:
         "command", nargs="*", default=["run"], help=f"one of: {', '.join(COMMANDS)} (default: run)"
     )
     flags.flag("config", "config/targets.yml", "targets file (Prometheus scrape_configs)", "FILE")
+    flags.flag(
+        "alerts",
+        DEFAULT_ALERTS,
+        "alert rules, receivers and routes (the default file may be absent: built-in rules)",
+        "FILE",
+    )
     flags.flag(
         "database-url",
         "sqlite:///var/hostwatch.db",
@@ -66,6 +74,8 @@ def parser() -> FlagParser:
 def options_from(args: argparse.Namespace) -> ScraperOptions:
     return ScraperOptions(
         config_file=args.config,
+        alerts_file=args.alerts,
+        alerts_required=args.alerts != DEFAULT_ALERTS,
         database_url=args.database_url,
         listen=parse_listen(args.listen, ConfigError),
         shard=Shard.parse(args.shard),
@@ -85,7 +95,11 @@ def _positive(flag: str, value: str) -> int:
     return int(value)
 
 
-def check_config(path: str) -> int:
+def check_config(path: str, alerts: str = DEFAULT_ALERTS) -> int:
+    return max(_check_targets(path), _check_alerts(alerts))
+
+
+def _check_targets(path: str) -> int:
     try:
         config = load(path)
     except ConfigError as error:
@@ -93,6 +107,17 @@ def check_config(path: str) -> int:
         return 1
     targets = sum(len(group.targets) for job in config.jobs for group in job.static_configs)
     print(f"{path}: OK ({len(config.jobs)} jobs, {targets} static targets)")
+    return 0
+
+
+def _check_alerts(path: str) -> int:
+    try:
+        config = load_or_defaults(path, required=path != DEFAULT_ALERTS)
+    except ConfigError as error:
+        print(f"{path}: FAILED\n{error}", file=sys.stderr)
+        return 1
+    routed = "" if config.default_route else "; no route: nothing is notified"
+    print(f"{path}: OK ({len(config.rules)} rules, {len(config.receivers)} receivers{routed})")
     return 0
 
 
@@ -104,7 +129,7 @@ def main_command(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per scrape drowns the log
     command = " ".join(args.command)
     if args.command[0] == "check-config" and len(args.command) == 2:
-        return check_config(args.command[1])
+        return check_config(args.command[1], args.alerts)
     options = options_from(args)
     if command == "run":
         anyio.run(serve, options)

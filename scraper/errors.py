@@ -11,6 +11,7 @@ what is wrong (the key, the value, the line) and never need a traceback to be un
     │   └── LimitError       a well-formed body breaks a scrape limit (sample_limit, label_limit,
     │                        label name/value length): the whole scrape fails, as in Prometheus
     ├── ScrapeError          a scrape failed; ``reason`` is what the dashboard shows
+    ├── NotifyError          a receiver did not take a notification; ``retry`` if it may later
     └── StorageError
         ├── StorageUnavailable   the database cannot be reached; the same batch may be retried
         ├── SchemaError          the schema is missing, newer than this code, or cannot be upgraded
@@ -71,6 +72,16 @@ class ScrapeError(HostwatchError):
     def __init__(self, reason: str, kind: str = "error") -> None:
         self.reason = reason
         self.kind = kind
+        super().__init__(reason)
+
+
+class NotifyError(HostwatchError):
+    """A webhook or mail server did not accept a notification. ``retry`` is False when sending
+    the same again cannot help (a 4xx answer)."""
+
+    def __init__(self, reason: str, *, retry: bool = True) -> None:
+        self.reason = reason
+        self.retry = retry
         super().__init__(reason)
 
 

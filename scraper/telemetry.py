@@ -65,3 +65,31 @@ class Telemetry:
             "Time of the last successful configuration reload.",
             registry=r,
         )
+        self.alerts = Gauge(
+            "hostwatch_alerts",
+            "Current alerts by rule and state (firing, pending, suppressed, silenced, resolved).",
+            ["alertname", "state"],
+            registry=r,
+        )
+        self.notifications = Counter(
+            "hostwatch_alert_notifications",
+            "Notifications by receiver and outcome (sent, failed after retries, dropped).",
+            ["receiver", "outcome"],
+            registry=r,
+        )
+        self.notify_queue = Gauge(
+            "hostwatch_alert_notification_queue",
+            "Notifications queued or being sent.",
+            registry=r,
+        )
+        self.evaluation = Histogram(
+            "hostwatch_alert_evaluation_seconds",
+            "Time evaluating the alert rules on one scrape.",
+            buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1),
+            registry=r,
+        )
+        self.alerts_reload_success = Gauge(
+            "hostwatch_alerts_config_last_reload_successful",
+            "Whether the last reload of alerts.yml succeeded.",
+            registry=r,
+        )

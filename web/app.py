@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from scraper.errors import HostwatchError, QueryError, StorageUnavailable
 from scraper.storage import Storage
-from web import api, pages
+from web import alert_pages, api, pages
 from web.auth import account, login
 from web.auth.access import Access
 from web.auth.throttle import Throttle
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     app = Starlette(
-        routes=[*api.ROUTES, *pages.ROUTES, *login.ROUTES, *account.ROUTES],
+        routes=[*api.ROUTES, *pages.ROUTES, *alert_pages.ROUTES, *login.ROUTES, *account.ROUTES],
         # Access comes last so CORS preflights, which carry no credentials, are answered first.
         middleware=[*middleware(settings), Middleware(Access, on_error=_hostwatch_error)],
         exception_handlers={

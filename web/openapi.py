@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from exporter import __version__
+from scraper.storage import SHOWN_STATES
+from web.alerts import HISTORY_STATES
 from web.auth import cookies
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -25,24 +27,29 @@ def _param(name: str, where: str, description: str, **schema: Any) -> dict[str, 
     }
 
 
-def _answers(description: str, *statuses: int) -> dict[str, Any]:
-    found: dict[str, Any] = {
-        "200": {"description": description, "content": {"application/json": {}}},
-        "304": {"description": "Not modified: the If-None-Match ETag is current"},
-    }
+def _errors(*statuses: int) -> dict[str, Any]:
     reasons = {
         400: "A bad parameter",
         401: "No valid credentials (WWW-Authenticate: Bearer)",
         403: "Credentials whose role is not enough (changes need admin)",
-        404: "No such server",
+        404: "Not found",
         503: "The database is unavailable",
     }
-    for status in statuses:
-        found[str(status)] = {
+    return {
+        str(status): {
             "description": reasons[status],
             "content": {"application/json": {"schema": ERROR}},
         }
-    return found
+        for status in statuses
+    }
+
+
+def _answers(description: str, *statuses: int) -> dict[str, Any]:
+    return {
+        "200": {"description": description, "content": {"application/json": {}}},
+        "304": {"description": "Not modified: the If-None-Match ETag is current"},
+        **_errors(*statuses),
+    }
 
 
 INSTANCE = _param("instance", "path", "The target's instance (host:port)")
@@ -50,6 +57,93 @@ JOB = _param("job", "query", "The job, needed only when several jobs scrape the 
 LIMIT = _param("limit", "query", "Items per page, 1 to 1000", type="integer", default=100)
 CURSOR = _param("cursor", "query", "The opaque cursor from a previous page's links.next")
 PAGED = [LIMIT, CURSOR]
+
+SILENCE_ID = _param("id", "path", "The silence's id", type="integer")
+MATCHER = {
+    "type": "object",
+    "required": ["name", "value"],
+    "properties": {
+        "name": {"type": "string"},
+        "value": {"type": "string"},
+        "isRegex": {"type": "boolean", "default": False},
+        "isEqual": {"type": "boolean", "default": True},
+    },
+}
+NEW_SILENCE = {
+    "type": "object",
+    "required": ["matchers", "endsAt", "createdBy"],
+    "properties": {
+        "matchers": {"type": "array", "items": MATCHER, "minItems": 1, "maxItems": 20},
+        "startsAt": {"type": "string", "description": "RFC 3339; default now"},
+        "endsAt": {"type": "string", "description": "RFC 3339, after startsAt"},
+        "createdBy": {"type": "string"},
+        "comment": {"type": "string"},
+    },
+}
+ALERT_PATHS: dict[str, Any] = {
+    "/api/v1/alerts": {
+        "get": {
+            "summary": "Current alerts, firing first: fingerprint, alertname, state, labels, "
+            "annotations, value, active_since, fired_at, resolved_at, silenced_by",
+            "parameters": [
+                _param("state", "query", "Only this state", enum=list(SHOWN_STATES)),
+                _param("instance", "query", "Only alerts of this instance"),
+                *PAGED,
+            ],
+            "responses": _answers("alerts, total and links (self, next)", 400, 503),
+        }
+    },
+    "/api/v1/alerts/history": {
+        "get": {
+            "summary": "Alert transitions, newest first (the latest 10,000)",
+            "parameters": [
+                _param("state", "query", "Only this state", enum=list(HISTORY_STATES)),
+                _param("instance", "query", "Only transitions of this instance"),
+                *PAGED,
+            ],
+            "responses": _answers(
+                "history (time, fingerprint, alertname, state, labels, value), total and links",
+                400,
+                503,
+            ),
+        }
+    },
+    "/api/v1/silences": {
+        "get": {
+            "summary": "Every silence, newest first, in Alertmanager's shape",
+            "responses": _answers("silences", 503),
+        },
+        "post": {
+            "summary": "Create a silence (Alertmanager's API v2 body)",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": NEW_SILENCE}},
+            },
+            "responses": {
+                "201": {
+                    "description": "silenceID and the silence",
+                    "content": {"application/json": {}},
+                },
+                **_errors(400, 503),
+            },
+        },
+    },
+    "/api/v1/silences/{id}": {
+        "get": {
+            "summary": "One silence",
+            "parameters": [SILENCE_ID],
+            "responses": _answers("The silence", 400, 404, 503),
+        },
+        "delete": {
+            "summary": "Expire the silence now",
+            "parameters": [SILENCE_ID],
+            "responses": {
+                "200": {"description": "The expired silence", "content": {"application/json": {}}},
+                **_errors(400, 404, 503),
+            },
+        },
+    },
+}
 
 PATHS: dict[str, Any] = {
     "/health": {
@@ -124,7 +218,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "Server-Sent Events: 'health' when a target's health changes (the target "
             "as in /servers), 'scrape' when it was scraped again (with the newest values of the "
-            "requested metrics)",
+            "requested metrics), 'alerts' when alerts changed state (firing and total counts)",
             "parameters": [
                 _param("server", "query", "Only this instance"),
                 JOB,
@@ -146,6 +240,7 @@ PATHS: dict[str, Any] = {
             "responses": {"200": {"description": "user, role and authenticated_by"}},
         }
     },
+    **ALERT_PATHS,
     "/api/v1/openapi.json": {
         "get": {"summary": "This document", "responses": _answers("OpenAPI 3.1 document")}
     },
@@ -173,7 +268,8 @@ DOCUMENT: dict[str, Any] = {
         "personal API token (account page, or hostwatch-web token create) as Authorization: "
         "Bearer <token>; a browser session from /login works too, with its CSRF token in an "
         "X-CSRF-Token header for changes. A server on loopback with no user yet is open for "
-        "reading. Responses carry an ETag; send it back as If-None-Match to get 304. Errors "
+        "reading. Silences are the only changes besides accounts. Responses carry an ETag; send "
+        "it back as If-None-Match to get 304. Errors "
         "are {error, detail} with a 4xx or 5xx status.",
     },
     "security": [{"bearer": []}, {"session": []}],

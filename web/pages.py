@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from scraper.storage import TargetHealth
 from web import (
+    alerts,
     charts,
     dashboard,
     headline,
@@ -71,6 +72,7 @@ def fleet(request: Request) -> Response:
     descending = params.choice("order", query.get("order", "asc"), ("asc", "desc")) == "desc"
     targets = store.targets()
     figures = headline.fleet(store, now)
+    firing = alerts.firing_by_instance(alerts.current(store, now))
     rows = [
         overview.Row(t, figures.get((t.job, t.instance), headline.Headline()), now)
         for t in filters.apply(targets)
@@ -80,6 +82,7 @@ def fleet(request: Request) -> Response:
         "overview.html",
         rows=overview.ordered(rows, column, descending),
         counts=overview.counts(targets),
+        firing=firing,
         notices=notices.of_scrapers(store.scrapers(), now),
         jobs=sorted({t.job for t in targets}),
         states=STATES,
@@ -102,6 +105,11 @@ def server(request: Request) -> Response:
         identity=identity.of(store, target),
         headline=headline.one(store, target),
         history=store.health_history(target.job, target.instance)[-50:][::-1],
+        alerts=[
+            shown
+            for shown in alerts.current(store, now, alerts.Filters(instance=target.instance))
+            if shown.state not in ("pending", "resolved")
+        ],
         window=window,
         windows=dashboard.WINDOWS,
         charts=dashboard.charts(store, target, window),

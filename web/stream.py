@@ -1,8 +1,8 @@
-"""GET /api/v1/stream: Server-Sent Events of health changes and new scrapes.
+"""GET /api/v1/stream: Server-Sent Events of health changes, new scrapes and alert changes.
 
-One loop per client polls the targets table every ``stream_interval_s`` (one cheap query) and
-compares each target's last scrape with the previous round, so browsers get pushes instead of
-polling every page themselves.
+One loop per client polls the targets and alerts tables every ``stream_interval_s`` (two cheap
+queries) and compares each target's last scrape and the alerts' states with the previous
+round, so browsers get pushes instead of polling every page themselves.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def stream(request: Request) -> Response:
 
 async def _events(request: Request, wanted: Subscription) -> AsyncIterator[str]:
     store, interval = state.storage(request), state.settings(request).stream_interval_s
-    seen = await _snapshot(store, wanted)
+    seen, alerts = await _snapshot(store, wanted), await _alerts(store, wanted)
     yield "retry: 5000\n\n"
     while True:
         await anyio.sleep(interval)
@@ -60,13 +60,26 @@ async def _events(request: Request, wanted: Subscription) -> AsyncIterator[str]:
         for key, target in current.items():
             for event in await to_thread.run_sync(_changes, store, seen.get(key), target, wanted):
                 yield event
-        seen = current
+        seen, before, alerts = current, alerts, await _alerts(store, wanted)
+        if alerts != before:
+            firing = sum(1 for state in alerts.values() if state == "firing")
+            yield _event("alerts", {"firing": firing, "alerts": len(alerts)})
         yield ": keep-alive\n\n"  # also how a vanished client is noticed
 
 
 async def _snapshot(store: Storage, wanted: Subscription) -> dict[Key, TargetHealth]:
     targets = await to_thread.run_sync(store.targets)
     return {(t.job, t.instance): t for t in targets if wanted.wants(t)}
+
+
+async def _alerts(store: Storage, wanted: Subscription) -> dict[str, str]:
+    """Each wanted alert's state as stored (suppressed apart from firing)."""
+    found = await to_thread.run_sync(store.alerts)
+    return {
+        a.fingerprint: "suppressed" if a.suppressed else a.state
+        for a in found
+        if wanted.server in ("", a.instance)
+    }
 
 
 def _changes(

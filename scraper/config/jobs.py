@@ -21,6 +21,7 @@ from scraper.config.nodes import (
     Fields,
     Node,
     Reader,
+    Section,
     boolean,
     duration,
     integer,
@@ -54,8 +55,8 @@ def _job(reader: Reader, fields: Fields, name: str, defaults: GlobalConfig) -> J
         scheme=reader.get(fields, "scheme", _checked(rules.scheme), "http"),
         honor_labels=reader.get(fields, "honor_labels", boolean, False),
         params=_params(reader, fields.get("params")),
-        basic_auth=_basic_auth(reader, fields.get("basic_auth")),
-        tls_config=_tls(reader, fields.get("tls_config")),
+        basic_auth=read_basic_auth(reader, fields.get("basic_auth")),
+        tls_config=read_tls(reader, fields.get("tls_config")),
         limits=read_limits(reader, fields, defaults.limits),
         static_configs=read_groups(reader, fields.get("static_configs"), "static_configs"),
         file_sd_configs=tuple(
@@ -69,10 +70,10 @@ def read_timing(
     reader: Reader, fields: Fields, interval: float, timeout: float
 ) -> tuple[float, float]:
     """scrape_interval and scrape_timeout, each inherited unless set in ``fields``."""
-    interval = reader.get(fields, "scrape_interval", _positive_duration, interval)
+    interval = reader.get(fields, "scrape_interval", positive_duration, interval)
 
     def fitting(node: Node) -> float:
-        return rules.timeout_within(_positive_duration(node), interval)
+        return rules.timeout_within(positive_duration(node), interval)
 
     # As in Prometheus, an inherited timeout shrinks to fit the interval; one set here must fit.
     return interval, reader.get(fields, "scrape_timeout", fitting, min(timeout, interval))
@@ -100,27 +101,28 @@ def _params(reader: Reader, node: Node | None) -> Pairs:
     return tuple(params)
 
 
-def _basic_auth(reader: Reader, node: Node | None) -> BasicAuth | None:
+def read_basic_auth(reader: Reader, node: Node | None) -> BasicAuth | None:
     fields = reader.fields(node, BASIC_AUTH)
     if not fields:  # absent, empty, or only keys already refused
         return None
     if "password" in fields and "password_file" in fields:
         clash = fields.pop("password_file")
         reader.problem(clash, "basic_auth: set password or password_file, not both")
-    password = reader.get(fields, "password_file", lambda item: _secret(reader, item), "")
+    password = reader.get(fields, "password_file", lambda item: read_secret(reader, item), "")
     return BasicAuth(
         username=reader.get(fields, "username", string, ""),
         password=reader.get(fields, "password", string, password),
     )
 
 
-def _secret(reader: Reader, node: Node) -> str:
+def read_secret(reader: Reader, node: Node) -> str:
     """A password file's contents; its final newline is the editor's, not the password's."""
     return read_text(reader.resolve(string(node))).removesuffix("\n")
 
 
-def _tls(reader: Reader, node: Node | None) -> TLSConfig | None:
-    fields = reader.fields(node, TLS)
+def read_tls(reader: Reader, node: Node | None, section: Section = TLS) -> TLSConfig | None:
+    """A tls_config block; ``section`` says which of its keys the caller supports."""
+    fields = reader.fields(node, section)
     if not fields:  # absent, empty, or only keys already refused
         return None
 
@@ -145,7 +147,7 @@ def _file_sd(reader: Reader, node: Node) -> FileSD:
     return FileSD(
         files=tuple(reader.resolve(pattern) for pattern in patterns if pattern is not None),
         refresh_interval=reader.get(
-            fields, "refresh_interval", _positive_duration, DEFAULT_REFRESH_INTERVAL
+            fields, "refresh_interval", positive_duration, DEFAULT_REFRESH_INTERVAL
         ),
     )
 
@@ -154,5 +156,5 @@ def _checked(rule: Callable[[str], str]) -> Callable[[Node], str]:
     return lambda node: rule(string(node))
 
 
-def _positive_duration(node: Node) -> float:
+def positive_duration(node: Node) -> float:
     return rules.positive(duration(node))

@@ -23,7 +23,9 @@ T = TypeVar("T")
 Node = yaml.Node
 Fields = dict[str, Node]
 
-_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{tag}" for tag in ("str", "int", "bool", "null"))
+_STR, _INT, _FLOAT, _BOOL, _NULL = (
+    f"tag:yaml.org,2002:{tag}" for tag in ("str", "int", "float", "bool", "null")
+)
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,15 @@ def integer(node: Node) -> int:
     if not (isinstance(node, yaml.ScalarNode) and node.tag == _INT):
         raise ConfigError(f"expected a whole number, got {describe(node)}")
     return int(SafeConstructor().construct_yaml_int(node))
+
+
+def number(node: Node) -> float:
+    """A whole or decimal number (YAML's int or float)."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == _INT:
+        return float(integer(node))
+    if not (isinstance(node, yaml.ScalarNode) and node.tag == _FLOAT):
+        raise ConfigError(f"expected a number, got {describe(node)}")
+    return float(SafeConstructor().construct_yaml_float(node))
 
 
 def duration(node: Node) -> float:

@@ -86,7 +86,7 @@ class Reloader:
         self._shard = shard
         self._files = FileTargets()
         self.config = config
-        self._version = _version(path)
+        self._version = file_version(path)
         self.last_error = ""
         self._reloaded_ms = 0
         self._applied(config)
@@ -100,7 +100,7 @@ class Reloader:
                 self.check()
 
     def check(self, force: bool = False) -> None:
-        version = _version(self._path)
+        version = file_version(self._path)
         if force or version != self._version:
             self._version = version
             self._reload()
@@ -146,7 +146,8 @@ class Reloader:
                 self.check(force=True)
 
 
-def _version(path: str) -> tuple[int, int, int]:
+def file_version(path: str) -> tuple[int, int, int]:
+    """What changes when the file at ``path`` is edited or replaced; zeros if it is absent."""
     try:
         stat = os.stat(path)
     except OSError:

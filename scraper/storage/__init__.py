@@ -7,6 +7,18 @@ store.query_range(RangeQuery("node_load1", [Matcher("instance", "=", "web1:9100"
 """
 
 from scraper.storage.accounts import ROLES, ApiToken, Role, User
+from scraper.storage.alerting import (
+    ALERT_STATES,
+    SHOWN_STATES,
+    Alert,
+    AlertEvent,
+    AlertState,
+    NotificationEntry,
+    ShownState,
+    Silence,
+    shown_state,
+    silenced_by,
+)
 from scraper.storage.config import Limits, Retention
 from scraper.storage.model import (
     Function,
@@ -24,7 +36,12 @@ from scraper.storage.model import (
 from scraper.storage.store import Storage
 
 __all__ = [
+    "ALERT_STATES",
     "ROLES",
+    "SHOWN_STATES",
+    "Alert",
+    "AlertEvent",
+    "AlertState",
     "ApiToken",
     "Function",
     "HealthChange",
@@ -32,6 +49,7 @@ __all__ = [
     "Limits",
     "MaintenanceReport",
     "Matcher",
+    "NotificationEntry",
     "RangeQuery",
     "RangeResult",
     "Retention",
@@ -39,7 +57,11 @@ __all__ = [
     "ScrapeRecord",
     "ScraperStatus",
     "Series",
+    "ShownState",
+    "Silence",
     "Storage",
     "TargetHealth",
     "User",
+    "shown_state",
+    "silenced_by",
 ]

@@ -38,6 +38,7 @@ STEPS: tuple[Step, ...] = (
     ),
     _creating(schema.scrapers),
     _creating(schema.users, schema.api_tokens),
+    _creating(schema.alerts, schema.alert_history, schema.silences, schema.notification_log),
 )
 LATEST = len(STEPS)
 

@@ -169,3 +169,4 @@ class MaintenanceReport:
     partitions_dropped: list[str] = field(default_factory=list)
     raw_rows_deleted: int = 0
     rollup_rows_deleted: int = 0
+    alert_rows_deleted: int = 0

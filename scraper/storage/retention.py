@@ -45,6 +45,12 @@ class Maintenance:
             rollup_rows_deleted=self._expire(
                 schema.rollups, "hour", now_ms - self._retention.rollup_ms
             ),
+            # Alert history is as small as rollups and as useful for looking back; silences
+            # that ended are only worth keeping while the raw data they muted is.
+            alert_rows_deleted=self._expire(
+                schema.alert_history, "t", now_ms - self._retention.rollup_ms
+            )
+            + self._expire(schema.silences, "ends_ms", raw_horizon),
         )
 
     def _ahead(self, today: int) -> list[str]:

@@ -152,3 +152,57 @@ api_tokens = Table(
     Column("created_ms", BigInteger, nullable=False),
     Index("api_tokens_user", "user_id"),
 )
+
+# Alerting (scraper/alerts/): current alerts, their transitions, silences, notifications sent.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("fingerprint", Text, primary_key=True),
+    Column("rule", Text, nullable=False),
+    Column("instance", Text, nullable=False),
+    Column("labels", Text, nullable=False),
+    Column("annotations", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("value", Double),
+    Column("active_since_ms", BigInteger, nullable=False),
+    Column("fired_ms", BigInteger),
+    Column("resolved_ms", BigInteger),
+    Column("updated_ms", BigInteger, nullable=False),
+    Column("suppressed", Integer, nullable=False),
+)
+
+alert_history = Table(
+    "alert_history",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("rule", Text, nullable=False),
+    Column("instance", Text, nullable=False),
+    Column("labels", Text, nullable=False),
+    Column("t", BigInteger, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("value", Double),
+    Index("alert_history_t", "t"),
+)
+
+silences = Table(
+    "silences",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("matchers", Text, nullable=False),
+    Column("starts_ms", BigInteger, nullable=False),
+    Column("ends_ms", BigInteger, nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+notification_log = Table(
+    "notification_log",
+    metadata,
+    Column("receiver", Text, primary_key=True),
+    Column("group_key", Text, primary_key=True),
+    Column("firing", Text, nullable=False),
+    Column("resolved", Text, nullable=False),
+    Column("sent_ms", BigInteger, nullable=False),
+)

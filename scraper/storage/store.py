@@ -10,8 +10,18 @@ from types import TracebackType
 from sqlalchemy import Connection
 
 from scraper.samples import Metadata
-from scraper.storage import accounts, catalog, health, migrations, queries, reader, scrapers
+from scraper.storage import (
+    accounts,
+    alerts,
+    catalog,
+    health,
+    migrations,
+    queries,
+    reader,
+    scrapers,
+)
 from scraper.storage.accounts import ApiToken, Role, User
+from scraper.storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
 from scraper.storage.backend import Backend
 from scraper.storage.config import Limits, Retention
 from scraper.storage.model import (
@@ -180,6 +190,45 @@ class Storage:
         """Raises AccountError unless the token exists (and is ``user``'s, when given)."""
         with self._writing() as conn:
             accounts.revoke_token(conn, token_id, user)
+
+    def save_alerts(
+        self, changed: Sequence[Alert], removed: Sequence[str], events: Sequence[AlertEvent]
+    ) -> None:
+        """Store the alerts that changed, drop the ``removed`` fingerprints, log ``events``."""
+        with self._writing() as conn:
+            alerts.save(self._backend, conn, changed, removed, events)
+
+    def alerts(self) -> list[Alert]:
+        """Every current alert (pending, firing, or resolved and not yet forgotten)."""
+        with self._reading() as conn:
+            return alerts.load(conn)
+
+    def alert_history(self, instance: str = "", state: str = "") -> list[AlertEvent]:
+        """Alert transitions, newest first (the latest ``alerts.HISTORY_LIMIT``)."""
+        with self._reading() as conn:
+            return alerts.history(conn, instance, state)
+
+    def add_silence(self, silence: Silence) -> Silence:
+        """Store ``silence`` (its id is ignored); return it with the id it was given."""
+        with self._writing() as conn:
+            return alerts.add_silence(conn, silence)
+
+    def silences(self) -> list[Silence]:
+        with self._reading() as conn:
+            return alerts.silences(conn)
+
+    def expire_silence(self, silence_id: int) -> bool:
+        """End the silence now; False if it does not exist or already ended."""
+        with self._writing() as conn:
+            return alerts.end_silence(conn, silence_id, self._clock())
+
+    def notifications(self) -> list[NotificationEntry]:
+        with self._reading() as conn:
+            return alerts.notifications(conn)
+
+    def log_notification(self, entry: NotificationEntry) -> None:
+        with self._writing() as conn:
+            alerts.log_notification(self._backend, conn, entry)
 
     def maintain(self, now_ms: int | None = None) -> MaintenanceReport:
         self._ready()

@@ -26,7 +26,8 @@ def test_check_config_prints_ok_and_exits_0_for_the_shipped_file() -> None:
     result = check_config(Path("config/targets.yml"))
     assert (result.returncode, result.stdout) == (
         0,
-        "config/targets.yml: OK (1 jobs, 1 static targets)\n",
+        "config/targets.yml: OK (1 jobs, 1 static targets)\n"
+        "config/alerts.yml: OK (5 rules, 0 receivers; no route: nothing is notified)\n",
     )
 
 

@@ -5,6 +5,10 @@
   up for three days.
 - db1:9100 (job node): the same kind of host, down for the last 30 minutes: "connection refused".
 - HOSTILE (job probe): labels and a name full of markup, quotes and unicode; up.
+
+Alerts, as the scraper would have stored them: db1's TargetDown firing since it went down,
+web1's TargetDown resolved after the outage, web1's /boot FilesystemFull firing but silenced
+(silence 1, active for another hour), and a pending ProbeSlow on HOSTILE with markup in it.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
+from scraper.alerts.alert import alert_fingerprint
 from scraper.samples import Labels, Metadata, Sample
-from scraper.storage import ScrapeRecord, Storage
+from scraper.storage import Alert, AlertEvent, AlertState, Matcher, ScrapeRecord, Silence, Storage
 from tests.storage.builders import HOUR, NOW
 
 MINUTE = 60_000
@@ -125,3 +130,53 @@ def seed(storage: Storage) -> None:
             storage.write(batch)
             batch.clear()
     storage.write(batch)
+    seed_alerts(storage)
+
+
+def _alert(rule: str, instance: str, state: AlertState, since: int, **extra: str) -> Alert:
+    labels = tuple(
+        sorted({"alertname": rule, "instance": instance, "job": "node", **extra}.items())
+    )
+    return Alert(
+        fingerprint=alert_fingerprint(labels),
+        rule=rule,
+        labels=labels,
+        annotations=(("summary", f"{rule} on {instance}"),),
+        state=state,
+        value=0.0,
+        active_since_ms=since,
+        fired_ms=since if state != "pending" else None,
+        resolved_ms=OUTAGE[1] if state == "resolved" else None,
+        updated_ms=since,
+    )
+
+
+ALERTS = (
+    _alert("TargetDown", "db1:9100", "firing", DB1_DOWN_SINCE, severity="critical"),
+    _alert("TargetDown", "web1:9100", "resolved", OUTAGE[0], severity="critical"),
+    _alert("FilesystemFull", "web1:9100", "firing", NOW - HOUR, mountpoint="/boot"),
+    _alert("ProbeSlow", HOSTILE, "pending", NOW - MINUTE, note=HOSTILE_LABELS[0][1]),
+)
+SILENCE = Silence(
+    1,
+    (Matcher("mountpoint", "=", "/boot"),),
+    NOW - HOUR,
+    NOW + HOUR,
+    "<b>resize</b>",
+    "ops",
+    NOW - HOUR,
+)
+
+
+def seed_alerts(storage: Storage) -> None:
+    events = [
+        AlertEvent(a.fingerprint, a.rule, a.labels, a.active_since_ms, "firing", 0.0)
+        for a in ALERTS
+        if a.state != "pending"
+    ]
+    resolved = ALERTS[1]
+    events.append(
+        AlertEvent(resolved.fingerprint, resolved.rule, resolved.labels, OUTAGE[1], "resolved", 1.0)
+    )
+    storage.save_alerts(ALERTS, [], events)
+    storage.add_silence(SILENCE)

@@ -17,7 +17,7 @@ from tests.web.conftest import SETTINGS
 from web.app import create_app
 from web.openapi import DOCUMENT, ERROR
 
-EXAMPLES = {"instance": "web1:9100", "metric": "node_load1"}
+EXAMPLES = {"instance": "web1:9100", "metric": "node_load1", "id": "1"}
 DOCUMENTED = set(DOCUMENT["paths"])
 # An endless event stream: test_stream.py reads it from a real server instead.
 STREAM = "/api/v1/stream"

@@ -75,3 +75,18 @@ def test_a_bad_metric_filter_is_a_json_400(store: Storage) -> None:
         response = httpx.get(f"{url}/api/v1/stream?metric=no-such", timeout=10)
 
     assert (response.status_code, response.json()["error"]) == (400, "bad_parameter")
+
+
+def test_an_alert_changing_state_is_pushed_with_the_firing_count(store: Storage) -> None:
+    (firing,) = [a for a in store.alerts() if a.state == "firing" and a.instance == "db1:9100"]
+    resolved = dataclasses.replace(firing, state="resolved", resolved_ms=NOW + MINUTE)
+    later = threading.Timer(0.5, store.save_alerts, [[resolved], [], []])
+    with (
+        serving(create_app(store, FAST)) as url,
+        httpx.Client(timeout=10) as client,
+        client.stream("GET", f"{url}/api/v1/stream") as response,
+    ):
+        later.start()
+        kind, body = next(events(response))
+
+    assert (kind, body) == ("alerts", {"firing": 1, "alerts": 4})

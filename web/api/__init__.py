@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from web import stream
-from web.api import account, health, query, servers
+from web.api import account, alerts, health, query, servers
 
 ROUTES = [
     Route("/health", health.health),
@@ -15,4 +15,10 @@ ROUTES = [
     Route("/api/v1/query_range", query.query_range),
     Route("/api/v1/stream", stream.stream),
     Route("/api/v1/me", account.me),
+    Route("/api/v1/alerts", alerts.list_alerts),
+    Route("/api/v1/alerts/history", alerts.list_history),
+    Route("/api/v1/silences", alerts.list_silences, methods=["GET"]),
+    Route("/api/v1/silences", alerts.create_silence, methods=["POST"]),
+    Route("/api/v1/silences/{id}", alerts.get_silence, methods=["GET"]),
+    Route("/api/v1/silences/{id}", alerts.expire_silence, methods=["DELETE"]),
 ]

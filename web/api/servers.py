@@ -21,7 +21,7 @@ def list_servers(request: Request) -> Response:
     query = request.query_params
     filters = servers.Filters.from_query(query)
     found = servers.by_key(filters.apply(state.storage(request).targets()))
-    page, links = _page(request, found, lambda t: [t.job, t.instance])
+    page, links = paginate(request, found, lambda t: [t.job, t.instance])
     now = state.now_ms(request)
     items = [shapes.target(t, now) for t in page]
     return responses.api(request, {"servers": items, "total": len(found), "links": links})
@@ -42,7 +42,7 @@ def list_series(request: Request) -> Response:
     store = state.storage(request)
     target = _target(request, store)
     found = search(_series_of(store, target), request.query_params.get("search", ""))
-    page, links = _page(request, found, lambda s: [s.name, repr(s.labels)])
+    page, links = paginate(request, found, lambda s: [s.name, repr(s.labels)])
     kinds = {name: store.metadata(name) for name in {s.name for s in page}}
     items = [shapes.series(s, (k := kinds[s.name]) and k.type) for s in page]
     return responses.api(request, {"series": items, "total": len(found), "links": links})
@@ -58,7 +58,7 @@ def _series_of(store: Storage, target: TargetHealth) -> list[Series]:
     return sorted(store.series(None, mine), key=lambda s: (s.name, repr(s.labels)))
 
 
-def _page(
+def paginate(
     request: Request, items: Sequence[T], key: Callable[[T], list[str]]
 ) -> tuple[Sequence[T], dict[str, Any]]:
     """Keyset pagination: the items after ``cursor`` (the last key seen), ``limit`` of them."""

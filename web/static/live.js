@@ -6,7 +6,7 @@
 
 (function () {
   const QUIET_MS = 1000; // several events within a second cause one refresh
-  const parts = ["#fleet tbody", ".summary", "#server", "#charts"];
+  const parts = ["#fleet tbody", ".summary", "#server", "#charts", "#server-alerts", "#alerts"];
   let timer = null;
 
   function refresh() {
@@ -36,7 +36,7 @@
       const query = new URLSearchParams({ server: server.dataset.instance, job: server.dataset.job });
       return "/api/v1/stream?" + query.toString();
     }
-    return document.querySelector("#fleet") ? "/api/v1/stream" : null;
+    return document.querySelector("#fleet, #alerts") ? "/api/v1/stream" : null;
   }
 
   const url = source();
@@ -47,5 +47,6 @@
     events.addEventListener("open", soon);
     events.addEventListener("health", soon);
     events.addEventListener("scrape", soon);
+    events.addEventListener("alerts", soon);
   }
 })();

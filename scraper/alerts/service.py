@@ -1,0 +1,127 @@
+"""The alerting part of the scraper process: evaluation after each scrape, and a timer task
+that fires ``for`` durations, stores what changed, reloads alerts.yml and hands due
+notifications to the notifier."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Collection
+
+import anyio
+import anyio.to_thread
+
+from scraper.alerts.config import load_or_defaults
+from scraper.alerts.dispatch import Dispatcher, notifiable
+from scraper.alerts.evaluator import Changes, Evaluator, merged
+from scraper.alerts.model import AlertsConfig
+from scraper.alerts.notifier import Notifier
+from scraper.errors import ConfigError, StorageError
+from scraper.scrape.manager import file_version
+from scraper.storage import ScrapeRecord, Silence, Storage, shown_state
+from scraper.telemetry import Telemetry
+
+log = logging.getLogger(__name__)
+# The labels of values about the scraper itself rather than a target.
+SCRAPER_LABELS = (("instance", "scraper"), ("job", "hostwatch"))
+SCRAPER = ("hostwatch", "scraper")
+Scraped = Callable[[], Collection[tuple[str, str]]]
+
+
+class AlertService:
+    def __init__(
+        self,
+        config: AlertsConfig,
+        store: Storage,
+        telemetry: Telemetry,
+        buffer_percent: Callable[[], float],
+        required: bool = True,
+    ) -> None:
+        self.config = config
+        self._store = store
+        self._telemetry = telemetry
+        self._buffer_percent = buffer_percent
+        self._required = required
+        self._version = file_version(config.path)
+        self._silences: list[Silence] = []
+        self._unsaved: Changes = ([], [], [])
+        self.evaluator = Evaluator(config.rules, store.alerts())
+        self.evaluator.set_down(t.instance for t in store.targets() if t.health == "down")
+        self.dispatcher = Dispatcher(config, store.notifications())
+        self.notifier = Notifier(store, telemetry, self.dispatcher.logged, config.delivery.queue)
+        telemetry.alerts_reload_success.set(1)
+
+    def observe(self, record: ScrapeRecord) -> None:
+        """Evaluate the rules on a scrape just made (called in the scrape loop: in memory only)."""
+        clock = time.perf_counter()
+        self.evaluator.observe(record)
+        self._telemetry.evaluation.observe(time.perf_counter() - clock)
+
+    async def run(self, scraped: Scraped) -> None:
+        """Evaluate on the timer until cancelled; ``scraped`` lists the targets scraped now."""
+        async with anyio.create_task_group() as group:
+            group.start_soon(self.notifier.run)
+            while True:
+                await anyio.sleep(self.config.evaluation_interval_s)
+                await self.step(scraped)
+
+    async def step(self, scraped: Scraped | None = None, now_ms: int | None = None) -> None:
+        """One round of the timer: reload, retire, evaluate, store, notify."""
+        now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+        self._reload(now)
+        if scraped is not None:
+            self.evaluator.retire({*scraped(), SCRAPER}, now)
+        reading = [(SCRAPER_LABELS, self._buffer_percent())]
+        self.evaluator.feed("scraper_buffer_percent", reading, now)
+        self.evaluator.tick(now, int(self.config.resolved_keep_s * 1000))
+        await self._save()
+        await self._read_silences()
+        alerts = notifiable(self.evaluator.alerts, self._silences, now)
+        for notification in self.dispatcher.due(alerts, now):
+            self.notifier.submit(notification, self.config)
+        self._count(now)
+
+    def _reload(self, now_ms: int) -> None:
+        version = file_version(self.config.path)
+        if version == self._version:
+            return
+        self._version = version
+        try:
+            config = load_or_defaults(self.config.path, self._required)
+        except ConfigError as error:
+            self._telemetry.alerts_reload_success.set(0)
+            log.error("alerts reload refused, the previous rules keep running: %s", error)
+            return
+        self.config = self.dispatcher.config = config
+        self.evaluator.set_rules(config.rules, now_ms)
+        self._telemetry.alerts_reload_success.set(1)
+        log.info("alert rules reloaded from %s", config.path)
+
+    async def _save(self) -> None:
+        # What failed to store last round goes with this round's changes.
+        batch = merged(self._unsaved, self.evaluator.drain())
+        if not any(batch):
+            return
+        try:
+            await anyio.to_thread.run_sync(self._store.save_alerts, *batch)
+        except StorageError as error:
+            log.error("alerts not stored, retrying next round: %s", error)
+            self._unsaved = batch
+            return
+        self._unsaved = ([], [], [])
+
+    async def _read_silences(self) -> None:
+        try:
+            self._silences = await anyio.to_thread.run_sync(self._store.silences)
+        except StorageError as error:
+            log.error("silences not read, using the last ones known: %s", error)
+
+    def _count(self, now_ms: int) -> None:
+        states = Counter(
+            (alert.rule, shown_state(alert, self._silences, now_ms))
+            for alert in self.evaluator.alerts
+        )
+        self._telemetry.alerts.clear()
+        for (rule, state), count in states.items():
+            self._telemetry.alerts.labels(rule, state).set(count)
