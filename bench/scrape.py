@@ -161,6 +161,8 @@ def report(
         f"written {written / seconds:,.0f}/s, dropped {dropped:,.0f}; "
         f"buffered {buffered[0]:,.0f} -> {buffered[1]:,.0f} samples"
     )
+    warm_dropped = metric(before, "hostwatch_scraper_buffer_dropped_samples_total")
+    print(f"during the warm-up (first scrapes create every series): {warm_dropped:,.0f} dropped")
     print(
         f"schedule lag p99 {lag_p99(after)} (whole run); scraper CPU "
         f"{(cpu_after - cpu_before) / seconds:.0%} of one core; "
