@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import anyio
 import anyio.to_thread
@@ -26,7 +27,7 @@ from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop, Sink
 from scraper.scrape.manager import Reloader, ScrapeManager
 from scraper.scrape.target import Target
-from scraper.storage import Retention, ScrapeRecord, Storage
+from scraper.storage import Retention, ScrapeRecord, ScraperStatus, Storage
 from scraper.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,8 @@ async def serve(options: ScraperOptions) -> None:
             group.start_soon(alerting.run, lambda: _scraped(manager))
             group.start_soon(reloader.run, options.reload_interval)
             group.start_soon(_maintain, store, options.maintenance_interval)
-            group.start_soon(_report, store, reloader, manager, options.status_interval)
+            status = functools.partial(_status, reloader, alerting, manager)
+            group.start_soon(_report, store, status, options.status_interval)
             await _until_stopped(group)
         await buffer.flush()
     finally:
@@ -137,14 +139,20 @@ async def _maintain(store: Storage, interval: float) -> None:
         await anyio.sleep(interval)
 
 
-async def _report(
-    store: Storage, reloader: Reloader, manager: ScrapeManager, interval: float
-) -> None:
+def _status(reloader: Reloader, alerting: AlertService, manager: ScrapeManager) -> ScraperStatus:
+    """The scraper's report, a refused alerts.yml counting as a refused reload too."""
+    status = reloader.status(len(manager.loops), time.time_ns() // 1_000_000)
+    if not alerting.last_error:
+        return status
+    errors = "; ".join(filter(None, [status.reload_error, alerting.last_error]))
+    return replace(status, reload_ok=False, reload_error=errors)
+
+
+async def _report(store: Storage, status: Callable[[], ScraperStatus], interval: float) -> None:
     """Tell the dashboard, through the database, that this scraper runs and how its config is."""
     while True:
-        status = reloader.status(len(manager.loops), time.time_ns() // 1_000_000)
         try:
-            await anyio.to_thread.run_sync(store.report, status)
+            await anyio.to_thread.run_sync(store.report, status())
         except StorageError as error:
             log.warning("could not report this scraper's status: %s", error)
         await anyio.sleep(interval)

@@ -26,8 +26,7 @@ def _notices(report: ScraperStatus, now_ms: int) -> Iterator[Notice]:
     if not report.reload_ok:
         yield Notice(
             f"Scraper {report.name} refused its new configuration",
-            f"{report.reload_error} (the previous configuration of {report.config_file} "
-            "keeps running)",
+            f"{report.reload_error} (the previous configuration keeps running)",
         )
     silent_ms = now_ms - report.heartbeat_ms
     if silent_ms > SILENT_AFTER_MS:

@@ -51,6 +51,8 @@ class AlertService:
         self.dispatcher = Dispatcher(config, store.notifications())
         self.notifier = Notifier(store, telemetry, self.dispatcher.logged, config.delivery.queue)
         telemetry.alerts_reload_success.set(1)
+        self.last_error = ""
+        """Why the newest alerts.yml was refused; empty while the file in force is the newest."""
 
     def observe(self, record: ScrapeRecord) -> None:
         """Evaluate the rules on a scrape just made (called in the scrape loop: in memory only)."""
@@ -90,9 +92,11 @@ class AlertService:
         try:
             config = load_or_defaults(self.config.path, self._required)
         except ConfigError as error:
+            self.last_error = str(error)
             self._telemetry.alerts_reload_success.set(0)
             log.error("alerts reload refused, the previous rules keep running: %s", error)
             return
+        self.last_error = ""
         self.config = self.dispatcher.config = config
         self.evaluator.set_rules(config.rules, now_ms)
         self._telemetry.alerts_reload_success.set(1)

@@ -150,6 +150,20 @@ async def test_an_invalid_alerts_file_is_refused_and_the_old_rules_keep_running(
     assert success == 0
 
 
+async def test_a_refused_alerts_file_keeps_its_error_for_the_dashboard_until_fixed(
+    alerts_file: Path, store: Storage
+) -> None:
+    alerting = service(alerts_file, store)
+    good = alerts_file.read_text()
+    alerts_file.write_text(good.replace("threshold: 4", "threshold: four"))
+    await alerting.step(now_ms=T0)
+    refused = alerting.last_error
+    alerts_file.write_text(good + "\n")
+    await alerting.step(now_ms=T0 + 1000)
+    assert (f"{alerts_file}:" in refused, "four" in refused) == (True, True)
+    assert alerting.last_error == ""
+
+
 async def test_the_buffer_filling_up_fires_an_alert_about_the_scraper(
     alerts_file: Path, store: Storage
 ) -> None:

@@ -41,7 +41,7 @@ def test_a_refused_reload_shows_the_error_and_that_the_old_config_runs(store: St
     assert notices(store) == [
         '<p class="notice" role="alert"><strong>Scraper 0/1 refused its new configuration:'
         "</strong> config/targets.yml:7:13: &#39;not an address&#39; is not host:port (the "
-        "previous configuration of config/targets.yml keeps running)</p>"
+        "previous configuration keeps running)</p>"
     ]
 
 
