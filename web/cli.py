@@ -49,6 +49,13 @@ def parser() -> FlagParser:
     flags.flag("listen", "127.0.0.1:8080", "address to serve on", "HOST:PORT")
     flags.flag("database-url", "sqlite:///var/hostwatch.db", "the scraper's database", "URL")
     flags.flag(
+        "read-database-url",
+        "",
+        "a read replica of it for samples, targets and alerts (accounts and silences stay on "
+        "--database-url); empty: none",
+        "URL",
+    )
+    flags.flag(
         "allowed-hosts",
         "",
         f"Host headers to answer, comma-separated ({', '.join(LOCAL_HOSTS)} and the "
@@ -114,11 +121,19 @@ def _positive(flag: str, value: str) -> int:
     return int(value)
 
 
-def open_storage(url: str) -> Storage:
+def open_storage(url: str, read_url: str = "") -> Storage:
+    _check_url("database-url", url)
+    if read_url:
+        _check_url("read-database-url", read_url)
+    return Storage.open(url, read_url=read_url or None)
+
+
+def _check_url(flag: str, url: str) -> None:
+    """A one-line error naming ``flag`` if ``url`` names no database hostwatch can use."""
     try:
-        return Storage.open(url)
+        Storage.open(url).close()  # opening connects lazily: this checks the URL and driver
     except (StorageError, ArgumentError, ImportError) as error:
-        raise ConfigError(f"--database-url: cannot use {make_url_safe(url)}: {error}") from None
+        raise ConfigError(f"--{flag}: cannot use {make_url_safe(url)}: {error}") from None
 
 
 def make_url_safe(url: str) -> str:
@@ -147,7 +162,7 @@ def command(argv: Sequence[str] | None = None) -> int:
 def serve(args: argparse.Namespace, level: str) -> int:
     host, port = parse_listen(args.listen, ConfigError)
     settings = settings_from(args, host)
-    storage = open_storage(args.database_url)
+    storage = open_storage(args.database_url, args.read_database_url)
     storage.targets()  # fail now, in one line, if the database is missing or unreachable
     if not settings.open_without_users and not storage.has_users():
         raise ConfigError(

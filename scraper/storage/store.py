@@ -54,9 +54,15 @@ class Storage:
     """
 
     def __init__(
-        self, backend: Backend, retention: Retention, limits: Limits, clock: Clock
+        self,
+        backend: Backend,
+        retention: Retention,
+        limits: Limits,
+        clock: Clock,
+        replica: Backend | None = None,
     ) -> None:
         self._backend = backend
+        self._replica = replica or backend
         self._retention = retention
         self._limits = limits
         self._clock = clock
@@ -73,9 +79,16 @@ class Storage:
         retention: Retention | None = None,
         limits: Limits | None = None,
         clock: Clock = wall_clock_ms,
+        read_url: str | None = None,
     ) -> Storage:
-        """Connects lazily: an unreachable database shows on first use as StorageUnavailable."""
-        return cls(Backend(url), retention or Retention(), limits or Limits(), clock)
+        """Connects lazily: an unreachable database shows on first use as StorageUnavailable.
+
+        ``read_url`` (a read replica) serves the reads that may lag a little: samples, targets,
+        alerts. Accounts and silences are always read where they are written, so a revoked
+        token or a new silence counts at once.
+        """
+        replica = Backend(read_url) if read_url and read_url != url else None
+        return cls(Backend(url), retention or Retention(), limits or Limits(), clock, replica)
 
     def upgrade(self) -> list[int]:
         """Create or upgrade the schema; return the versions applied (empty if up to date)."""
@@ -148,19 +161,19 @@ class Storage:
             return accounts.add_user(conn, name, role, password_hash, self._clock())
 
     def user(self, name: str) -> User | None:
-        with self._reading() as conn:
+        with self._consistent() as conn:
             return accounts.find_user(conn, name)
 
     def user_by_id(self, user_id: int) -> User | None:
-        with self._reading() as conn:
+        with self._consistent() as conn:
             return accounts.user_by_id(conn, user_id)
 
     def users(self) -> list[User]:
-        with self._reading() as conn:
+        with self._consistent() as conn:
             return accounts.users(conn)
 
     def has_users(self) -> bool:
-        with self._reading() as conn:
+        with self._consistent() as conn:
             return accounts.any_user(conn)
 
     def set_password(self, name: str, password_hash: str) -> None:
@@ -179,11 +192,11 @@ class Storage:
             return accounts.add_token(conn, user, name, digest, self._clock())
 
     def tokens(self, user: str | None = None) -> list[ApiToken]:
-        with self._reading() as conn:
+        with self._consistent() as conn:
             return accounts.tokens(conn, user)
 
     def token_owner(self, digest: str) -> User | None:
-        with self._reading() as conn:
+        with self._consistent() as conn:
             return accounts.token_owner(conn, digest)
 
     def revoke_token(self, token_id: int, user: str | None = None) -> None:
@@ -214,7 +227,7 @@ class Storage:
             return alerts.add_silence(conn, silence)
 
     def silences(self) -> list[Silence]:
-        with self._reading() as conn:
+        with self._consistent() as conn:
             return alerts.silences(conn)
 
     def expire_silence(self, silence_id: int) -> bool:
@@ -223,7 +236,7 @@ class Storage:
             return alerts.end_silence(conn, silence_id, self._clock())
 
     def notifications(self) -> list[NotificationEntry]:
-        with self._reading() as conn:
+        with self._consistent() as conn:
             return alerts.notifications(conn)
 
     def log_notification(self, entry: NotificationEntry) -> None:
@@ -236,6 +249,8 @@ class Storage:
 
     def close(self) -> None:
         self._backend.close()
+        if self._replica is not self._backend:
+            self._replica.close()
 
     def __enter__(self) -> Storage:
         return self
@@ -255,6 +270,14 @@ class Storage:
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
+        """A connection to the read replica, if there is one."""
+        self._ready()
+        with self._replica.reading() as conn:
+            yield conn
+
+    @contextmanager
+    def _consistent(self) -> Iterator[Connection]:
+        """A read connection that sees every committed write: the primary's."""
         self._ready()
         with self._backend.reading() as conn:
             yield conn

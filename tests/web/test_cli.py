@@ -56,6 +56,7 @@ def test_allowed_hosts_are_local_ones_plus_the_listen_host_plus_the_flag() -> No
         (["--log-level", "loud"], "--log-level: 'loud' is not one of"),
         (["--database-url", "nonsense"], "--database-url: cannot use this URL"),
         (["--database-url", "sqlite:////nonexistent/dir/x.db"], "database unavailable"),
+        (["--read-database-url", "nonsense"], "--read-database-url: cannot use this URL"),
         (["--session-secret-file", "/nonexistent/secret"], "--session-secret-file: cannot read"),
         (["--session-max-age", "0"], "--session-max-age: '0' is not a positive whole number"),
     ],
