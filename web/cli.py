@@ -13,8 +13,10 @@ hostwatch-web token revoke ID              revoke a token; it stops working at o
 from __future__ import annotations
 
 import argparse
+import base64
 import ipaddress
 import logging
+import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,8 +68,9 @@ def parser() -> FlagParser:
     flags.flag(
         "session-secret-file",
         "",
-        f"file of at least {SECRET_BYTES} random bytes that signs session cookies (without "
-        "one, a random secret is made at start and a restart signs everyone out)",
+        f"file of at least {SECRET_BYTES} random bytes that signs session cookies, made "
+        "(mode 0600) if missing; without one, a random secret is made at start and a restart "
+        "signs everyone out",
         "FILE",
     )
     flags.flag("session-max-age", "43200", "seconds a login lasts", "SECONDS")
@@ -105,6 +108,8 @@ def session_secret(path: str) -> bytes:
         return secrets.token_bytes(SECRET_BYTES)
     try:
         secret = Path(path).read_bytes().strip()
+    except FileNotFoundError:
+        return _new_secret_file(Path(path))
     except OSError as error:
         raise ConfigError(f"--session-secret-file: cannot read {path}: {error.strerror}") from None
     if len(secret) < SECRET_BYTES:
@@ -112,6 +117,25 @@ def session_secret(path: str) -> bytes:
             f"--session-secret-file: {path} holds {len(secret)} bytes, fewer than {SECRET_BYTES} "
             f"(make one: head -c {SECRET_BYTES} /dev/urandom | base64 > {path})"
         )
+    return secret
+
+
+def _new_secret_file(path: Path) -> bytes:
+    """A new secret, kept in ``path`` (only this user may read it) for the next start."""
+    secret = base64.b64encode(secrets.token_bytes(SECRET_BYTES + 16))
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # O_EXCL: of two web apps starting at once, the second reads the first one's secret.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    except OSError as error:
+        raise ConfigError(
+            f"--session-secret-file: cannot create {path}: {error.strerror}"
+        ) from None
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(secret + b"\n")
+    log.info("made a new session secret in %s", path)
     return secret
 
 

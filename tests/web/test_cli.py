@@ -57,7 +57,7 @@ def test_allowed_hosts_are_local_ones_plus_the_listen_host_plus_the_flag() -> No
         (["--database-url", "nonsense"], "--database-url: cannot use this URL"),
         (["--database-url", "sqlite:////nonexistent/dir/x.db"], "database unavailable"),
         (["--read-database-url", "nonsense"], "--read-database-url: cannot use this URL"),
-        (["--session-secret-file", "/nonexistent/secret"], "--session-secret-file: cannot read"),
+        (["--session-secret-file", "/proc/secret"], "--session-secret-file: cannot create"),
         (["--session-max-age", "0"], "--session-max-age: '0' is not a positive whole number"),
     ],
 )
@@ -116,6 +116,19 @@ def test_without_a_secret_file_each_start_makes_a_new_secret() -> None:
         cli.settings_from(args, "::1").session_secret
         != cli.settings_from(args, "::1").session_secret
     )
+
+
+def test_a_missing_session_secret_file_is_made_private_and_kept_for_the_next_start(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state" / "secret"
+    args = cli.parser().parse_args(["--session-secret-file", str(path)])
+
+    first = cli.settings_from(args, "127.0.0.1").session_secret
+    again = cli.settings_from(args, "127.0.0.1").session_secret
+
+    assert (first, len(first) >= cli.SECRET_BYTES) == (again, True)
+    assert path.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_short_session_secret_is_refused(
