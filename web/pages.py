@@ -16,6 +16,7 @@ from scraper.storage import TargetHealth
 from web import (
     charts,
     dashboard,
+    explorer,
     headline,
     identity,
     openapi,
@@ -25,6 +26,7 @@ from web import (
     state,
     units,
 )
+from web.series import haystack
 from web.servers import STATES, Filters, find
 
 HTML = "text/html; charset=utf-8"
@@ -35,6 +37,12 @@ TEMPLATES = Environment(
 
 def server_url(target: TargetHealth) -> str:
     return f"/servers/{quote(target.instance, safe=':')}?job={quote(target.job, safe='')}"
+
+
+def metrics_url(target: TargetHealth, **extra: str) -> str:
+    """The target's metric explorer, with ``extra`` query parameters (empty ones left out)."""
+    query = urlencode({"job": target.job, **{k: v for k, v in extra.items() if v}})
+    return f"/servers/{quote(target.instance, safe=':')}/metrics?{query}"
 
 
 def query_without(query: QueryParams, *names: str) -> str:
@@ -51,7 +59,7 @@ TEMPLATES.filters.update(
     svg=charts.svg,
     dict_without=query_without,
 )
-TEMPLATES.globals.update(server_url=server_url)
+TEMPLATES.globals.update(server_url=server_url, metrics_url=metrics_url)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
@@ -105,6 +113,22 @@ def server(request: Request) -> Response:
     )
 
 
+def metrics(request: Request) -> Response:
+    store, query = state.storage(request), request.query_params
+    target = find(store, request.path_params["instance"], query.get("job", ""))
+    window = dashboard.Window.from_query(query, state.now_ms(request))
+    return render(
+        request,
+        "metrics.html",
+        target=target,
+        q=query.get("q", ""),
+        window=window,
+        windows=dashboard.WINDOWS,
+        found=explorer.explore(store, target, query, window),
+        haystack=haystack,
+    )
+
+
 def api_reference(request: Request) -> Response:
     return render(request, "api.html", document=openapi.DOCUMENT)
 
@@ -123,6 +147,8 @@ def error_page(request: Request, status: int, code: str, detail: str) -> Respons
 
 ROUTES: list[BaseRoute] = [
     Route("/", fleet),
+    # Before the server page, whose {instance:path} would take ".../metrics" as an instance.
+    Route("/servers/{instance:path}/metrics", metrics),
     Route("/servers/{instance:path}", server),
     Route("/api", api_reference),
     Route("/api/v1/openapi.json", openapi_json),

@@ -125,3 +125,18 @@ def test_a_new_scrape_shows_on_the_open_overview_without_reload(
         assert page.locator("[data-count=down]").inner_text() == "2"
         assert page.evaluate("window.notReloaded") is True
         page.close()
+
+
+def test_the_explorer_finds_a_series_as_you_type_and_charts_it(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/servers/web1:9100")
+    page.click("#explore")
+    page.fill("#metric-search", "transmit")
+    expect(page.locator("#series-list li:visible")).to_have_count(1)
+    page.press("#metric-search", "Enter")
+    page.wait_for_url("**q=transmit**")
+    page.locator("#series-list a").click()
+    shoot(page, "explorer")
+
+    assert page.locator("#explored").get_attribute("data-function") == "rate"
+    assert (page.locator("#explored svg path").first.get_attribute("d") or "").count("L") > 50
+    assert page.locator("#series-list li").count() == 1
