@@ -72,6 +72,18 @@ def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[
     return points
 
 
+Job = tuple[Plan, Function, Sequence[int]]
+
+
+def run_all(conn: Connection, jobs: Sequence[Job]) -> list[dict[int, Points]]:
+    """`run` for each job, one statement per distinct (plan, function) for all their ids."""
+    ids: dict[tuple[Plan, Function], set[int]] = {}
+    for plan, fn, wanted in jobs:
+        ids.setdefault((plan, fn), set()).update(wanted)
+    done = {key: run(conn, *key, sorted(wanted)) for key, wanted in ids.items()}
+    return [done[plan, fn] for plan, fn, _ in jobs]
+
+
 def _aggregate(plan: Plan, fn: Function, ids: Sequence[int]) -> Select[int, int, float]:
     if fn == "rate":
         return _rate(plan, ids)
