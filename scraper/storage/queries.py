@@ -13,21 +13,25 @@ way and rate over rollups agrees with rate over raw samples.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Connection,
     Double,
     Select,
     Subquery,
+    any_,
+    bindparam,
     case,
     cast,
     func,
     literal,
     select,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from scraper.storage import schema
 from scraper.storage.config import HOUR_MS, Retention
@@ -65,19 +69,30 @@ def _widened(step_ms: int, span_ms: int, max_points: int) -> int:
 
 def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Points]:
     points: dict[int, Points] = {}
-    for chunk in _batches(conn, ids):
-        for series_id, bucket, value in conn.execute(_aggregate(plan, fn, chunk)):
+    for members in _batches(conn, ids):
+        for series_id, bucket, value in conn.execute(_aggregate(plan, fn, members)):
             t = plan.start_ms + bucket * plan.step_ms
             points.setdefault(series_id, []).append((t, math.nan if value is None else value))
     return points
 
 
-def _batches(conn: Connection, ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    """Chunks keep SQLite under its bound-parameter limit; PostgreSQL has none worth meeting
-    here, and one statement for a whole fleet costs one plan instead of one per thousand."""
-    if conn.dialect.name != "postgresql":
-        return chunks(ids)
-    return [ids] if ids else []
+Members = Callable[[ColumnElement[int]], ColumnElement[bool]]
+"""Which series a statement reads, as a condition on a series_id column."""
+
+
+def _batches(conn: Connection, ids: Sequence[int]) -> list[Members]:
+    """SQLite gets IN lists of at most CHUNK ids (its bound-parameter limit); PostgreSQL one
+    array parameter for any number, so a fleet costs one plan and no per-id SQL text."""
+    if not ids:
+        return []
+    if conn.dialect.name == "postgresql":
+        array = bindparam("ids", list(ids), type_=ARRAY(BigInteger))
+        return [lambda column: column == any_(array)]
+    return [_among(chunk) for chunk in chunks(ids)]
+
+
+def _among(ids: Sequence[int]) -> Members:
+    return lambda column: column.in_(ids)
 
 
 Job = tuple[Plan, Function, Sequence[int]]
@@ -92,7 +107,7 @@ def run_all(conn: Connection, jobs: Sequence[Job]) -> list[dict[int, Points]]:
     return [done[plan, fn] for plan, fn, _ in jobs]
 
 
-def _aggregate(plan: Plan, fn: Function, ids: Sequence[int]) -> Select[int, int, float]:
+def _aggregate(plan: Plan, fn: Function, ids: Members) -> Select[int, int, float]:
     if fn == "rate":
         return _rate(plan, ids)
     if fn == "last":
@@ -107,7 +122,7 @@ def _aggregate(plan: Plan, fn: Function, ids: Sequence[int]) -> Select[int, int,
     return _ordered(select(points.c.series_id, bucket, value).group_by(points.c.series_id, bucket))
 
 
-def _last(plan: Plan, ids: Sequence[int]) -> Select[int, int, float]:
+def _last(plan: Plan, ids: Members) -> Select[int, int, float]:
     points = _points(plan, ids, lookback_ms=0)
     bucket = _bucket(plan, points.c.t)
     ranked = select(
@@ -125,7 +140,7 @@ def _last(plan: Plan, ids: Sequence[int]) -> Select[int, int, float]:
     )
 
 
-def _rate(plan: Plan, ids: Sequence[int]) -> Select[int, int, float]:
+def _rate(plan: Plan, ids: Members) -> Select[int, int, float]:
     # One point before the range is read so the first bucket has its increase too.
     lookback = plan.step_ms if plan.source == "raw" else HOUR_MS
     points = _points(plan, ids, lookback_ms=lookback)
@@ -162,13 +177,13 @@ def _ordered(query: Select[int, int, float]) -> Select[int, int, float]:
     return query.order_by(query.selected_columns[0], query.selected_columns[1])
 
 
-def _points(plan: Plan, ids: Sequence[int], lookback_ms: int) -> Subquery:
+def _points(plan: Plan, ids: Members, lookback_ms: int) -> Subquery:
     """Raw samples or hourly rollups of `ids` in the plan's range, as rollup-shaped rows."""
     low = plan.start_ms - lookback_ms
     if plan.source == "rollup":
         r = schema.rollups
         query = select(*(c.label("t") if c is r.c.hour else c for c in r.c)).where(
-            r.c.series_id.in_(ids), r.c.hour >= low, r.c.hour <= plan.end_ms
+            ids(r.c.series_id), r.c.hour >= low, r.c.hour <= plan.end_ms
         )
         return query.subquery()
     s = schema.samples
@@ -187,6 +202,6 @@ def _points(plan: Plan, ids: Sequence[int], lookback_ms: int) -> Subquery:
             v.label("last_value"),
             literal(0.0).label("increase"),
         )
-        .where(s.c.series_id.in_(ids), t >= low, t <= plan.end_ms, v.is_not(None))
+        .where(ids(s.c.series_id), t >= low, t <= plan.end_ms, v.is_not(None))
         .subquery()
     )
