@@ -129,7 +129,13 @@ def _postgresql_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
-        connect_args={"connect_timeout": 5, "application_name": "hostwatch"},
+        # JIT compiles a fleet-wide dashboard query for longer than the query then runs (about a
+        # second on two cores): the planner's cost for it is high, its real work small.
+        connect_args={
+            "connect_timeout": 5,
+            "application_name": "hostwatch",
+            "options": "-c jit=off",
+        },
     )
 
 

@@ -69,30 +69,46 @@ def _widened(step_ms: int, span_ms: int, max_points: int) -> int:
 
 def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Points]:
     points: dict[int, Points] = {}
-    for members in _batches(conn, ids):
-        for series_id, bucket, value in conn.execute(_aggregate(plan, fn, members)):
+    for members in _batches(conn, plan, ids):
+        # all() fetches in one call; iterating the result would fetch row by row.
+        for series_id, bucket, value in conn.execute(_aggregate(plan, fn, members)).all():
             t = plan.start_ms + bucket * plan.step_ms
             points.setdefault(series_id, []).append((t, math.nan if value is None else value))
     return points
 
 
-Members = Callable[[ColumnElement[int]], ColumnElement[bool]]
-"""Which series a statement reads, as a condition on a series_id column."""
+# A query for at least this many series over at most this long reads raw samples by time first
+# (PostgreSQL): samples arrive in time order, so a few minutes of a whole fleet are a few
+# hundred consecutive pages, found through the BRIN index on t, where one primary-key probe per
+# series touches its own index and heap pages. Fewer series, or longer ranges, probe.
+FLEET_SERIES = 500
+RECENT_MS = HOUR_MS
 
 
-def _batches(conn: Connection, ids: Sequence[int]) -> list[Members]:
+@dataclass(frozen=True, slots=True)
+class Members:
+    """Which series a statement reads, as a condition on a series_id column, and whether their
+    raw samples are found by time first."""
+
+    among: Callable[[ColumnElement[int]], ColumnElement[bool]]
+    by_time: bool = False
+
+
+def _batches(conn: Connection, plan: Plan, ids: Sequence[int]) -> list[Members]:
     """SQLite gets IN lists of at most CHUNK ids (its bound-parameter limit); PostgreSQL one
     array parameter for any number, so a fleet costs one plan and no per-id SQL text."""
     if not ids:
         return []
-    if conn.dialect.name == "postgresql":
-        array = bindparam("ids", list(ids), type_=ARRAY(BigInteger))
-        return [lambda column: column == any_(array)]
-    return [_among(chunk) for chunk in chunks(ids)]
+    if conn.dialect.name != "postgresql":
+        return [_among(chunk) for chunk in chunks(ids)]
+    # Typed bigint[] so the comparison is one hashable operator, looked up per row in a hash.
+    array = cast(bindparam("ids", list(ids), type_=ARRAY(BigInteger)), ARRAY(BigInteger))
+    recent = plan.source == "raw" and plan.end_ms - plan.start_ms <= RECENT_MS
+    return [Members(lambda column: column == any_(array), recent and len(ids) >= FLEET_SERIES)]
 
 
 def _among(ids: Sequence[int]) -> Members:
-    return lambda column: column.in_(ids)
+    return Members(lambda column: column.in_(ids))
 
 
 Job = tuple[Plan, Function, Sequence[int]]
@@ -183,10 +199,10 @@ def _points(plan: Plan, ids: Members, lookback_ms: int) -> Subquery:
     if plan.source == "rollup":
         r = schema.rollups
         query = select(*(c.label("t") if c is r.c.hour else c for c in r.c)).where(
-            ids(r.c.series_id), r.c.hour >= low, r.c.hour <= plan.end_ms
+            ids.among(r.c.series_id), r.c.hour >= low, r.c.hour <= plan.end_ms
         )
         return query.subquery()
-    s = schema.samples
+    s = _by_time(low, plan.end_ms) if ids.by_time else schema.samples
     v, t = s.c.value, s.c.t
     return (
         select(
@@ -202,6 +218,13 @@ def _points(plan: Plan, ids: Members, lookback_ms: int) -> Subquery:
             v.label("last_value"),
             literal(0.0).label("increase"),
         )
-        .where(ids(s.c.series_id), t >= low, t <= plan.end_ms, v.is_not(None))
+        .where(ids.among(s.c.series_id), t >= low, t <= plan.end_ms, v.is_not(None))
         .subquery()
     )
+
+
+def _by_time(low: int, high: int) -> Subquery:
+    """The samples in [low, high], selected by time alone: OFFSET 0 keeps PostgreSQL from
+    merging the series condition into this scan (and choosing the primary key for it)."""
+    s = schema.samples
+    return select(s).where(s.c.t >= low, s.c.t <= high).offset(0).subquery("samples")

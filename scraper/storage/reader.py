@@ -29,7 +29,7 @@ def find_series(conn: Connection, metric: str | None, matchers: Sequence[Matcher
     for matcher in matchers:
         if matcher.op == "=" and matcher.name in _INDEXED and matcher.value:
             query = query.where(table.c[matcher.name] == matcher.value)
-    found = (Series(id_, name, _labels(text)) for id_, name, text in conn.execute(query))
+    found = (Series(id_, name, _labels(text)) for id_, name, text in conn.execute(query).all())
     return [s for s in found if all(m.matches(_match_view(s)) for m in matchers)]
 
 

@@ -74,7 +74,8 @@ def test_postgresql_partitions_get_a_brin_index_on_time(empty_postgresql: str) -
     with engine.connect() as conn:
         found = conn.scalars(
             text(
-                "SELECT indexdef FROM pg_indexes WHERE indexdef LIKE '%USING brin%' ORDER BY indexname DESC"
+                "SELECT indexdef FROM pg_indexes WHERE indexdef LIKE '%USING brin%' "
+                "ORDER BY indexname DESC"
             )
         ).all()
     engine.dispose()
