@@ -13,6 +13,7 @@ from scraper.errors import HostwatchError, QueryError, StorageUnavailable
 from scraper.storage import Storage
 from web import api, pages
 from web.errors import WebError
+from web.headline import SharedFleet
 from web.security import middleware
 from web.state import Settings
 
@@ -32,6 +33,7 @@ def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
     )
     app.state.storage = storage
     app.state.settings = settings
+    app.state.figures = SharedFleet(round(settings.figures_cache_s * 1000))
     return app
 
 

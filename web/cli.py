@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 from collections.abc import Sequence
 
 import uvicorn
@@ -33,13 +34,30 @@ def parser() -> FlagParser:
         "LIST",
     )
     flags.flag("cors-origins", "", "origins allowed to read the API cross-site", "LIST")
+    flags.flag(
+        "figures-cache", "10", "seconds the overview's headline figures are reused", "SECONDS"
+    )
     flags.log_level_flag()
     return flags
 
 
 def settings_from(args: argparse.Namespace, listen_host: str) -> Settings:
     hosts = dict.fromkeys([*LOCAL_HOSTS, listen_host, *split_list(args.allowed_hosts)])
-    return Settings(allowed_hosts=tuple(hosts), cors_origins=tuple(split_list(args.cors_origins)))
+    return Settings(
+        allowed_hosts=tuple(hosts),
+        cors_origins=tuple(split_list(args.cors_origins)),
+        figures_cache_s=seconds("--figures-cache", args.figures_cache),
+    )
+
+
+def seconds(flag: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not 0 <= number < math.inf:
+        raise ConfigError(f"{flag}: {value!r} is not a number of seconds, 0 or more")
+    return number
 
 
 def open_storage(url: str) -> Storage:
@@ -62,9 +80,10 @@ def serve(argv: Sequence[str] | None = None) -> int:
     level = log_level(args.log_level, ConfigError)
     setup_logging(level)
     host, port = parse_listen(args.listen, ConfigError)
+    settings = settings_from(args, host)
     storage = open_storage(args.database_url)
     storage.targets()  # fail now, in one line, if the database is missing or unreachable
-    app = create_app(storage, settings_from(args, host))
+    app = create_app(storage, settings)
     log.info("serving on http://%s:%d/", host, port)
     uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug")
     return 0

@@ -7,6 +7,7 @@ few queries however many servers there are.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +41,27 @@ class Headline:
 def fleet(storage: Storage, end_ms: int) -> dict[Key, Headline]:
     """Headlines of every target from its samples in the five minutes before ``end_ms``."""
     return _compute(storage, [], end_ms)
+
+
+class SharedFleet:
+    """The fleet's headlines, computed at most once per ``ttl_ms`` and shared by all requests.
+
+    Every open overview fetches itself again after each scrape event (live.js), so with a large
+    fleet many requests a second want the same figures; computing them takes a few hundred ms of
+    database and Python time, which requests would otherwise queue behind. The lock makes
+    concurrent requests wait for one computation instead of each starting its own.
+    """
+
+    def __init__(self, ttl_ms: int) -> None:
+        self._ttl_ms = ttl_ms
+        self._lock = threading.Lock()
+        self._computed: tuple[int, dict[Key, Headline]] | None = None
+
+    def get(self, storage: Storage, now_ms: int) -> dict[Key, Headline]:
+        with self._lock:
+            if self._computed is None or not 0 <= now_ms - self._computed[0] < self._ttl_ms:
+                self._computed = (now_ms, fleet(storage, now_ms))
+            return self._computed[1]
 
 
 def one(storage: Storage, target: TargetHealth) -> Headline:

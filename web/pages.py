@@ -76,7 +76,7 @@ def fleet(request: Request) -> Response:
     column = params.choice("sort", query.get("sort", "state"), tuple(overview.BY_NAME))
     descending = params.choice("order", query.get("order", "asc"), ("asc", "desc")) == "desc"
     targets = store.targets()
-    figures = headline.fleet(store, now)
+    figures = state.figures(request).get(store, now)
     rows = [
         overview.Row(t, figures.get((t.job, t.instance), headline.Headline()), now)
         for t in filters.apply(targets)

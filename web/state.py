@@ -10,17 +10,21 @@ from starlette.requests import HTTPConnection
 
 from scraper.storage import Storage
 from scraper.storage.store import wall_clock_ms
+from web.headline import SharedFleet
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """How the app behaves; ``clock`` (unix ms) is replaceable so tests can pin "now"."""
+    """How the app behaves; ``clock`` (unix ms) is replaceable so tests can pin "now".
+
+    ``figures_cache_s``: how long the overview's headline figures are reused (0: never)."""
 
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
     cors_origins: tuple[str, ...] = ()
     stream_interval_s: float = 2.0
+    figures_cache_s: float = 10.0
     clock: Callable[[], int] = field(default=wall_clock_ms)
 
 
@@ -30,6 +34,10 @@ def storage(request: HTTPConnection) -> Storage:
 
 def settings(request: HTTPConnection) -> Settings:
     return cast(Settings, request.app.state.settings)
+
+
+def figures(request: HTTPConnection) -> SharedFleet:
+    return cast(SharedFleet, request.app.state.figures)
 
 
 def now_ms(request: HTTPConnection) -> int:
