@@ -1,12 +1,13 @@
 """Web benchmark at fleet scale: the real app under uvicorn, over real HTTP on loopback.
 
-.venv/bin/python -m bench.web [--servers 1000] [--days 30] [--reload]   (from the repository root)
+.venv/bin/python -m bench.web [--servers 1000] [--days 30] [--reload] [--only NAME]
 
 The first run loads ``--servers`` servers x ``--days`` days of two-minute scrapes into the
 PostgreSQL database hostwatch_bench_web on 127.0.0.1:5432 (bench/fleet.py: generated inside the
 database, then rolled up and maintained by the storage layer); later runs keep it and only top it
-up to now, unless ``--reload``. Then ``python -m web`` serves it on a free loopback port and each
-figure is measured from one client (p50/p90/p99 over ``--runs`` requests, each for the next
+up to now, unless ``--reload``. Then ``python -m web`` serves it on a free loopback port (twice:
+as deployed, and with ``--figures-cache 0`` so the overview computes its figures every time) and
+each figure is measured from one client (p50/p90/p99 over ``--runs`` requests, each for the next
 server) and from CLIENTS concurrent ones (requests/s). Every response is checked for 200.
 """
 
