@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import math
 from collections.abc import Sequence
@@ -84,9 +85,20 @@ def serve(argv: Sequence[str] | None = None) -> int:
     storage = open_storage(args.database_url)
     storage.targets()  # fail now, in one line, if the database is missing or unreachable
     app = create_app(storage, settings)
+    collect_less()
     log.info("serving on http://%s:%d/", host, port)
     uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug")
     return 0
+
+
+def collect_less() -> None:
+    """Computing a large fleet's overview allocates some 100,000 short-lived objects, which at
+    CPython's default thresholds starts over a hundred collections, some walking every object
+    the process holds: about a fifth of that page's time at 1,000 servers. Objects alive now
+    (modules, templates) are left out of collection for good, and young ones collected less
+    often."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -81,7 +81,9 @@ def test_postgresql_partitions_get_a_brin_index_on_time(empty_postgresql: str) -
     engine.dispose()
 
     assert found == [
-        "CREATE INDEX samples_t ON ONLY public.samples USING brin (t)",
+        "CREATE INDEX samples_t ON ONLY public.samples USING brin (t) "
+        "WITH (pages_per_range='32', autosummarize='on')",
         f"CREATE INDEX {partitions.name_of(day_of(NOW))}_t_idx "
-        f"ON public.{partitions.name_of(day_of(NOW))} USING brin (t)",
+        f"ON public.{partitions.name_of(day_of(NOW))} USING brin (t) "
+        "WITH (pages_per_range='32', autosummarize='on')",
     ]
