@@ -1,128 +1,174 @@
-"""Web benchmark: seeds PostgreSQL with a fleet, serves it with hostwatch-web, measures.
+"""Web benchmark at fleet scale: the real app under uvicorn, over real HTTP on loopback.
 
-.venv/bin/python -m bench.web [--targets 20] [--hours 6]   (from the repository root)
+.venv/bin/python -m bench.web [--servers 1000] [--days 30] [--reload] [--only NAME]
 
-Loads ``--targets`` node-like targets (the test fleet's 34 series each: CPUs, memory,
-filesystems, network, disk, load, uname...) scraped every minute for ``--hours`` hours up to now
-into a fresh database ``hostwatch_bench`` on 127.0.0.1:5432, starts ``python -m web`` on a free
-loopback port, then prints p50 latencies of the overview, a server page and its data, and a
-query_range, each from one client, and requests/s of the overview under 16 concurrent clients.
+The first run loads ``--servers`` servers x ``--days`` days of two-minute scrapes into the
+PostgreSQL database hostwatch_bench_web on 127.0.0.1:5432 (bench/fleet.py: generated inside the
+database, then rolled up and maintained by the storage layer); later runs keep it and only top it
+up to now, unless ``--reload``. Then ``python -m web`` serves it on a free loopback port (twice:
+as deployed, and with ``--figures-cache 0`` so the overview computes its figures every time) and
+each figure is measured from one client (p50/p90/p99 over ``--runs`` requests, each for the next
+server) and from CLIENTS concurrent ones (requests/s). Every response is checked for 200.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
 
 import httpx
 from sqlalchemy import create_engine, text
 
-from scraper.storage import ScrapeRecord, Storage
-from tests.web.fleet import MINUTE, scrape
+from bench import fleet, loader
 from tests.web.serving import free_port
 
-SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
-DATABASE = "hostwatch_bench"
+DATABASE = "hostwatch_bench_web"
 CLIENTS = 16
+Path = Callable[[int], str]
+Figure = tuple[str, Path]
+"""The base URL of the server that answers it, and its path for the i-th request."""
 
 
-def fresh_database() -> str:
-    admin = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {DATABASE}"))
-    admin.dispose()
-    return f"{SERVER}/{DATABASE}"
+def prepared(args: argparse.Namespace) -> None:
+    started = time.perf_counter()
+    if args.reload or not loader.exists(DATABASE):
+        loader.load(DATABASE, args.servers, args.days, time.time_ns() // 1_000_000)
+        what = f"loaded {args.servers} servers x {args.days} days at one scrape per 2 min"
+    else:
+        minutes = loader.top_up(DATABASE, time.time_ns() // 1_000_000)
+        what = f"kept {DATABASE}, topped up by {minutes} min"
+    size = loader.size_bytes(DATABASE) / 2**30
+    print(f"{what} in {time.perf_counter() - started:.0f} s; database {size:.1f} GiB")
 
 
-def seed(url: str, targets: int, hours: int) -> int:
-    now = time.time_ns() // 1_000_000 // MINUTE * MINUTE
-    store = Storage.open(url)
-    store.upgrade()
-    written = 0
-    for t in range(now - hours * 60 * MINUTE, now + 1, MINUTE):
-        batch: list[ScrapeRecord] = [scrape(f"node{i:02}:9100", t) for i in range(targets)]
-        store.write(batch)
-        written += sum(len(record.samples) for record in batch)
-    store.close()
-    return written
+def figures(servers: int, base: str, recomputing: str) -> dict[str, Figure]:
+    """Each figure's server and its path for the i-th request; requests walk through servers."""
+    explored = _series_ids()
+    day_ago = str(int(time.time()) - 86_400)
+    query = "/api/v1/query_range?start=" + day_ago
+
+    def server(i: int) -> str:
+        return "/servers/" + fleet.instance(i % servers)
+
+    def match(i: int) -> str:
+        return "&match[]=" + quote(f'instance="{fleet.instance(i % servers)}"')
+
+    return {
+        "overview /": (base, lambda i: "/"),
+        "overview /, figures recomputed each time": (recomputing, lambda i: "/"),
+        "server page, all charts, 24 h": (base, lambda i: server(i) + "?job=node&range=24h"),
+        "query_range 1 server 24 h (cpu rate)": (
+            base,
+            lambda i: query + "&metric=node_cpu_seconds_total&fn=rate" + match(i),
+        ),
+        "query_range fleet 24 h (node_load1)": (base, lambda i: query + "&metric=node_load1"),
+        "explorer, one counter charted 24 h": (
+            base,
+            lambda i: server(i) + f"/metrics?job=node&range=24h&series={explored[i % servers]}",
+        ),
+    }
 
 
-def p50(client: httpx.Client, url: str, runs: int = 30) -> float:
+def _series_ids() -> list[int]:
+    """node_cpu_seconds_total{mode="user"} of each server, in server order."""
+    engine = create_engine(loader.url_of(DATABASE))
+    with engine.connect() as conn:
+        ids = conn.scalars(
+            text(
+                "SELECT id FROM series WHERE name = 'node_cpu_seconds_total' "
+                """AND labels LIKE '%"mode":"user"%' ORDER BY instance"""
+            )
+        ).all()
+    engine.dispose()
+    return list(ids)
+
+
+def percentiles(client: httpx.Client, path: Path, runs: int) -> tuple[float, float, float]:
     timings = []
-    for _ in range(runs):
+    for i in range(runs):
         started = time.perf_counter()
-        client.get(url).raise_for_status()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000
+        client.get(path(i)).raise_for_status()
+        timings.append((time.perf_counter() - started) * 1000)
+    cuts = statistics.quantiles(timings, n=100, method="inclusive")
+    return cuts[49], cuts[89], cuts[98]
 
 
-async def throughput(url: str, seconds: float) -> float:
+async def throughput(base: str, path: Path, seconds: float) -> float:
     done = 0
     deadline = time.perf_counter() + seconds
+    numbers: Iterator[int] = itertools.count()
 
     async def worker(client: httpx.AsyncClient) -> None:
         nonlocal done
         while time.perf_counter() < deadline:
-            (await client.get(url)).raise_for_status()
+            (await client.get(path(next(numbers)))).raise_for_status()
             done += 1
 
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=CLIENTS)) as client:
+    limits = httpx.Limits(max_connections=CLIENTS)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
         await asyncio.gather(*(worker(client) for _ in range(CLIENTS)))
     return done / seconds
 
 
+def measure(chosen: dict[str, Figure], runs: int, seconds: float) -> None:
+    print(f"{'figure':42} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {f'req/s x{CLIENTS}':>10}")
+    for name, (base, path) in chosen.items():
+        with httpx.Client(base_url=base, timeout=60) as client:
+            _wait_ready(client)
+            for i in range(3):  # first requests warm the app's caches and the connection pool
+                client.get(path(i)).raise_for_status()
+            p50, p90, p99 = percentiles(client, path, runs)
+        rate = asyncio.run(throughput(base, path, seconds))
+        print(f"{name:42} {p50:8.1f} {p90:8.1f} {p99:8.1f} {rate:10.1f}", flush=True)
+
+
+def _wait_ready(client: httpx.Client) -> None:
+    for _ in range(100):
+        try:
+            if client.get("/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("hostwatch-web did not answer /health within 10 s")
+
+
 def main() -> None:
     flags = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    flags.add_argument("--targets", type=int, default=20)
-    flags.add_argument("--hours", type=int, default=6)
+    flags.add_argument("--servers", type=int, default=1000)
+    flags.add_argument("--days", type=int, default=30)
+    flags.add_argument("--reload", action="store_true", help="drop and load the database again")
+    flags.add_argument("--runs", type=int, default=50, help="sequential requests per figure")
+    flags.add_argument("--seconds", type=float, default=10.0, help="concurrent phase length")
+    flags.add_argument("--only", default="", help="measure only the figures whose name has this")
     args = flags.parse_args()
-    url = fresh_database()
-    started = time.perf_counter()
-    samples = seed(url, args.targets, args.hours)
-    print(f"loaded {args.targets} targets x {args.hours} h at 1/min: {samples} samples "
-          f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    prepared(args)
+    with serving() as base, serving("--figures-cache", "0") as recomputing:
+        everything = figures(args.servers, base, recomputing)
+        measure({k: v for k, v in everything.items() if args.only in k}, args.runs, args.seconds)
+
+
+@contextmanager
+def serving(*extra: str) -> Iterator[str]:
+    """``python -m web`` on the bench database and a free loopback port, until the block ends."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "web", "--listen", f"127.0.0.1:{port}", "--database-url", url,
-         "--log-level", "warning"]
+        [sys.executable, "-m", "web", "--listen", f"127.0.0.1:{port}", "--database-url",
+         loader.url_of(DATABASE), "--log-level", "warning", *extra]
     )  # fmt: skip
     try:
-        measure(f"http://127.0.0.1:{port}")
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-def measure(base: str) -> None:
-    with httpx.Client(base_url=base, timeout=30) as client:
-        for _ in range(50):
-            if _ready(client):
-                break
-            time.sleep(0.1)
-        figures = {
-            "overview /": "/",
-            "server page /servers/node00:9100 (1h)": "/servers/node00:9100",
-            "server data /api/v1/servers/node00:9100": "/api/v1/servers/node00:9100",
-            "query_range node_cpu_seconds_total rate 6h": "/api/v1/query_range?metric="
-            "node_cpu_seconds_total&fn=rate&start=" + str(time.time() - 6 * 3600),
-        }
-        for name, path in figures.items():
-            print(f"p50 {name}: {p50(client, path):.1f} ms")
-    for name, path in (("overview", "/"), ("server data", "/api/v1/servers/node00:9100")):
-        rate = asyncio.run(throughput(base + path, 10.0))
-        print(f"{name} under {CLIENTS} concurrent clients: {rate:.1f} requests/s")
-
-
-def _ready(client: httpx.Client) -> bool:
-    try:
-        return client.get("/health").status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from web.auth import account, login
 from web.auth.access import Access
 from web.auth.throttle import Throttle
 from web.errors import WebError
+from web.headline import SharedFleet
 from web.security import middleware
 from web.state import Settings
 
@@ -38,6 +39,7 @@ def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
     app.state.storage = storage
     app.state.settings = settings
     app.state.throttle = Throttle()
+    app.state.figures = SharedFleet(round(settings.figures_cache_s * 1000))
     return app
 
 

@@ -26,6 +26,7 @@ FORMATS: dict[str, Callable[[float], str]] = {
     "bytes": units.binary,
     "bytes/s": lambda v: units.binary(v, "/s"),
     "°C": lambda v: f"{v:.1f} °C",
+    "/s": lambda v: f"{v:.3g}/s",
     "": lambda v: f"{v:.2f}",
 }
 

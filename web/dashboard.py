@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.datastructures import QueryParams
 
@@ -48,24 +48,24 @@ class Window:
         return max(MIN_STEP_MS, -(-wanted // 1000) * 1000)
 
 
+Wanted = tuple[str, Function]
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Range queries over one target and one window."""
+    """The target's series over one window, as the panels ask for them by metric and function.
 
-    storage: Storage
-    target: TargetHealth
+    The panels run twice: a first pass with nothing ``found`` only notes what they ``asked``,
+    which is then fetched with one storage call, so all charts cost a few database statements.
+    """
+
     window: Window
+    found: Mapping[Wanted, Found] = field(default_factory=dict)
+    asked: set[Wanted] = field(default_factory=set)
 
     def query(self, metric: str, fn: Function = "avg") -> Found:
-        mine = [
-            Matcher("job", "=", self.target.job),
-            Matcher("instance", "=", self.target.instance),
-        ]
-        w = self.window
-        result = self.storage.query_range(
-            RangeQuery(metric, mine, w.start_ms, w.end_ms, w.step_ms, fn)
-        )
-        return [(dict(series.labels), dict(points)) for series, points in result.series]
+        self.asked.add((metric, fn))
+        return self.found.get((metric, fn), [])
 
     def chart(
         self, title: str, unit: str, lines: Iterable[Line], top: float | None = None
@@ -73,6 +73,22 @@ class Source:
         w = self.window
         kept = [line for line in lines if line.points]
         return Chart(title, unit, kept, w.start_ms, w.end_ms, w.step_ms, top)
+
+
+def fetch(
+    storage: Storage, target: TargetHealth, window: Window, wanted: Iterable[Wanted]
+) -> Source:
+    """A Source holding the target's series of every (metric, function) in ``wanted``."""
+    mine = [Matcher("job", "=", target.job), Matcher("instance", "=", target.instance)]
+    w, asked = window, sorted(wanted)
+    results = storage.query_ranges(
+        [RangeQuery(metric, mine, w.start_ms, w.end_ms, w.step_ms, fn) for metric, fn in asked]
+    )
+    found = {
+        key: [(dict(series.labels), dict(points)) for series, points in result.series]
+        for key, result in zip(asked, results, strict=True)
+    }
+    return Source(window, found)
 
 
 def combine(fn: Callable[..., float], *inputs: Buckets) -> list[tuple[int, float]]:
@@ -199,5 +215,8 @@ PANELS = (cpu, load, memory, filesystems, disks, network, temperatures)
 
 def charts(storage: Storage, target: TargetHealth, window: Window) -> list[Chart]:
     """Every panel that has data; temperatures and the like vanish on hosts without them."""
-    source = Source(storage, target, window)
+    dry_run = Source(window)
+    for panel in PANELS:
+        panel(dry_run)
+    source = fetch(storage, target, window, dry_run.asked)
     return [chart for chart in (panel(source) for panel in PANELS) if chart.has_points]

@@ -7,11 +7,13 @@ few queries however many servers there are.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scraper.storage import Function, Matcher, RangeQuery, Storage, TargetHealth
+from scraper.storage import Function, Matcher, RangeQuery, Series, Storage, TargetHealth
+from scraper.storage.model import Points
 
 WINDOW_MS = 5 * 60_000
 Key = tuple[str, str]
@@ -41,6 +43,27 @@ def fleet(storage: Storage, end_ms: int) -> dict[Key, Headline]:
     return _compute(storage, [], end_ms)
 
 
+class SharedFleet:
+    """The fleet's headlines, computed at most once per ``ttl_ms`` and shared by all requests.
+
+    Every open overview fetches itself again after each scrape event (live.js), so with a large
+    fleet many requests a second want the same figures; computing them takes a few hundred ms of
+    database and Python time, which requests would otherwise queue behind. The lock makes
+    concurrent requests wait for one computation instead of each starting its own.
+    """
+
+    def __init__(self, ttl_ms: int) -> None:
+        self._ttl_ms = ttl_ms
+        self._lock = threading.Lock()
+        self._computed: tuple[int, dict[Key, Headline]] | None = None
+
+    def get(self, storage: Storage, now_ms: int) -> dict[Key, Headline]:
+        with self._lock:
+            if self._computed is None or not 0 <= now_ms - self._computed[0] < self._ttl_ms:
+                self._computed = (now_ms, fleet(storage, now_ms))
+            return self._computed[1]
+
+
 def one(storage: Storage, target: TargetHealth) -> Headline:
     """Headline of one target as of its last successful scrape (a down one keeps its last)."""
     if target.last_seen_ms is None:
@@ -51,37 +74,47 @@ def one(storage: Storage, target: TargetHealth) -> Headline:
 
 
 def readings(
-    storage: Storage, metric: str, matchers: Sequence[Matcher], end_ms: int, fn: Function
-) -> Readings:
-    """The value of each series of ``metric`` over the window, grouped by target."""
+    storage: Storage,
+    wanted: Sequence[tuple[str, Function]],
+    matchers: Sequence[Matcher],
+    end_ms: int,
+) -> list[Readings]:
+    """For each (metric, function), the value of each of its series over the window, by target;
+    all from one storage call."""
     # Both ends of a range are inclusive: one ms more keeps the whole window in one bucket.
-    query = RangeQuery(metric, matchers, end_ms - WINDOW_MS, end_ms, WINDOW_MS + 1, fn)
+    queries = [
+        RangeQuery(metric, matchers, end_ms - WINDOW_MS, end_ms, WINDOW_MS + 1, fn)
+        for metric, fn in wanted
+    ]
+    return [_by_target(result.series) for result in storage.query_ranges(queries)]
+
+
+def _by_target(series: Sequence[tuple[Series, Points]]) -> Readings:
     found: Readings = defaultdict(list)
-    for series, points in storage.query_range(query).series:
-        labels = dict(series.labels)
-        key = (labels.get("job", ""), labels.get("instance", ""))
-        found[key].append((labels, points[-1][1]))
+    for one, points in series:
+        labels = dict(one.labels)
+        found[(labels.get("job", ""), labels.get("instance", ""))].append((labels, points[-1][1]))
     return found
 
 
-def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict[Key, Headline]:
-    def last(metric: str) -> Readings:
-        return readings(storage, metric, matchers, end_ms, "last")
+NEEDED: tuple[tuple[str, Function], ...] = (
+    ("node_cpu_seconds_total", "rate"),
+    *((f"node_{name}", "last") for name in ("memory_MemTotal_bytes", "memory_MemAvailable_bytes")),
+    *((f"node_filesystem_{name}_bytes", "last") for name in ("size", "avail")),
+    *((f"node_{name}", "last") for name in ("load1", "boot_time_seconds", "time_seconds")),
+)
 
-    cpu = readings(storage, "node_cpu_seconds_total", matchers, end_ms, "rate")
-    memory = (last("node_memory_MemTotal_bytes"), last("node_memory_MemAvailable_bytes"))
-    disks = (last("node_filesystem_size_bytes"), last("node_filesystem_avail_bytes"))
-    load, boot, clock = (
-        last("node_load1"),
-        last("node_boot_time_seconds"),
-        last("node_time_seconds"),
+
+def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict[Key, Headline]:
+    cpu, total, available, size, free, load, boot, clock = readings(
+        storage, NEEDED, matchers, end_ms
     )
-    keys = set(cpu) | set(memory[0]) | set(disks[0]) | set(load)
+    keys = set(cpu) | set(total) | set(size) | set(load)
     return {
         key: Headline(
             _cpu_percent(cpu.get(key, [])),
-            _used_percent(_single(memory[0], key), _single(memory[1], key)),
-            *_fullest(disks[0].get(key, []), disks[1].get(key, [])),
+            _used_percent(_single(total, key), _single(available, key)),
+            *_fullest(size.get(key, []), free.get(key, [])),
             _single(load, key),
             _uptime(_single(boot, key), _single(clock, key), end_ms),
         )

@@ -19,10 +19,12 @@ def of(storage: Storage, target: TargetHealth) -> dict[str, str]:
     if target.last_seen_ms is None:
         return {}
     mine = [Matcher("job", "=", target.job), Matcher("instance", "=", target.instance)]
+    metrics = sorted({metric for _, metric, _ in FIELDS})
+    found = readings(storage, [(m, "last") for m in metrics], mine, target.last_seen_ms)
     labels = {
-        metric: found[0][0]
-        for metric in {metric for _, metric, _ in FIELDS}
-        for found in readings(storage, metric, mine, target.last_seen_ms, "last").values()
+        metric: first[0][0]
+        for metric, by_target in zip(metrics, found, strict=True)
+        for first in by_target.values()
     }
     return {
         shown: labels[metric][label]

@@ -17,6 +17,7 @@ from web import (
     alerts,
     charts,
     dashboard,
+    explorer,
     headline,
     identity,
     notices,
@@ -28,6 +29,7 @@ from web import (
     units,
 )
 from web.auth import csrf, principal
+from web.series import haystack
 from web.servers import STATES, Filters, find
 
 HTML = "text/html; charset=utf-8"
@@ -38,6 +40,12 @@ TEMPLATES = Environment(
 
 def server_url(target: TargetHealth) -> str:
     return f"/servers/{quote(target.instance, safe=':')}?job={quote(target.job, safe='')}"
+
+
+def metrics_url(target: TargetHealth, **extra: str) -> str:
+    """The target's metric explorer, with ``extra`` query parameters (empty ones left out)."""
+    query = urlencode({"job": target.job, **{k: v for k, v in extra.items() if v}})
+    return f"/servers/{quote(target.instance, safe=':')}/metrics?{query}"
 
 
 def query_without(query: QueryParams, *names: str) -> str:
@@ -54,7 +62,9 @@ TEMPLATES.filters.update(
     svg=charts.svg,
     dict_without=query_without,
 )
-TEMPLATES.globals.update(server_url=server_url, csrf_field=csrf.field, principal=principal.of)
+TEMPLATES.globals.update(
+    server_url=server_url, metrics_url=metrics_url, csrf_field=csrf.field, principal=principal.of
+)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
@@ -71,7 +81,7 @@ def fleet(request: Request) -> Response:
     column = params.choice("sort", query.get("sort", "state"), tuple(overview.BY_NAME))
     descending = params.choice("order", query.get("order", "asc"), ("asc", "desc")) == "desc"
     targets = store.targets()
-    figures = headline.fleet(store, now)
+    figures = state.figures(request).get(store, now)
     firing = alerts.firing_by_instance(alerts.current(store, now))
     rows = [
         overview.Row(t, figures.get((t.job, t.instance), headline.Headline()), now)
@@ -116,6 +126,22 @@ def server(request: Request) -> Response:
     )
 
 
+def metrics(request: Request) -> Response:
+    store, query = state.storage(request), request.query_params
+    target = find(store, request.path_params["instance"], query.get("job", ""))
+    window = dashboard.Window.from_query(query, state.now_ms(request))
+    return render(
+        request,
+        "metrics.html",
+        target=target,
+        q=query.get("q", ""),
+        window=window,
+        windows=dashboard.WINDOWS,
+        found=explorer.explore(store, target, query, window),
+        haystack=haystack,
+    )
+
+
 def api_reference(request: Request) -> Response:
     return render(request, "api.html", document=openapi.DOCUMENT)
 
@@ -137,6 +163,8 @@ def error_page(request: Request, status: int, code: str, detail: str) -> Respons
 
 ROUTES: list[BaseRoute] = [
     Route("/", fleet),
+    # Before the server page, whose {instance:path} would take ".../metrics" as an instance.
+    Route("/servers/{instance:path}/metrics", metrics),
     Route("/servers/{instance:path}", server),
     Route("/api", api_reference),
     Route("/api/v1/openapi.json", openapi_json),

@@ -10,8 +10,8 @@ from scraper.storage import Series
 def search(found: Sequence[Series], text: str) -> list[Series]:
     """Series whose name or any label value contains ``text`` (case-insensitive)."""
     wanted = text.strip().casefold()
-    return [s for s in found if not wanted or wanted in _haystack(s)]
+    return [s for s in found if not wanted or wanted in haystack(s)]
 
 
-def _haystack(series: Series) -> str:
+def haystack(series: Series) -> str:
     return " ".join([series.name, *(f"{k}={v}" for k, v in series.labels)]).casefold()

@@ -46,7 +46,11 @@ class Filters:
 
 def find(storage: Storage, instance: str, job: str = "") -> TargetHealth:
     """The target ``instance`` (of ``job`` when several jobs scrape it), or NotFound."""
-    found = [t for t in storage.targets() if t.instance == instance and job in ("", t.job)]
+    if job and "\0" not in job + instance:  # PostgreSQL refuses NUL in a string parameter
+        one = storage.target(job, instance)
+        found = [one] if one else []
+    else:
+        found = [t for t in storage.targets() if t.instance == instance and job in ("", t.job)]
     if not found:
         raise NotFound(f"no server {instance!r}" + (f" in job {job!r}" if job else ""))
     if len(found) > 1:

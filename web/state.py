@@ -11,6 +11,7 @@ from starlette.requests import HTTPConnection
 
 from scraper.storage import Storage
 from scraper.storage.store import wall_clock_ms
+from web.headline import SharedFleet
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -21,11 +22,13 @@ class Settings:
 
     ``open_without_users``: anyone may read while no user exists (the CLI sets it on loopback).
     Without a configured ``session_secret`` sessions end when the process does.
+    ``figures_cache_s``: how long the overview's headline figures are reused (0: never).
     """
 
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
     cors_origins: tuple[str, ...] = ()
     stream_interval_s: float = 2.0
+    figures_cache_s: float = 10.0
     clock: Callable[[], int] = field(default=wall_clock_ms)
     open_without_users: bool = False
     session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
@@ -38,6 +41,10 @@ def storage(request: HTTPConnection) -> Storage:
 
 def settings(request: HTTPConnection) -> Settings:
     return cast(Settings, request.app.state.settings)
+
+
+def figures(request: HTTPConnection) -> SharedFleet:
+    return cast(SharedFleet, request.app.state.figures)
 
 
 def now_ms(request: HTTPConnection) -> int:

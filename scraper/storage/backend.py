@@ -133,8 +133,21 @@ def _postgresql_engine(url: str) -> Engine:
         pool_pre_ping=True,
         executemany_mode="values_plus_batch",
         executemany_batch_page_size=1000,
-        connect_args={"connect_timeout": 5, "application_name": "hostwatch"},
+        connect_args={
+            "connect_timeout": 5,
+            "application_name": "hostwatch",
+            "options": _options(url),
+        },
     )
+
+
+def _options(url: str) -> str:
+    """The server options of ``url`` (``?options=-c ...``) plus hostwatch's own, which would
+    otherwise replace them."""
+    given = make_url(url).query.get("options", ())
+    # JIT compiles a fleet-wide dashboard query for longer than the query then runs (about a
+    # second on two cores): the planner's cost for it is high, its real work small.
+    return " ".join(["-c jit=off", *([given] if isinstance(given, str) else given)])
 
 
 def _sqlite_engine(url: str) -> Engine:

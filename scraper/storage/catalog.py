@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, select
 
 from scraper.samples import Metadata
 from scraper.storage import schema
 from scraper.storage.backend import Backend
+from scraper.storage.series import chunks
 
 
 class Catalog:
@@ -43,3 +44,14 @@ def lookup(conn: Connection, name: str) -> Metadata | None:
         select(table.c.type, table.c.help, table.c.unit).where(table.c.name == name)
     ).first()
     return Metadata(*row) if row else None
+
+
+def lookup_all(conn: Connection, names: Sequence[str]) -> dict[str, Metadata]:
+    """The metadata of those of ``names`` that have some."""
+    table = schema.metric_metadata
+    query = select(table.c.name, table.c.type, table.c.help, table.c.unit)
+    return {
+        name: Metadata(*rest)
+        for part in chunks(names)
+        for name, *rest in conn.execute(query.where(table.c.name.in_(part)))
+    }

@@ -25,6 +25,20 @@ def _creating(*tables: Table) -> Step:
     return step
 
 
+def _time_index(conn: Connection) -> None:
+    """A BRIN index on samples.t, PostgreSQL only: it lets "every series' latest samples" (the
+    fleet overview) read the last few pages of today's partition instead of probing the
+    primary key once per series. Rows arrive in time order, so block ranges summarise tightly
+    and the index stays a few pages per partition; a partition created later inherits it.
+    Without autosummarize the pages written since the last VACUUM have no summary, so every
+    such read would scan all of them; 32-page ranges are about one scrape of 20,000 series."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "CREATE INDEX samples_t ON samples USING brin (t) "
+            "WITH (pages_per_range = 32, autosummarize = on)"
+        )
+
+
 STEPS: tuple[Step, ...] = (
     _creating(
         schema.schema_version,
@@ -39,6 +53,7 @@ STEPS: tuple[Step, ...] = (
     _creating(schema.scrapers),
     _creating(schema.users, schema.api_tokens),
     _creating(schema.alerts, schema.alert_history, schema.silences, schema.notification_log),
+    _time_index,
 )
 LATEST = len(STEPS)
 

@@ -13,21 +13,25 @@ way and rate over rollups agrees with rate over raw samples.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Connection,
     Double,
     Select,
     Subquery,
+    any_,
+    bindparam,
     case,
     cast,
     func,
     literal,
     select,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from scraper.storage import schema
 from scraper.storage.config import HOUR_MS, Retention
@@ -65,14 +69,61 @@ def _widened(step_ms: int, span_ms: int, max_points: int) -> int:
 
 def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Points]:
     points: dict[int, Points] = {}
-    for chunk in chunks(ids):
-        for series_id, bucket, value in conn.execute(_aggregate(plan, fn, chunk)):
+    for members in _batches(conn, plan, ids):
+        # all() fetches in one call; iterating the result would fetch row by row.
+        for series_id, bucket, value in conn.execute(_aggregate(plan, fn, members)).all():
             t = plan.start_ms + bucket * plan.step_ms
             points.setdefault(series_id, []).append((t, math.nan if value is None else value))
     return points
 
 
-def _aggregate(plan: Plan, fn: Function, ids: Sequence[int]) -> Select[int, int, float]:
+# A query for at least this many series over at most this long reads raw samples by time first
+# (PostgreSQL): samples arrive in time order, so a few minutes of a whole fleet are a few
+# hundred consecutive pages, found through the BRIN index on t, where one primary-key probe per
+# series touches its own index and heap pages. Fewer series, or longer ranges, probe.
+FLEET_SERIES = 500
+RECENT_MS = HOUR_MS
+
+
+@dataclass(frozen=True, slots=True)
+class Members:
+    """Which series a statement reads, as a condition on a series_id column, and whether their
+    raw samples are found by time first."""
+
+    among: Callable[[ColumnElement[int]], ColumnElement[bool]]
+    by_time: bool = False
+
+
+def _batches(conn: Connection, plan: Plan, ids: Sequence[int]) -> list[Members]:
+    """SQLite gets IN lists of at most CHUNK ids (its bound-parameter limit); PostgreSQL one
+    array parameter for any number, so a fleet costs one plan and no per-id SQL text."""
+    if not ids:
+        return []
+    if conn.dialect.name != "postgresql":
+        return [_among(chunk) for chunk in chunks(ids)]
+    # Typed bigint[] so the comparison is one hashable operator, looked up per row in a hash.
+    array = cast(bindparam("ids", list(ids), type_=ARRAY(BigInteger)), ARRAY(BigInteger))
+    recent = plan.source == "raw" and plan.end_ms - plan.start_ms <= RECENT_MS
+    return [Members(lambda column: column == any_(array), recent and len(ids) >= FLEET_SERIES)]
+
+
+def _among(ids: Sequence[int]) -> Members:
+    return Members(lambda column: column.in_(ids))
+
+
+Job = tuple[Plan, Function, Sequence[int]]
+
+
+def run_all(conn: Connection, jobs: Sequence[Job]) -> list[dict[int, Points]]:
+    """`run` for each job, one statement per distinct (plan, function) for all their ids."""
+    ids: dict[tuple[Plan, Function], set[int]] = {}
+    for plan, fn, wanted in jobs:
+        ids.setdefault((plan, fn), set()).update(wanted)
+    done = {key: run(conn, *key, sorted(wanted)) for key, wanted in ids.items()}
+    return [done[plan, fn] for plan, fn, _ in jobs]
+
+
+def _aggregate(plan: Plan, fn: Function, ids: Members) -> Select[int, int, float]:
     if fn == "rate":
         return _rate(plan, ids)
     if fn == "last":
@@ -87,7 +138,7 @@ def _aggregate(plan: Plan, fn: Function, ids: Sequence[int]) -> Select[int, int,
     return _ordered(select(points.c.series_id, bucket, value).group_by(points.c.series_id, bucket))
 
 
-def _last(plan: Plan, ids: Sequence[int]) -> Select[int, int, float]:
+def _last(plan: Plan, ids: Members) -> Select[int, int, float]:
     points = _points(plan, ids, lookback_ms=0)
     bucket = _bucket(plan, points.c.t)
     ranked = select(
@@ -105,7 +156,7 @@ def _last(plan: Plan, ids: Sequence[int]) -> Select[int, int, float]:
     )
 
 
-def _rate(plan: Plan, ids: Sequence[int]) -> Select[int, int, float]:
+def _rate(plan: Plan, ids: Members) -> Select[int, int, float]:
     # One point before the range is read so the first bucket has its increase too.
     lookback = plan.step_ms if plan.source == "raw" else HOUR_MS
     points = _points(plan, ids, lookback_ms=lookback)
@@ -142,16 +193,16 @@ def _ordered(query: Select[int, int, float]) -> Select[int, int, float]:
     return query.order_by(query.selected_columns[0], query.selected_columns[1])
 
 
-def _points(plan: Plan, ids: Sequence[int], lookback_ms: int) -> Subquery:
+def _points(plan: Plan, ids: Members, lookback_ms: int) -> Subquery:
     """Raw samples or hourly rollups of `ids` in the plan's range, as rollup-shaped rows."""
     low = plan.start_ms - lookback_ms
     if plan.source == "rollup":
         r = schema.rollups
         query = select(*(c.label("t") if c is r.c.hour else c for c in r.c)).where(
-            r.c.series_id.in_(ids), r.c.hour >= low, r.c.hour <= plan.end_ms
+            ids.among(r.c.series_id), r.c.hour >= low, r.c.hour <= plan.end_ms
         )
         return query.subquery()
-    s = schema.samples
+    s = _by_time(low, plan.end_ms) if ids.by_time else schema.samples
     v, t = s.c.value, s.c.t
     return (
         select(
@@ -167,6 +218,13 @@ def _points(plan: Plan, ids: Sequence[int], lookback_ms: int) -> Subquery:
             v.label("last_value"),
             literal(0.0).label("increase"),
         )
-        .where(s.c.series_id.in_(ids), t >= low, t <= plan.end_ms, v.is_not(None))
+        .where(ids.among(s.c.series_id), t >= low, t <= plan.end_ms, v.is_not(None))
         .subquery()
     )
+
+
+def _by_time(low: int, high: int) -> Subquery:
+    """The samples in [low, high], selected by time alone: OFFSET 0 keeps PostgreSQL from
+    merging the series condition into this scan (and choosing the primary key for it)."""
+    s = schema.samples
+    return select(s).where(s.c.t >= low, s.c.t <= high).offset(0).subquery("samples")

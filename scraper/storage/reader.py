@@ -7,14 +7,16 @@ applied in Python to that candidate set, which keeps regex semantics exactly Pyt
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
 from sqlalchemy import Connection, Select, func, select
 
+from scraper.samples import Labels
 from scraper.storage import schema
 from scraper.storage.model import LatestSample, Matcher, Series
-from scraper.storage.series import chunks, from_row
+from scraper.storage.series import chunks, labels_from_json
 
 _INDEXED = ("job", "instance")
 
@@ -27,8 +29,15 @@ def find_series(conn: Connection, metric: str | None, matchers: Sequence[Matcher
     for matcher in matchers:
         if matcher.op == "=" and matcher.name in _INDEXED and matcher.value:
             query = query.where(table.c[matcher.name] == matcher.value)
-    found = (from_row(row) for row in conn.execute(query))
+    found = (Series(id_, name, _labels(text)) for id_, name, text in conn.execute(query).all())
     return [s for s in found if all(m.matches(_match_view(s)) for m in matchers)]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _labels(text: str) -> Labels:
+    """Parsed once per process: a series' labels never change, and a dashboard reads the same
+    few thousand series every few seconds."""
+    return labels_from_json(text)
 
 
 def _match_view(series: Series) -> dict[str, str]:

@@ -12,13 +12,12 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, TypeVar
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, select
 
 from scraper.errors import StorageError
 from scraper.samples import Labels
 from scraper.storage import bulk, schema
 from scraper.storage.backend import Backend
-from scraper.storage.model import Series
 
 SeriesKey = tuple[str, Labels]
 T = TypeVar("T")
@@ -38,10 +37,6 @@ def series_hash(name: str, labels_text: str) -> int:
     # The metric name cannot contain "{", so name + labels is unambiguous.
     digest = hashlib.blake2b(f"{name}{labels_text}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, signed=True)
-
-
-def from_row(row: Row[int, str, str]) -> Series:
-    return Series(row[0], row[1], labels_from_json(row[2]))
 
 
 def chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:

@@ -6,7 +6,8 @@ import pytest
 
 from scraper.errors import QueryError
 from scraper.storage import Function, RangeQuery, Storage
-from tests.storage.builders import DAY, HOUR, NOW, gauge_scrapes
+from scraper.storage.queries import FLEET_SERIES
+from tests.storage.builders import DAY, HOUR, NOW, gauge_scrapes, labels, record, sample
 
 MINUTE = 60_000
 START = NOW - HOUR
@@ -103,3 +104,17 @@ def test_invalid_range_queries_are_refused(
 ) -> None:
     with pytest.raises(QueryError, match=message):
         RangeQuery("g", [], start, end, step, fn)
+
+
+def test_a_fleet_wide_query_of_recent_minutes_finds_every_series(store: Storage) -> None:
+    # Enough series for PostgreSQL to read them by time first (FLEET_SERIES), as the overview does.
+    fleet = range(FLEET_SERIES + 10)
+    for minute in range(3):
+        t = START + minute * MINUTE
+        store.write([record([sample("g", n + minute, instance=f"h{n}") for n in fleet], t=t)])
+
+    result = store.query_range(RangeQuery("g", [], START, START + 5 * MINUTE, 5 * MINUTE, "last"))
+
+    assert [(s.labels, p) for s, p in result.series] == [
+        (labels(instance=f"h{n}"), [(START, n + 2.0)]) for n in fleet
+    ]

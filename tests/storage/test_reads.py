@@ -98,3 +98,10 @@ def test_metadata_is_stored_by_sample_name_and_updated(store: Storage) -> None:
     assert store.metadata("node_cpu_seconds_total") == counter
     assert store.metadata("node_load1") == Metadata("gauge", "Load, 1m.", "")
     assert store.metadata("absent") is None
+
+
+def test_metadata_of_several_names_leaves_out_those_without_any(store: Storage) -> None:
+    gauge = Metadata("gauge", "1m load.")
+    store.write([record(metadata={"node_load1": gauge, "node_time_seconds": gauge})])
+
+    assert store.metadata_of(["node_load1", "absent"]) == {"node_load1": gauge}

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from scraper.errors import SchemaError, StorageError
-from scraper.storage import Storage
+from scraper.storage import Storage, partitions
 from scraper.storage.backend import Backend
 from scraper.storage.migrations import LATEST, STEPS
-from tests.storage.builders import record, sample
+from scraper.storage.partitions import day_of
+from tests.storage.builders import NOW, record, sample
 
 
 @pytest.fixture
@@ -77,3 +78,26 @@ def test_a_malformed_url_is_a_storage_error_that_does_not_echo_it() -> None:
     with pytest.raises(StorageError, match="not of the form scheme://") as caught:
         Storage.open("secret-password@nowhere")
     assert "secret" not in str(caught.value)
+
+
+def test_postgresql_partitions_get_a_brin_index_on_time(empty_postgresql: str) -> None:
+    with Storage.open(empty_postgresql) as store:
+        store.upgrade()
+        store.write([record([sample("m", 1.0)])])
+    engine = create_engine(empty_postgresql)
+    with engine.connect() as conn:
+        found = conn.scalars(
+            text(
+                "SELECT indexdef FROM pg_indexes WHERE indexdef LIKE '%USING brin%' "
+                "ORDER BY indexname DESC"
+            )
+        ).all()
+    engine.dispose()
+
+    assert found == [
+        "CREATE INDEX samples_t ON ONLY public.samples USING brin (t) "
+        "WITH (pages_per_range='32', autosummarize='on')",
+        f"CREATE INDEX {partitions.name_of(day_of(NOW))}_t_idx "
+        f"ON public.{partitions.name_of(day_of(NOW))} USING brin (t) "
+        "WITH (pages_per_range='32', autosummarize='on')",
+    ]

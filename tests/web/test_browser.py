@@ -141,3 +141,18 @@ def test_logging_in_through_the_form_shows_the_overview(
     assert page.url == base_url + "/"
     assert page.locator("#fleet tbody tr").count() == 3
     assert page.locator("[data-role=user]").inner_text() == "ann"
+
+
+def test_the_explorer_finds_a_series_as_you_type_and_charts_it(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/servers/web1:9100")
+    page.click("#explore")
+    page.fill("#metric-search", "transmit")
+    expect(page.locator("#series-list li:visible")).to_have_count(1)
+    page.press("#metric-search", "Enter")
+    page.wait_for_url("**q=transmit**")
+    page.locator("#series-list a").click()
+    shoot(page, "explorer")
+
+    assert page.locator("#explored").get_attribute("data-function") == "rate"
+    assert (page.locator("#explored svg path").first.get_attribute("d") or "").count("L") > 50
+    assert page.locator("#series-list li").count() == 1

@@ -37,6 +37,12 @@ def test_flags_read_their_environment_variables(monkeypatch: pytest.MonkeyPatch)
     )
 
 
+def test_figures_cache_is_read_in_seconds() -> None:
+    args = cli.parser().parse_args(["--figures-cache", "2.5"])
+
+    assert cli.settings_from(args, "127.0.0.1").figures_cache_s == 2.5
+
+
 def test_allowed_hosts_are_local_ones_plus_the_listen_host_plus_the_flag() -> None:
     args = cli.parser().parse_args(["--allowed-hosts", "mon.example"])
 
@@ -54,6 +60,8 @@ def test_allowed_hosts_are_local_ones_plus_the_listen_host_plus_the_flag() -> No
     [
         (["--listen", "nowhere"], "--listen: 'nowhere' is not HOST:PORT"),
         (["--log-level", "loud"], "--log-level: 'loud' is not one of"),
+        (["--figures-cache", "-1"], "--figures-cache: '-1' is not a number of seconds, 0 or more"),
+        (["--figures-cache", "soon"], "--figures-cache: 'soon' is not a number of seconds"),
         (["--database-url", "nonsense"], "--database-url: cannot use this URL"),
         (["--database-url", "sqlite:////nonexistent/dir/x.db"], "database unavailable"),
         (["--read-database-url", "nonsense"], "--read-database-url: cannot use this URL"),

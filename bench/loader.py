@@ -1,0 +1,135 @@
+"""Loads the bench fleet (bench/fleet.py) into its own PostgreSQL database, once.
+
+The database is kept between runs; a later run only tops it up to now (and lets maintenance
+roll up the new hours and drop the day that fell out of retention), so the pages it measures
+always show current data. Days are filled by WORKERS threads, each day followed by its rollups
+through the storage layer's own `roll_up`; `maintain()` then does what is left, as in production.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import create_engine, text
+
+from bench import fleet
+from scraper.storage import Storage, partitions
+from scraper.storage.backend import Backend
+from scraper.storage.config import DAY_MS, HOUR_MS
+from scraper.storage.partitions import day_of
+from scraper.storage.rollups import roll_up
+
+SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+WORKERS = 2
+
+
+def url_of(database: str) -> str:
+    return f"{SERVER}/{database}"
+
+
+def exists(database: str) -> bool:
+    """Whether ``database`` holds a completely loaded fleet."""
+    admin = create_engine(url_of("test"))
+    with admin.connect() as conn:
+        found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database})
+    admin.dispose()
+    if not found:
+        return False
+    engine = create_engine(url_of(database))
+    with engine.connect() as conn:
+        done = conn.scalar(text("SELECT to_regclass('bench_loaded') IS NOT NULL"))
+    engine.dispose()
+    return bool(done)
+
+
+def recreate(database: str) -> None:
+    admin = create_engine(url_of("test"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+
+
+def load(database: str, servers: int, days: int, now_ms: int) -> None:
+    """A fresh fleet: ``servers`` servers, ``days`` days of scrapes up to ``now_ms``."""
+    recreate(database)
+    url = url_of(database)
+    end = now_ms - now_ms % fleet.SCRAPE_MS
+    start = end - days * DAY_MS
+    with Storage.open(url, clock=lambda: end) as store:
+        store.upgrade()
+    backend = Backend(url)
+    fleet.create(backend, servers, start, end)
+    _days(backend, start, end + 1)
+    with backend.writing() as conn:
+        conn.exec_driver_sql("CREATE TABLE bench_loaded (end_ms bigint NOT NULL)")
+        conn.execute(text("INSERT INTO bench_loaded VALUES (:end)"), {"end": end})
+    _finish(backend, url, end)
+
+
+def top_up(database: str, now_ms: int) -> int:
+    """Scrapes from the last loaded one up to ``now_ms``; return how many minutes were added."""
+    url = url_of(database)
+    backend = Backend(url)
+    with backend.reading() as conn:
+        last = int(conn.scalar(text("SELECT end_ms FROM bench_loaded")) or 0)
+    end = now_ms - now_ms % fleet.SCRAPE_MS
+    if end > last:
+        _days(backend, last + 1, end + 1)
+        fleet.advance(backend, end)
+        with backend.writing() as conn:
+            conn.execute(text("UPDATE bench_loaded SET end_ms = :end"), {"end": end})
+    _finish(backend, url, end)
+    return (end - last) // 60_000
+
+
+def _days(backend: Backend, start_ms: int, end_ms: int) -> None:
+    """Fill [start_ms, end_ms) a day at a time, WORKERS days at once, rolling each day up."""
+    with backend.reading() as conn:
+        present = {partitions.day_from_name(name) for name in partitions.existing(conn)}
+    days = list(range(day_of(start_ms), end_ms, DAY_MS))
+    spans = [(day, max(day, start_ms), min(day + DAY_MS, end_ms), day in present) for day in days]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for day, rows in zip(days, pool.map(lambda span: _day(backend, *span), spans), strict=True):
+            print(f"  {time.strftime('%H:%M:%S')} day {day // DAY_MS}: {rows} samples", flush=True)
+
+
+def _day(backend: Backend, day: int, start_ms: int, end_ms: int, present: bool) -> int:
+    if present:
+        rows = fleet.fill(backend, start_ms, end_ms)
+    else:
+        rows = fleet.fill_day(backend, day, start_ms, end_ms)
+    closed = end_ms - end_ms % HOUR_MS
+    # Hours the span completes, from the start of the hour it begins in.
+    first = start_ms - start_ms % HOUR_MS
+    if closed > first:
+        with backend.writing() as conn:
+            roll_up(backend, conn, first, closed)
+    return rows
+
+
+def _finish(backend: Backend, url: str, end_ms: int) -> None:
+    """Let maintenance record the rollups and expire what fell out of retention, then ANALYZE."""
+    with backend.writing() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO maintenance_state VALUES ('rolled_up_until', %(hour)s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            {"hour": end_ms - end_ms % HOUR_MS - HOUR_MS},
+        )
+    backend.close()
+    with Storage.open(url, clock=lambda: end_ms) as store:
+        store.upgrade()  # a database kept from an older version of the code
+        store.maintain()
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def size_bytes(database: str) -> int:
+    engine = create_engine(url_of(database))
+    with engine.connect() as conn:
+        size = int(conn.scalar(text("SELECT pg_database_size(current_database())")) or 0)
+    engine.dispose()
+    return size
