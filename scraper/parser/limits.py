@@ -51,22 +51,21 @@ class Limits:
         return ""
 
 
-def enforce(limits: Limits, batch: list[Sample], total: int, lines: list[str], first: int) -> None:
-    """Raises LimitError naming the line of the first sample of `batch` over a limit.
+def enforce(limits: Limits, batch: list[Sample], total: int, lines: list[str], first: int) -> int:
+    """Raises LimitError naming the line of the first sample of `batch` over a label limit; if
+    instead `total` went over sample_limit, returns the line of the first sample over it (else 0).
 
     `batch` came from `lines` (numbered from `first`); `total` counts every sample so far. Only the
     failing case walks the lines again, so the check costs nothing per line when all is well.
     """
-    message = limits.check_count(total)
-    culprit = len(batch) - (total - limits.sample_limit) if message else len(batch)
+    over = bool(limits.check_count(total))
+    culprit = len(batch) - (total - limits.sample_limit) if over else len(batch)
     if limits.on_labels:
         for index, sample in enumerate(batch[:culprit]):
             problem = limits.check_labels(sample)
             if problem:
-                message, culprit = problem, index
-                break
-    if message:
-        raise LimitError(_line_of_sample(lines, first, culprit), message)
+                raise LimitError(_line_of_sample(lines, first, index), problem)
+    return _line_of_sample(lines, first, culprit) if over else 0
 
 
 def _line_of_sample(lines: list[str], first: int, index: int) -> int:

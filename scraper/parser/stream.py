@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from scraper.errors import ParseError
+from scraper.errors import LimitError, ParseError
 from scraper.parser.cache import ScrapeCache
 from scraper.parser.comment import EOF
 from scraper.parser.cursor import Cursor
@@ -45,6 +45,8 @@ class Parser:
         self._lines_done = 0
         self._samples_done = 0
         self._eof_line = 0
+        self._over_limit_at = 0
+        """The line of the first sample over sample_limit, once there is one."""
 
     @property
     def metadata(self) -> dict[str, Metadata]:
@@ -70,6 +72,9 @@ class Parser:
         self._pending = []
         samples = self._parse([last] if last else [])
         self._cache.trim()
+        if self._over_limit_at:
+            message = self._limits.check_count(self._samples_done)
+            raise LimitError(self._over_limit_at, message)
         if self._dialect.openmetrics and not self._eof_line:
             raise ParseError(self._lines_done + 1, f"missing {_EOF_LINE!r} at the end of the body")
         return samples
@@ -83,6 +88,8 @@ class Parser:
             raise ParseError(line, f"invalid UTF-8 ({error.reason}: {bad!r})") from None
 
     def _parse(self, lines: list[str]) -> list[Sample]:
+        if self._over_limit_at:
+            return self._count(lines)
         first = self._lines_done + 1
         after_eof = self._cut_at_eof(lines, first) if self._dialect.openmetrics else 0
         if after_eof:
@@ -91,10 +98,17 @@ class Parser:
         self._lines_done += len(lines)
         self._samples_done += len(samples)
         if self._limits.sample_limit or self._limits.on_labels:
-            enforce(self._limits, samples, self._samples_done, lines, first)
+            self._over_limit_at = enforce(self._limits, samples, self._samples_done, lines, first)
         if after_eof:
             raise ParseError(after_eof, f"unexpected content after {_EOF_LINE!r}")
         return samples
+
+    def _count(self, lines: list[str]) -> list[Sample]:
+        """Past sample_limit the scrape has failed; its samples are only counted, as Prometheus
+        does, so the error tells the body's real size whatever chunks it came in."""
+        self._lines_done += len(lines)
+        self._samples_done += sum(1 for line in lines if line.strip(" \t")[:1] not in ("", "#"))
+        return []
 
     def _cut_at_eof(self, lines: list[str], first: int) -> int:
         """The number of the first line after '# EOF' in `lines`, or 0 (and notes where it is)."""

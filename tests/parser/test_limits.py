@@ -35,14 +35,16 @@ def test_a_limit_error_is_a_parse_error() -> None:
     assert issubclass(LimitError, ParseError)
 
 
-def test_sample_limit_counts_across_chunks() -> None:
+def test_sample_limit_counts_the_whole_body_across_chunks() -> None:
     parser = Parser(limits=Limits(sample_limit=2))
     parser.feed("a 1\nb 2\n")
+    parser.feed("c 3\n# HELP d D.\n\nd")
+    parser.feed(" 4\ne 5")
 
     with pytest.raises(LimitError) as caught:
-        parser.feed("c 3\n")
+        parser.close()
 
-    assert (caught.value.line, caught.value.message) == (3, "3 samples over sample_limit 2")
+    assert (caught.value.line, caught.value.message) == (3, "5 samples over sample_limit 2")
 
 
 def test_more_labels_than_label_limit_fail() -> None:
