@@ -69,6 +69,14 @@ def seeded(
 
 
 @pytest.fixture
+def store(tmp_path: Path) -> Iterator[Storage]:
+    """The test fleet on a SQLite file of this test's own, for tests that write to it."""
+    seeded = open_seeded(f"sqlite:///{tmp_path / 'hostwatch.db'}")
+    yield seeded
+    seeded.close()
+
+
+@pytest.fixture
 def client(seeded: Storage) -> Iterator[TestClient]:
     with TestClient(create_app(seeded, SETTINGS)) as test_client:
         yield test_client

@@ -14,7 +14,7 @@ from scraper.storage import Storage
 from tests.conftest import unavailable
 from tests.storage.builders import NOW
 from tests.web.accounts import PASSWORD, add_user
-from tests.web.conftest import SETTINGS, open_seeded
+from tests.web.conftest import SETTINGS
 from tests.web.fleet import MINUTE, scrape
 from tests.web.serving import serving
 from web.app import create_app
@@ -36,13 +36,6 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Storage]:
-    seeded = open_seeded(f"sqlite:///{tmp_path / 'hostwatch.db'}")
-    yield seeded
-    seeded.close()
 
 
 @pytest.fixture

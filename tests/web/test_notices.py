@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from starlette.testclient import TestClient
 
 from scraper.storage import Storage
 from tests.storage.builders import NOW, SCRAPER
-from tests.web.conftest import SETTINGS, open_seeded
+from tests.web.conftest import SETTINGS
 from web.app import create_app
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Storage]:
-    seeded = open_seeded(f"sqlite:///{tmp_path / 'hostwatch.db'}")
-    yield seeded
-    seeded.close()
 
 
 def notices(store: Storage) -> list[str]:

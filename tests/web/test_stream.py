@@ -6,7 +6,6 @@ import dataclasses
 import json
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,20 +13,13 @@ import pytest
 
 from scraper.storage import Storage
 from tests.storage.builders import NOW
-from tests.web.conftest import SETTINGS, open_seeded
+from tests.web.conftest import SETTINGS
 from tests.web.fleet import MINUTE, scrape
 from tests.web.serving import serving
 from web.app import create_app
 
 pytestmark = pytest.mark.slow
 FAST = dataclasses.replace(SETTINGS, stream_interval_s=0.1)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Storage]:
-    seeded = open_seeded(f"sqlite:///{tmp_path / 'hostwatch.db'}")
-    yield seeded
-    seeded.close()
 
 
 def events(response: httpx.Response) -> Iterator[tuple[str, dict[str, Any]]]:
