@@ -18,7 +18,7 @@ from web import params
 from web.charts import Chart, Line
 from web.dashboard import Window
 from web.errors import NotFound
-from web.series import search
+from web.series import of_target, search
 
 SHOWN = 500
 CUMULATIVE = ("histogram", "summary")
@@ -67,7 +67,7 @@ class Exploration:
 def explore(
     storage: Storage, target: TargetHealth, query: QueryParams, window: Window
 ) -> Exploration:
-    found = _series_of(storage, target)
+    found = of_target(storage, target)
     kinds = storage.metadata_of(sorted({s.name for s in found}))
     entries = [Entry(s, kinds[s.name].type if s.name in kinds else "unknown") for s in found]
     matching = {s.id for s in search(found, query.get("q", ""))}
@@ -75,11 +75,6 @@ def explore(
     chosen = _chosen(entries, query.get("series", ""))
     chart = None if chosen is None else plot(storage, chosen, window)
     return Exploration(shown[:SHOWN], len(shown), len(entries), chosen, chart)
-
-
-def _series_of(storage: Storage, target: TargetHealth) -> list[Series]:
-    mine = [Matcher("job", "=", target.job), Matcher("instance", "=", target.instance)]
-    return sorted(storage.series(None, mine), key=lambda s: (s.name, s.labels))
 
 
 def _chosen(entries: Sequence[Entry], wanted: str) -> Entry | None:

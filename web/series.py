@@ -1,10 +1,16 @@
-"""Searching a target's series by name or label value."""
+"""A target's series, and searching them by name or label value."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scraper.storage import Series
+from scraper.storage import Matcher, Series, Storage, TargetHealth
+
+
+def of_target(storage: Storage, target: TargetHealth) -> list[Series]:
+    """Every series of ``target``, by name then labels (the API's pagination key)."""
+    mine = [Matcher("job", "=", target.job), Matcher("instance", "=", target.instance)]
+    return sorted(storage.series(None, mine), key=lambda s: (s.name, repr(s.labels)))
 
 
 def search(found: Sequence[Series], text: str) -> list[Series]:

@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scraper.storage import Matcher, Series, Storage, TargetHealth
+from scraper.storage import Storage, TargetHealth
 from web import headline, identity, params, responses, servers, state
 from web.api import shapes
-from web.series import search
+from web.series import of_target, search
 
 T = TypeVar("T")
 HISTORY_SHOWN = 100
@@ -41,21 +41,16 @@ def server(request: Request) -> Response:
 def list_series(request: Request) -> Response:
     store = state.storage(request)
     target = _target(request, store)
-    found = search(_series_of(store, target), request.query_params.get("search", ""))
+    found = search(of_target(store, target), request.query_params.get("search", ""))
     page, links = paginate(request, found, lambda s: [s.name, repr(s.labels)])
-    kinds = {name: store.metadata(name) for name in {s.name for s in page}}
-    items = [shapes.series(s, (k := kinds[s.name]) and k.type) for s in page]
+    kinds = store.metadata_of(sorted({s.name for s in page}))
+    items = [shapes.series(s, (k := kinds.get(s.name)) and k.type) for s in page]
     return responses.api(request, {"series": items, "total": len(found), "links": links})
 
 
 def _target(request: Request, store: Storage) -> TargetHealth:
     job = request.query_params.get("job", "")
     return servers.find(store, request.path_params["instance"], job)
-
-
-def _series_of(store: Storage, target: TargetHealth) -> list[Series]:
-    mine = [Matcher("job", "=", target.job), Matcher("instance", "=", target.instance)]
-    return sorted(store.series(None, mine), key=lambda s: (s.name, repr(s.labels)))
 
 
 def paginate(
