@@ -38,14 +38,6 @@ def store(backend: Backend, conn: Connection, metadata: Mapping[str, Metadata]) 
     )
 
 
-def lookup(conn: Connection, name: str) -> Metadata | None:
-    table = schema.metric_metadata
-    row = conn.execute(
-        select(table.c.type, table.c.help, table.c.unit).where(table.c.name == name)
-    ).first()
-    return Metadata(*row) if row else None
-
-
 def lookup_all(conn: Connection, names: Sequence[str]) -> dict[str, Metadata]:
     """The metadata of those of ``names`` that have some."""
     table = schema.metric_metadata

@@ -160,8 +160,7 @@ class Storage:
         ]
 
     def metadata(self, name: str) -> Metadata | None:
-        with self._reading() as conn:
-            return catalog.lookup(conn, name)
+        return self.metadata_of([name]).get(name)
 
     def add_user(self, name: str, role: Role, password_hash: str) -> User:
         """Raises AccountError if ``name`` is taken."""
