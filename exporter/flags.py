@@ -70,6 +70,13 @@ def parse_listen(value: str, error: Callable[[str], Exception]) -> tuple[str, in
     return host.strip("[]") or "0.0.0.0", int(port)  # ':PORT' asks for every interface
 
 
+def positive(flag: str, value: str, error: Callable[[str], Exception]) -> int:
+    """``value`` as a whole number above 0, else ``error`` naming ``--flag``."""
+    if not value.isdigit() or int(value) == 0:
+        raise error(f"--{flag}: {value!r} is not a positive whole number")
+    return int(value)
+
+
 def split_list(value: str) -> list[str]:
     """A comma-separated flag value as its non-empty items."""
     return [item.strip() for item in value.split(",") if item.strip()]

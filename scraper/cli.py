@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import anyio
 
-from exporter.flags import FlagParser, log_level, parse_listen, run, setup_logging
+from exporter.flags import FlagParser, log_level, parse_listen, positive, run, setup_logging
 from scraper import __version__
 from scraper.alerts.config import load_or_defaults
 from scraper.app import ScraperOptions, serve
@@ -79,20 +79,14 @@ def options_from(args: argparse.Namespace) -> ScraperOptions:
         database_url=args.database_url,
         listen=parse_listen(args.listen, ConfigError),
         shard=Shard.parse(args.shard),
-        buffer_samples=_positive("buffer-samples", args.buffer_samples),
-        max_concurrency=_positive("max-concurrency", args.max_concurrency),
-        reload_interval=_positive("reload-interval", args.reload_interval),
+        buffer_samples=positive("buffer-samples", args.buffer_samples, ConfigError),
+        max_concurrency=positive("max-concurrency", args.max_concurrency, ConfigError),
+        reload_interval=positive("reload-interval", args.reload_interval, ConfigError),
         retention=Retention(
-            raw_days=_positive("retention-raw-days", args.retention_raw_days),
-            rollup_days=_positive("retention-rollup-days", args.retention_rollup_days),
+            raw_days=positive("retention-raw-days", args.retention_raw_days, ConfigError),
+            rollup_days=positive("retention-rollup-days", args.retention_rollup_days, ConfigError),
         ),
     )
-
-
-def _positive(flag: str, value: str) -> int:
-    if not value.isdigit() or int(value) == 0:
-        raise ConfigError(f"--{flag}: {value!r} is not a positive whole number")
-    return int(value)
 
 
 def check_config(path: str, alerts: str = DEFAULT_ALERTS) -> int:

@@ -28,7 +28,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from exporter import __version__
-from exporter.flags import FlagParser, log_level, parse_listen, run, setup_logging, split_list
+from exporter.flags import (
+    FlagParser,
+    log_level,
+    parse_listen,
+    positive,
+    run,
+    setup_logging,
+    split_list,
+)
 from scraper.errors import ConfigError, HostwatchError, StorageError
 from scraper.storage import ROLES, Storage
 from web.app import create_app
@@ -97,7 +105,7 @@ def settings_from(args: argparse.Namespace, listen_host: str) -> Settings:
         cors_origins=tuple(split_list(args.cors_origins)),
         open_without_users=is_loopback(listen_host),
         session_secret=session_secret(args.session_secret_file),
-        session_max_age_s=_positive("session-max-age", args.session_max_age),
+        session_max_age_s=positive("session-max-age", args.session_max_age, ConfigError),
         figures_cache_s=seconds("--figures-cache", args.figures_cache),
     )
 
@@ -153,12 +161,6 @@ def _new_secret_file(path: Path) -> bytes:
         file.write(secret + b"\n")
     log.info("made a new session secret in %s", path)
     return secret
-
-
-def _positive(flag: str, value: str) -> int:
-    if not value.isdigit() or int(value) == 0:
-        raise ConfigError(f"--{flag}: {value!r} is not a positive whole number")
-    return int(value)
 
 
 def open_storage(url: str, read_url: str = "") -> Storage:
