@@ -39,7 +39,7 @@ class Fetcher:
         self._contexts: dict[TLSConfig | None, ssl.SSLContext] = {}
 
     async def fetch(self, target: Target, cache: ScrapeCache | None = None) -> ParsedBody:
-        """Scrape ``target``; ``cache`` is the target's own, kept from scrape to scrape."""
+        """Scrape ``target``; ``cache`` is kept from scrape to scrape (the scraper shares one)."""
         timeout = target.job.scrape_timeout
         try:
             with anyio.fail_after(timeout):
