@@ -44,10 +44,19 @@ def exists(database: str) -> bool:
 
 
 def recreate(database: str) -> None:
+    """``database`` empty: dropped if it exists, then created."""
+    drop(database)
+    _administer(f'CREATE DATABASE "{database}"')
+
+
+def drop(database: str) -> None:
+    _administer(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _administer(statement: str) -> None:
     admin = create_engine(url_of("test"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{database}"'))
+        conn.execute(text(statement))
     admin.dispose()
 
 

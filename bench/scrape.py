@@ -26,12 +26,11 @@ import time
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
 
+from bench import loader
 from bench.exporter import cpu_seconds, free_port, rss_bytes
 
 BODY = Path(__file__).parent.parent / "tests/parser/corpus/node_exporter_1.5.0.prom"
-SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 SAMPLES = 510  # per scrape of BODY: its 507 samples and up, scrape_duration_seconds, ..._scraped
 
 
@@ -79,14 +78,11 @@ def free_ports(count: int) -> list[int]:
 def run(targets: int, interval: float, seconds: float, warmup: float) -> None:
     ports = free_ports(targets)
     database = f"hostwatch_bench_scrape_{secrets.token_hex(3)}"
-    admin = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    loader.recreate(database)
     try:
-        measure(ports, f"{SERVER}/{database}", interval, seconds, warmup)
+        measure(ports, loader.url_of(database), interval, seconds, warmup)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{database}" WITH (FORCE)'))
+        loader.drop(database)
 
 
 def measure(ports: list[int], url: str, interval: float, seconds: float, warmup: float) -> None:

@@ -23,11 +23,11 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.dialects.postgresql import insert
 
+from bench import loader
 from scraper.samples import Sample
 from scraper.storage import Matcher, RangeQuery, ScrapeRecord, Storage
 from scraper.storage.schema import samples
 
-SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 MINUTE = 60_000
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
@@ -98,13 +98,9 @@ def scrape(
 @contextmanager
 def postgresql(name: str, keep: bool = False) -> Iterator[str]:
     """The URL of database `name`, recreated empty unless `keep`."""
-    admin = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
     if not keep:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{SERVER}/{name}"
-    admin.dispose()
+        loader.recreate(name)
+    yield loader.url_of(name)
 
 
 def bytes_per_sample_postgresql(url: str) -> tuple[int, float]:
