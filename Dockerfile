@@ -9,7 +9,9 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY exporter exporter
+COPY model model
 COPY scraper scraper
+COPY storage storage
 COPY web web
 RUN pip wheel --no-cache-dir --wheel-dir /wheels '.[server]'
 

@@ -13,12 +13,12 @@ import statistics
 import time
 from pathlib import Path
 
+from model.samples import Sample
 from scraper.alerts.defaults import BUILT_IN
 from scraper.alerts.evaluator import Evaluator
 from scraper.labels import Attacher
 from scraper.parser import parse
-from scraper.samples import Sample
-from scraper.storage import ScrapeRecord
+from storage import ScrapeRecord
 
 BODY = (
     Path(__file__).resolve().parent.parent

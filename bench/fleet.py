@@ -16,12 +16,12 @@ from typing import Literal
 
 from sqlalchemy import Connection, insert, text
 
-from scraper.samples import Labels, Metadata
-from scraper.storage import partitions, schema
-from scraper.storage.backend import Backend
-from scraper.storage.catalog import store as store_metadata
-from scraper.storage.config import DAY_MS
-from scraper.storage.series import resolve
+from model.samples import Labels, Metadata
+from storage import partitions, schema
+from storage.backend import Backend
+from storage.catalog import store as store_metadata
+from storage.config import DAY_MS
+from storage.series import resolve
 
 SCRAPE_MS = 120_000
 JOB = "node"

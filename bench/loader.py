@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import create_engine, text
 
 from bench import fleet
-from scraper.storage import Storage, partitions
-from scraper.storage.backend import Backend
-from scraper.storage.config import DAY_MS, HOUR_MS
-from scraper.storage.partitions import day_of
-from scraper.storage.rollups import roll_up
+from storage import Storage, partitions
+from storage.backend import Backend
+from storage.config import DAY_MS, HOUR_MS
+from storage.partitions import day_of
+from storage.rollups import roll_up
 
 SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 WORKERS = 2

@@ -24,9 +24,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.dialects.postgresql import insert
 
 from bench import loader
-from scraper.samples import Sample
-from scraper.storage import Matcher, RangeQuery, ScrapeRecord, Storage
-from scraper.storage.schema import samples
+from model.samples import Sample
+from storage import Matcher, RangeQuery, ScrapeRecord, Storage
+from storage.schema import samples
 
 MINUTE = 60_000
 HOUR = 60 * MINUTE

@@ -16,19 +16,19 @@ import anyio.to_thread
 from anyio.abc import TaskGroup
 
 from exporter.server import MetricsServer
+from model.errors import StorageError
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.service import AlertService
 from scraper.buffer import WriteBuffer
 from scraper.config import load
-from scraper.errors import StorageError
 from scraper.parser import ScrapeCache
 from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop, Sink
 from scraper.scrape.manager import Reloader, ScrapeManager
 from scraper.scrape.target import Target
-from scraper.storage import Retention, ScrapeRecord, ScraperStatus, Storage
 from scraper.telemetry import Telemetry
+from storage import Retention, ScrapeRecord, ScraperStatus, Storage
 
 log = logging.getLogger(__name__)
 FLEET_CACHE_ENTRIES = 200_000

@@ -17,9 +17,9 @@ from typing import Protocol
 import anyio
 import anyio.to_thread
 
-from scraper.errors import InvalidSampleError, StorageUnavailable
-from scraper.storage import ScrapeRecord
+from model.errors import InvalidSampleError, StorageUnavailable
 from scraper.telemetry import Telemetry
+from storage import ScrapeRecord
 
 log = logging.getLogger(__name__)
 LOG_EVERY = 10.0

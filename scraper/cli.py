@@ -17,13 +17,13 @@ from collections.abc import Sequence
 import anyio
 
 from exporter.flags import FlagParser, log_level, parse_listen, positive, run, setup_logging
+from model.errors import ConfigError, HostwatchError
 from scraper import __version__
 from scraper.alerts.config import load_or_defaults
 from scraper.app import ScraperOptions, serve
 from scraper.config import load
-from scraper.errors import ConfigError, HostwatchError
 from scraper.scrape.discovery import Shard
-from scraper.storage import Retention, Storage
+from storage import Retention, Storage
 
 PROG = "hostwatch-scraper"
 DEFAULT_ALERTS = "config/alerts.yml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scraper.samples import Labels, Sample
+from model.samples import Labels, Sample
 
 
 class Attacher:

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from scraper.storage import SHOWN_STATES
+from storage import SHOWN_STATES
 from web import alerts, params, silences, state
 from web.alerts import Filters
 from web.errors import BadParameter

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 from starlette.datastructures import QueryParams
 
-from scraper.storage import (
+from storage import (
     SHOWN_STATES,
     Alert,
     AlertEvent,
@@ -22,7 +22,7 @@ from scraper.storage import (
     Storage,
     silenced_by,
 )
-from scraper.storage import shown_state as state_of
+from storage import shown_state as state_of
 from web import params
 
 HISTORY_STATES = ("pending", "firing", "resolved")

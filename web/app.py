@@ -10,8 +10,8 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scraper.errors import HostwatchError, QueryError, StorageUnavailable
-from scraper.storage import Storage
+from model.errors import HostwatchError, QueryError, StorageUnavailable
+from storage import Storage
 from web import alert_pages, api, pages
 from web.auth import account, login
 from web.auth.access import Access

@@ -37,8 +37,8 @@ from exporter.flags import (
     setup_logging,
     split_list,
 )
-from scraper.errors import ConfigError, HostwatchError, StorageError
-from scraper.storage import ROLES, Storage
+from model.errors import ConfigError, HostwatchError, StorageError
+from storage import ROLES, Storage
 from web.app import create_app
 from web.auth.commands import COMMANDS
 from web.state import LOCAL_HOSTS, Settings

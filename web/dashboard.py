@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import QueryParams
 
-from scraper.storage import Function, Matcher, RangeQuery, Storage, TargetHealth
+from storage import Function, Matcher, RangeQuery, Storage, TargetHealth
 from web import params
 from web.charts import Chart, Line
 from web.errors import BadParameter

@@ -1,12 +1,12 @@
 """Errors the web layer raises itself; each knows the HTTP status it answers with.
 
-They derive from :class:`scraper.errors.HostwatchError`, so one exception handler turns the
+They derive from :class:`model.errors.HostwatchError`, so one exception handler turns the
 whole family (storage errors included) into the JSON error shape.
 """
 
 from __future__ import annotations
 
-from scraper.errors import HostwatchError
+from model.errors import HostwatchError
 
 
 class WebError(HostwatchError):

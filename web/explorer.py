@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from starlette.datastructures import QueryParams
 
-from scraper.storage import Function, Matcher, RangeQuery, Series, Storage, TargetHealth
+from storage import Function, Matcher, RangeQuery, Series, Storage, TargetHealth
 from web import params
 from web.charts import Chart, Line
 from web.dashboard import Window

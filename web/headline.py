@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scraper.storage import Function, Matcher, RangeQuery, Series, Storage, TargetHealth
-from scraper.storage.model import Points
+from storage import Function, Matcher, RangeQuery, Series, Storage, TargetHealth
+from storage.model import Points
 
 WINDOW_MS = 5 * 60_000
 Key = tuple[str, str]

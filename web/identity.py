@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.storage import Matcher, Storage, TargetHealth
+from storage import Matcher, Storage, TargetHealth
 from web.headline import readings
 
 # (field shown, info metric, its label)

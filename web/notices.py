@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from scraper.storage import ScraperStatus
+from storage import ScraperStatus
 from web import units
 
 # Scrapers report every 15 s: four missed reports mean it stopped, not that it is slow.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from exporter import __version__
-from scraper.storage import SHOWN_STATES
+from storage import SHOWN_STATES
 from web.alerts import HISTORY_STATES
 from web.auth import cookies
 

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from scraper.storage import TargetHealth
+from storage import TargetHealth
 from web.headline import Headline
 
 # Down first: a failing server must be the first thing on the page.

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from scraper.storage import TargetHealth
+from storage import TargetHealth
 from web import (
     alerts,
     charts,

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from scraper.errors import QueryError
-from scraper.storage import Matcher
+from model.errors import QueryError
+from storage import Matcher
 from web.errors import BadParameter
 
 T = TypeVar("T", bound=str)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scraper.storage import Matcher, Series, Storage, TargetHealth
+from storage import Matcher, Series, Storage, TargetHealth
 
 
 def of_target(storage: Storage, target: TargetHealth) -> list[Series]:

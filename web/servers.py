@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from starlette.datastructures import QueryParams
 
-from scraper.storage import Storage, TargetHealth
-from scraper.storage.model import Health
+from storage import Storage, TargetHealth
+from storage.model import Health
 from web import params
 from web.errors import BadParameter, NotFound
 

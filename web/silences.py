@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from model.errors import ConfigError, QueryError
 from scraper.alerts.matchers import parse_matcher
 from scraper.config import rules
-from scraper.errors import ConfigError, QueryError
-from scraper.storage import Matcher, Silence
+from storage import Matcher, Silence
 from web import params
 from web.errors import BadParameter
 

@@ -9,8 +9,8 @@ from typing import cast
 
 from starlette.requests import HTTPConnection
 
-from scraper.storage import Storage
-from scraper.storage.store import wall_clock_ms
+from storage import Storage
+from storage.store import wall_clock_ms
 from web.headline import SharedFleet
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")

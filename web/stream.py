@@ -17,7 +17,7 @@ from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from scraper.storage import Storage, TargetHealth
+from storage import Storage, TargetHealth
 from web import params, state
 from web.api import shapes
 from web.responses import finite

@@ -3,9 +3,9 @@ annotations."""
 
 from __future__ import annotations
 
+from model.samples import Labels
 from scraper.alerts import template
 from scraper.alerts.model import Rule
-from scraper.samples import Labels
 from scraper.scrape.target import fingerprint
 
 

@@ -9,6 +9,7 @@ import dataclasses
 import os
 import re
 
+from model.errors import ConfigError
 from scraper.alerts import template
 from scraper.alerts.defaults import BUILT_IN
 from scraper.alerts.matchers import read_matchers
@@ -19,7 +20,6 @@ from scraper.config.jobs import positive_duration
 from scraper.config.nodes import Fields, Node, Reader, boolean, duration, integer, number, string
 from scraper.config.rules import non_negative, not_empty, quote
 from scraper.config.targets import Unique, read_labels
-from scraper.errors import ConfigError
 
 _METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 

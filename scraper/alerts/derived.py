@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 
-from scraper.samples import Labels
-from scraper.storage import ScrapeRecord
+from model.samples import Labels
+from storage import ScrapeRecord
 
 Reading = tuple[Labels, float]
 Values = dict[str, list[Reading]]

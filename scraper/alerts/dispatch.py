@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from model.samples import Labels
 from scraper.alerts.matchers import format_matcher
 from scraper.alerts.model import AlertsConfig, Email, Route, Webhook
-from scraper.samples import Labels
-from scraper.storage import Alert, NotificationEntry, Silence, silenced_by
+from storage import Alert, NotificationEntry, Silence, silenced_by
 
 LogKey = tuple[str, str]  # integration, group key
 

@@ -11,11 +11,11 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 
+from model.samples import Labels
 from scraper.alerts.alert import alert_annotations, alert_fingerprint, alert_labels
 from scraper.alerts.derived import Deriver, Reading, sources
 from scraper.alerts.model import Rule
-from scraper.samples import Labels
-from scraper.storage import Alert, AlertEvent, AlertState, ScrapeRecord
+from storage import Alert, AlertEvent, AlertState, ScrapeRecord
 
 Scope = tuple[str, str, str]  # rule, job, instance
 Changes = tuple[list[Alert], list[str], list[AlertEvent]]

@@ -8,11 +8,11 @@ from email.message import EmailMessage
 
 import anyio.to_thread
 
+from model.errors import NotifyError
 from scraper.alerts.dispatch import Notification
 from scraper.alerts.model import Email
 from scraper.alerts.payload import generator_url, status
 from scraper.config import TLSConfig
-from scraper.errors import NotifyError
 
 
 def message(mail: Email, notification: Notification, external_url: str) -> EmailMessage:

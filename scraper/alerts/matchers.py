@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
+from model.errors import ConfigError, QueryError
 from scraper.config.nodes import Fields, Reader, string
 from scraper.config.rules import quote
-from scraper.errors import ConfigError, QueryError
-from scraper.storage import Matcher
+from storage import Matcher
 
 _MATCHER = re.compile(
     r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\.)*)"|(.*?))\s*'

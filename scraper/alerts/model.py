@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from model.errors import ConfigError
 from scraper.config import TLSConfig, rules
 from scraper.config.rules import keyed, quote
-from scraper.errors import ConfigError
-from scraper.storage import Matcher
+from storage import Matcher
 
 Pairs = tuple[tuple[str, str], ...]
 Comparison = Literal[">", ">=", "<", "<=", "==", "!="]

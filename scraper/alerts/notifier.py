@@ -13,12 +13,12 @@ import anyio
 import anyio.to_thread
 import httpx
 
+from model.errors import NotifyError, StorageError
 from scraper.alerts import mail, webhook
 from scraper.alerts.dispatch import LogKey, Notification
 from scraper.alerts.model import AlertsConfig, Webhook
-from scraper.errors import NotifyError, StorageError
-from scraper.storage import NotificationEntry
 from scraper.telemetry import Telemetry
+from storage import NotificationEntry
 
 log = logging.getLogger(__name__)
 Job = tuple[Notification, AlertsConfig]

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from scraper.samples import Labels
-from scraper.storage import Alert
+from model.samples import Labels
+from storage import Alert
 
 # Go's zero time: what Alertmanager sends as endsAt of an alert still firing.
 ZERO_TIME = "0001-01-01T00:00:00Z"

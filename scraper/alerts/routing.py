@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from model.errors import ConfigError
 from scraper.alerts.matchers import read_matchers
 from scraper.alerts.model import Email, Receiver, Route, Webhook
 from scraper.alerts.sections import CHILD_ROUTE, EMAIL, EMAIL_TLS, RECEIVER, ROUTE, WEBHOOK
@@ -10,7 +11,6 @@ from scraper.config.jobs import positive_duration, read_basic_auth, read_secret,
 from scraper.config.nodes import Fields, Node, Reader, boolean, duration, integer, string
 from scraper.config.rules import quote
 from scraper.config.targets import Unique
-from scraper.errors import ConfigError
 
 
 def read_receivers(reader: Reader, node: Node | None) -> tuple[Receiver, ...]:

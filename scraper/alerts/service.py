@@ -12,15 +12,15 @@ from collections.abc import Callable, Collection
 import anyio
 import anyio.to_thread
 
+from model.errors import ConfigError, StorageError
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.dispatch import Dispatcher, notifiable
 from scraper.alerts.evaluator import Changes, Evaluator, merged
 from scraper.alerts.model import AlertsConfig
 from scraper.alerts.notifier import Notifier
-from scraper.errors import ConfigError, StorageError
 from scraper.scrape.manager import file_version
-from scraper.storage import ScrapeRecord, Silence, Storage, shown_state
 from scraper.telemetry import Telemetry
+from storage import ScrapeRecord, Silence, Storage, shown_state
 
 log = logging.getLogger(__name__)
 # The labels of values about the scraper itself rather than a target.

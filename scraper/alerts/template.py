@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from model.errors import ConfigError
 from scraper.config.rules import quote
-from scraper.errors import ConfigError
 
 _FIELD = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _KNOWN = re.compile(r"\s*\$(?:labels\.([a-zA-Z_][a-zA-Z0-9_]*)|(value))\s*")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import anyio
 import httpx
 
+from model.errors import NotifyError
 from scraper.alerts.dispatch import Notification
 from scraper.alerts.model import Webhook
 from scraper.alerts.payload import webhook as webhook_payload
-from scraper.errors import NotifyError
 
 
 async def send(

@@ -15,9 +15,9 @@ from typing import TypeVar
 import yaml
 from yaml.constructor import SafeConstructor
 
+from model.errors import ConfigError, ConfigErrors
 from scraper.config.rules import quote
 from scraper.config.units import parse_duration, parse_size
-from scraper.errors import ConfigError, ConfigErrors
 
 T = TypeVar("T")
 Node = yaml.Node

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from scraper.errors import ConfigError
+from model.errors import ConfigError
 
 T = TypeVar("T")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from model.errors import ConfigError
 from scraper.config import rules
 from scraper.config.model import Pairs, StaticGroup
 from scraper.config.nodes import Node, Reader, string
 from scraper.config.rules import quote
 from scraper.config.sections import GROUP
-from scraper.errors import ConfigError
 
 
 class Unique:

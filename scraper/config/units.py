@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from model.errors import ConfigError
 from scraper.config.rules import quote
-from scraper.errors import ConfigError
 
 _DURATION_UNITS = {
     "y": 365 * 86400.0,

@@ -6,8 +6,8 @@
                                                then .metadata
     ScrapeCache()                              kept per target between scrapes, given to Parser
 
-Errors: :class:`~scraper.errors.ParseError` (line, message) and nothing else, whatever the input;
-its subclass :class:`~scraper.errors.LimitError` when a valid body breaks a :class:`Limits`.
+Errors: :class:`~model.errors.ParseError` (line, message) and nothing else, whatever the input;
+its subclass :class:`~model.errors.LimitError` when a valid body breaks a :class:`Limits`.
 
 Modules: ``stream`` (the Parser loop), ``shortcut`` (fast path for common sample lines),
 ``reference`` (careful path: every other line, and the errors), ``comment`` and ``family``

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from model.samples import Metadata, Sample
 from scraper.parser.cache import ScrapeCache
 from scraper.parser.limits import Limits
 from scraper.parser.stream import Parser
-from scraper.samples import Metadata, Sample
 
 
 class ParsedBody(NamedTuple):

@@ -8,8 +8,8 @@ also makes one cache safe to share between targets (the scraper shares one acros
 
 from __future__ import annotations
 
+from model.samples import Labels, Metadata
 from scraper.parser.comment import Entry
-from scraper.samples import Labels, Metadata
 
 DEFAULT_MAX_ENTRIES = 50_000
 

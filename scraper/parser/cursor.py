@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import NoReturn
 
-from scraper.errors import ParseError
+from model.errors import ParseError
 
 _QUOTED = re.compile(r'"([^"\\]*+(?:\\.[^"\\]*+)*+)"')
 _SHOWN = 24

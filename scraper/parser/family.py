@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from scraper.errors import ParseError
+from model.errors import ParseError
+from model.samples import Metadata
 from scraper.parser.cache import ScrapeCache
 from scraper.parser.comment import Directive, Entry, careful_directive, quick_directive
 from scraper.parser.cursor import Cursor, quote
 from scraper.parser.dialect import Dialect
 from scraper.parser.names import Names
-from scraper.samples import Metadata
 
 _UNIT = re.compile(r"[a-zA-Z0-9_:]*")
 _KEYWORDS = ("TYPE", "HELP", "UNIT")

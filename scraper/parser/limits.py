@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scraper.errors import LimitError
-from scraper.samples import Sample
+from model.errors import LimitError
+from model.samples import Sample
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Sample values and timestamps, exactly as the two formats spell them.
 
 Each function returns None for text its format does not allow; the caller knows the line and
-raises the :class:`~scraper.errors.ParseError`.
+raises the :class:`~model.errors.ParseError`.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ every line the shortcut declines: escapes, whitespace runs, exemplars, trailing 
 
 from __future__ import annotations
 
+from model.samples import Labels, Sample
 from scraper.parser import number
 from scraper.parser.cursor import Cursor, quote
 from scraper.parser.dialect import (
@@ -16,7 +17,6 @@ from scraper.parser.dialect import (
     Dialect,
     unescape_label_value,
 )
-from scraper.samples import Labels, Sample
 
 EXEMPLAR_LABELS_MAX = 128
 """OpenMetrics: an exemplar's label names and values hold at most 128 code points together."""

@@ -10,11 +10,11 @@ Hot code: names and values are looked up in dicts before anything is called.
 
 from __future__ import annotations
 
+from model.samples import Labels, Sample
 from scraper.parser import number
 from scraper.parser.cache import ScrapeCache
 from scraper.parser.dialect import Dialect
 from scraper.parser.names import Names
-from scraper.samples import Labels, Sample
 
 _new_sample = tuple.__new__
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import codecs
 
-from scraper.errors import LimitError, ParseError
+from model.errors import LimitError, ParseError
+from model.samples import Metadata, Sample
 from scraper.parser.cache import ScrapeCache
 from scraper.parser.comment import EOF
 from scraper.parser.cursor import Cursor
@@ -14,7 +15,6 @@ from scraper.parser.limits import Limits, enforce
 from scraper.parser.names import SHARED
 from scraper.parser.reference import read_sample
 from scraper.parser.shortcut import Shortcut
-from scraper.samples import Metadata, Sample
 
 _EOF_LINE = f"# {EOF[0]}"
 

@@ -8,8 +8,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from model.errors import ConfigError, HostwatchError
 from scraper.config import JobConfig, ScraperConfig, StaticGroup, read_target_file
-from scraper.errors import ConfigError, HostwatchError
 from scraper.scrape.target import Target, fingerprint
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 import anyio
 import httpx
 
+from model.errors import LimitError, ParseError, ScrapeError
+from model.samples import Sample
 from scraper.config import TLSConfig
-from scraper.errors import LimitError, ParseError, ScrapeError
 from scraper.parser import ACCEPT, Limits, ParsedBody, Parser, format_for
 from scraper.parser.cache import ScrapeCache
-from scraper.samples import Sample
 from scraper.scrape.target import Target
 
 # httpcore looks at every connection of a pool on each request: with one pool for a thousand

@@ -8,15 +8,15 @@ from collections.abc import Callable
 
 import anyio
 
-from scraper.errors import ScrapeError
+from model.errors import ScrapeError
+from model.samples import Metadata, Sample
 from scraper.labels import Attacher
 from scraper.parser import ParsedBody
 from scraper.parser.cache import ScrapeCache
-from scraper.samples import Metadata, Sample
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.target import Health, Target
-from scraper.storage import ScrapeRecord
 from scraper.telemetry import Telemetry
+from storage import ScrapeRecord
 
 log = logging.getLogger(__name__)
 

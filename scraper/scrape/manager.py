@@ -18,13 +18,13 @@ from dataclasses import dataclass
 import anyio
 from anyio.abc import TaskGroup
 
+from model.errors import ConfigError
 from scraper.config import ScraperConfig, load
-from scraper.errors import ConfigError
 from scraper.scrape.discovery import FileTargets, Shard, targets
 from scraper.scrape.loop import ScrapeLoop
 from scraper.scrape.target import Target
-from scraper.storage import ScraperStatus
 from scraper.telemetry import Telemetry
+from storage import ScraperStatus
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
 
+from model.samples import Labels
 from scraper.config import JobConfig
-from scraper.samples import Labels
 
 
 def fingerprint(text: str) -> int:

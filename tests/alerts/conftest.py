@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.alerts.receivers import Hook, Mailbox, smtp_server, webhook_server
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from scraper.samples import Labels, Sample
-from scraper.storage import ScrapeRecord
+from model.samples import Labels, Sample
+from storage import ScrapeRecord
 
 T0 = 1_750_075_200_000  # 2025-06-16T12:00:00Z
 SECOND = 1000

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from model.errors import ConfigError, ConfigErrors
 from scraper.alerts import sections
 from scraper.alerts.config import load, load_or_defaults
 from scraper.alerts.defaults import BUILT_IN
-from scraper.errors import ConfigError, ConfigErrors
-from scraper.storage import Matcher
+from storage import Matcher
 
 SHIPPED = Path(__file__).parents[2] / "config" / "alerts.yml"
 

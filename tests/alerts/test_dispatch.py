@@ -7,7 +7,7 @@ import dataclasses
 
 from scraper.alerts.dispatch import Dispatcher, Notification, notifiable
 from scraper.alerts.model import AlertsConfig, Receiver, Route, Webhook
-from scraper.storage import Alert, Matcher, Silence
+from storage import Alert, Matcher, Silence
 from tests.alerts.scrapes import MINUTE, SECOND, T0
 
 ROUTE = Route(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from scraper.alerts.defaults import BUILT_IN
 from scraper.alerts.evaluator import Evaluator
 from scraper.alerts.model import Rule
-from scraper.storage import Alert, Matcher
+from storage import Alert, Matcher
 from tests.alerts.scrapes import MINUTE, SECOND, T0, node, scrape
 
 LOAD = Rule(

@@ -16,8 +16,8 @@ from scraper.alerts.dispatch import Dispatcher, Notification
 from scraper.alerts.model import AlertsConfig, Delivery, Email, Receiver, Route, Webhook
 from scraper.alerts.notifier import Notifier
 from scraper.config import TLSConfig
-from scraper.storage import Alert, NotificationEntry, Storage
 from scraper.telemetry import Telemetry
+from storage import Alert, NotificationEntry, Storage
 from tests.alerts.receivers import Hook, Mailbox, smtp_server, webhook_server
 from tests.alerts.scrapes import T0
 from tests.exporter.certs import make_certificates

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from scraper.alerts.payload import ZERO_TIME, webhook
-from scraper.storage import Alert
+from storage import Alert
 from tests.alerts.scrapes import MINUTE, T0
 
 FIRING = Alert(

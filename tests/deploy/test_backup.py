@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from scraper.storage import RangeQuery, RangeResult, Storage, TargetHealth
+from storage import RangeQuery, RangeResult, Storage, TargetHealth
 from tests.conftest import require_tool
 from tests.storage.builders import HOUR, NOW
 

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from scraper.errors import StorageError
-from scraper.storage import Storage
+from model.errors import StorageError
+from storage import Storage
 from tests.conftest import throwaway_database
 from tests.deploy.files import eventually, running
 from tests.exporter.serving import free_port

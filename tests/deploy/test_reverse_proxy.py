@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.conftest import require_tool
 from tests.deploy.files import ROOT, eventually, running
 from tests.exporter.certs import make_certificates

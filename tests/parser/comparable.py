@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from scraper.samples import Sample
+from model.samples import Sample
 
 Comparable = tuple[str, tuple[tuple[str, str], ...], float | str, int | None]
 

@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 from hypothesis import strategies as st
 
+from model.samples import Labels, Metadata, Sample
 from scraper.parser.dialect import OPENMETRICS, TEXT, Dialect
-from scraper.samples import Labels, Metadata, Sample
 
 metric_names = st.from_regex(r"[a-zA-Z_:][a-zA-Z0-9_:]{0,8}", fullmatch=True)
 label_names = st.from_regex(r"[a-zA-Z_][a-zA-Z0-9_]{0,6}", fullmatch=True).filter(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.errors import ParseError
+from model.errors import ParseError
 from scraper.parser import parse
 
 

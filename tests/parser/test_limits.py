@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.errors import LimitError, ParseError
+from model.errors import LimitError, ParseError
 from scraper.parser import Limits, Parser, parse
 
 

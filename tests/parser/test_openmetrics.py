@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from model.samples import Metadata, Sample
 from scraper.parser import parse
-from scraper.samples import Metadata, Sample
 
 
 def only_sample(text: str) -> Sample:

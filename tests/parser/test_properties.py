@@ -6,7 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scraper.errors import ParseError
+from model.errors import ParseError
+from model.samples import Sample
 from scraper.parser import Parser, ScrapeCache, parse
 from scraper.parser.comment import careful_directive, quick_directive
 from scraper.parser.cursor import Cursor
@@ -14,7 +15,6 @@ from scraper.parser.dialect import OPENMETRICS, TEXT, Dialect
 from scraper.parser.names import Names
 from scraper.parser.reference import read_sample
 from scraper.parser.shortcut import Shortcut
-from scraper.samples import Sample
 from tests.parser.render import Body, openmetrics_bodies, sample_lines, text_bodies
 
 FEW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from scraper.errors import ParseError
+from model.errors import ParseError
+from model.samples import Metadata, Sample
 from scraper.parser import Parser, ScrapeCache, parse
-from scraper.samples import Metadata, Sample
 from tests.parser.comparable import comparables
 
 BODY = (Path(__file__).parent / "corpus" / "client_python.om").read_bytes()

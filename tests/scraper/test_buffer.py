@@ -7,10 +7,10 @@ import anyio
 import pytest
 from sqlalchemy import create_engine, text
 
+from model.samples import Sample
 from scraper.buffer import WriteBuffer
-from scraper.samples import Sample
-from scraper.storage import ScrapeRecord, Storage
 from scraper.telemetry import Telemetry
+from storage import ScrapeRecord, Storage
 from tests.scraper.proxy import CuttableProxy
 
 pytestmark = pytest.mark.anyio

@@ -8,8 +8,8 @@ from typing import TypeVar
 
 import pytest
 
-from scraper.errors import StorageError
-from scraper.storage import Storage
+from model.errors import StorageError
+from storage import Storage
 from tests.exporter.serving import free_port
 
 SCRAPER = [sys.executable, "-m", "scraper"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from model.errors import ConfigError, ConfigErrors
 from scraper.config import load
-from scraper.errors import ConfigError, ConfigErrors
 
 
 @pytest.fixture(autouse=True)

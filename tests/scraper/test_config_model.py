@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from model.errors import ConfigError
 from scraper.config import FileSD, JobConfig, ScrapeLimits, StaticGroup
-from scraper.errors import ConfigError
 
 
 def test_a_job_needs_a_name() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from model.errors import ConfigErrors
 from scraper.config import StaticGroup, read_target_file
-from scraper.errors import ConfigErrors
 
 
 def test_a_yaml_file_lists_groups_with_sorted_labels(tmp_path: Path) -> None:

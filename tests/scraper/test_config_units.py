@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from model.errors import ConfigError
 from scraper.config import parse_duration, parse_size
-from scraper.errors import ConfigError
 
 
 @pytest.mark.parametrize(

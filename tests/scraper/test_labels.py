@@ -1,5 +1,5 @@
+from model.samples import Sample
 from scraper.labels import Attacher
-from scraper.samples import Sample
 
 TARGET = (("instance", "web-1:9110"), ("job", "node"), ("zone", "eu"))
 

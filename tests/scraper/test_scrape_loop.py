@@ -8,8 +8,8 @@ from scraper.config import JobConfig, ScrapeLimits
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop
 from scraper.scrape.target import Target
-from scraper.storage import ScrapeRecord
 from scraper.telemetry import Telemetry
+from storage import ScrapeRecord
 from tests.exporter.serving import free_port
 from tests.scraper.targets import HUGE_BYTES, MANY, SLOW_SECONDS
 

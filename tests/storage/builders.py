@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from scraper.samples import Labels, Metadata, Sample
-from scraper.storage import ScrapeRecord, ScraperStatus
+from model.samples import Labels, Metadata, Sample
+from storage import ScrapeRecord, ScraperStatus
 
 HOUR = 3_600_000
 DAY = 24 * HOUR

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import pytest
 from sqlalchemy import create_engine, text
 
-from scraper.storage import Limits, Retention, Storage
+from storage import Limits, Retention, Storage
 from tests.storage.builders import NOW
 
 BACKENDS = ["sqlite", "postgresql"]

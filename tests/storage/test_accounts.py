@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.errors import AccountError
-from scraper.storage import Storage
+from model.errors import AccountError
+from storage import Storage
 from tests.storage.builders import NOW
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from scraper.storage import Alert, AlertEvent, Matcher, NotificationEntry, Silence, Storage
+from storage import Alert, AlertEvent, Matcher, NotificationEntry, Silence, Storage
 from tests.storage.builders import DAY, HOUR, NOW
 
 LABELS = (("alertname", "TargetDown"), ("instance", "web1:9100"), ("job", "node"))

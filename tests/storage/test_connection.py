@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.storage.backend import Backend
+from storage.backend import Backend
 
 
 def test_a_urls_server_options_are_kept_beside_jit_off(empty_postgresql: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.storage import HealthChange, Storage
+from storage import HealthChange, Storage
 from tests.storage.builders import INSTANCE, JOB, NOW, record, sample
 
 MINUTE = 60_000

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from scraper.errors import ConfigError, InvalidSampleError
-from scraper.samples import Sample
-from scraper.storage import Limits, Retention
+from model.errors import ConfigError, InvalidSampleError
+from model.samples import Sample
+from storage import Limits, Retention
 from tests.storage.builders import DAY, NOW, record, sample
 from tests.storage.conftest import StoreFactory
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.errors import QueryError
-from scraper.storage import Function, RangeQuery, Storage
-from scraper.storage.queries import FLEET_SERIES
+from model.errors import QueryError
+from storage import Function, RangeQuery, Storage
+from storage.queries import FLEET_SERIES
 from tests.storage.builders import DAY, HOUR, NOW, gauge_scrapes, labels, record, sample
 
 MINUTE = 60_000

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.errors import QueryError
-from scraper.samples import Metadata
-from scraper.storage import Matcher, Storage
+from model.errors import QueryError
+from model.samples import Metadata
+from storage import Matcher, Storage
 from tests.storage.builders import INSTANCE, JOB, NOW, record, sample
 
 

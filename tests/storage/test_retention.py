@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from scraper.storage import RangeQuery, Retention
+from storage import RangeQuery, Retention
 from tests.storage.builders import DAY, HOUR, NOW, gauge_scrapes
 from tests.storage.conftest import StoreFactory
 

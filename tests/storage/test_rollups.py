@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from scraper.storage import RangeQuery, Retention, Storage
+from storage import RangeQuery, Retention, Storage
 from tests.storage.builders import DAY, HOUR, NOW, gauge_scrapes
 from tests.storage.conftest import StoreFactory
 

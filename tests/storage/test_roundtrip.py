@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.storage.builders import INSTANCE, JOB, NOW, record, sample
 from tests.storage.conftest import StoreFactory
 

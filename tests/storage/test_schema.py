@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from scraper.errors import SchemaError, StorageError
-from scraper.storage import Storage, partitions
-from scraper.storage.backend import Backend
-from scraper.storage.migrations import LATEST, STEPS
-from scraper.storage.partitions import day_of
+from model.errors import SchemaError, StorageError
+from storage import Storage, partitions
+from storage.backend import Backend
+from storage.migrations import LATEST, STEPS
+from storage.partitions import day_of
 from tests.storage.builders import NOW, record, sample
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.storage.builders import SCRAPER
 
 

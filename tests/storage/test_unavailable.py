@@ -9,8 +9,8 @@ import time
 import pytest
 from sqlalchemy import Connection, create_engine, text
 
-from scraper.errors import StorageUnavailable
-from scraper.storage import ScrapeRecord, Storage
+from model.errors import StorageUnavailable
+from storage import ScrapeRecord, Storage
 from tests.storage.builders import NOW, record, sample
 from tests.storage.conftest import count
 

@@ -6,7 +6,7 @@ import re
 
 from starlette.testclient import TestClient
 
-from scraper.storage import Role, Storage, User
+from storage import Role, Storage, User
 from web.auth import passwords, tokens
 
 PASSWORD = "correct horse battery"

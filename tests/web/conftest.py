@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.conftest import emptied, throwaway_database
 from tests.storage.builders import NOW
 from tests.storage.conftest import BACKENDS

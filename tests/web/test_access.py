@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.storage.builders import NOW
 from tests.storage.conftest import BACKENDS
 from tests.web.accounts import add_user, bearer, log_in

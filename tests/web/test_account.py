@@ -8,7 +8,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.web.accounts import add_user, bearer, log_in
 from web.auth import tokens
 

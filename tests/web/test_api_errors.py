@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.web.accounts import add_user, bearer
 from tests.web.conftest import SETTINGS
 from web.app import create_app

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.conftest import unavailable
 from tests.storage.builders import NOW
 from tests.web.accounts import PASSWORD, add_user

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from scraper.storage import Storage
+from storage import Storage
 from web import cli
 from web.auth import passwords, tokens
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from starlette.testclient import TestClient
 
-from scraper.storage import Series
+from storage import Series
 from tests.web.fleet import HOSTILE
 from web.explorer import Entry
 

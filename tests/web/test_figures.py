@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.storage.builders import NOW
 from web.headline import SharedFleet
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.storage.builders import NOW
 from tests.web.accounts import PASSWORD, add_user, csrf_token, log_in
 from tests.web.conftest import SETTINGS

@@ -6,7 +6,7 @@ import dataclasses
 
 from starlette.testclient import TestClient
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.storage.builders import NOW, SCRAPER
 from tests.web.conftest import SETTINGS
 from web.app import create_app

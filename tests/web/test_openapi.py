@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.web.accounts import add_user
 from tests.web.conftest import SETTINGS
 from web.app import create_app

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from starlette.testclient import TestClient
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.storage.builders import NOW
 from tests.web.fleet import HOSTILE
 from web.app import create_app

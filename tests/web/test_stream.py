@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from scraper.storage import Storage
+from storage import Storage
 from tests.storage.builders import NOW
 from tests.web.conftest import SETTINGS
 from tests.web.fleet import MINUTE, scrape

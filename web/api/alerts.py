@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scraper.storage import SHOWN_STATES, AlertEvent, Silence
+from storage import SHOWN_STATES, AlertEvent, Silence
 from web import alerts, params, responses, silences, state
 from web.alerts import Filters, Shown
 from web.api.servers import paginate

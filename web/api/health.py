@@ -8,7 +8,7 @@ from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scraper.errors import StorageError
+from model.errors import StorageError
 from web import responses, state
 
 log = logging.getLogger(__name__)

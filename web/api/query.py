@@ -8,7 +8,7 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scraper.storage import Function, RangeQuery, RangeResult
+from storage import Function, RangeQuery, RangeResult
 from web import params, responses, state
 from web.errors import BadParameter
 from web.units import rfc3339

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scraper.storage import Storage, TargetHealth
+from storage import Storage, TargetHealth
 from web import headline, identity, params, responses, servers, state
 from web.api import shapes
 from web.series import of_target, search

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from scraper.storage import HealthChange, Series, TargetHealth
+from storage import HealthChange, Series, TargetHealth
 from web.headline import Headline
 from web.responses import finite
 from web.units import rfc3339

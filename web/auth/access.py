@@ -14,7 +14,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from scraper.errors import HostwatchError
+from model.errors import HostwatchError
 from web import pages, responses, state
 from web.auth import csrf, policy
 from web.auth.policy import Need

@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from scraper.errors import AccountError
-from scraper.storage import Storage, User
+from model.errors import AccountError
+from storage import Storage, User
 from web import pages, state
 from web.auth import forms, login, passwords, principal, tokens
 from web.errors import NotFound, PasswordRefused

@@ -13,8 +13,8 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from scraper.errors import AccountError
-from scraper.storage import Storage
+from model.errors import AccountError
+from storage import Storage
 from web.auth import passwords, tokens
 from web.errors import BadParameter, PasswordRefused
 from web.units import rfc3339

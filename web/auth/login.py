@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from scraper.storage import Storage, User
+from storage import Storage, User
 from web import pages, state
 from web.auth import cookies, csrf, forms, passwords
 from web.auth.throttle import Throttle

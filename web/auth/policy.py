@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from starlette.routing import BaseRoute, Match
 from starlette.types import Scope
 
-from scraper.storage import User
+from storage import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

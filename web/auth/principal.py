@@ -7,7 +7,7 @@ from typing import Literal
 
 from starlette.requests import HTTPConnection
 
-from scraper.storage import User
+from storage import User
 from web import state
 from web.auth import cookies, tokens
 

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, get_args
 
-from scraper.errors import QueryError
-from scraper.samples import Labels, Metadata, Sample
+from model.errors import QueryError
+from model.samples import Labels, Metadata, Sample
 
 Health = Literal["up", "down", "unknown"]
 MatchOp = Literal["=", "!=", "=~", "!~"]

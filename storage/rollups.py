@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, case, func, or_, select
 
-from scraper.storage import schema
-from scraper.storage.backend import Backend
-from scraper.storage.config import HOUR_MS
+from storage import schema
+from storage.backend import Backend
+from storage.config import HOUR_MS
 
 
 def roll_up(backend: Backend, conn: Connection, start_ms: int, end_ms: int) -> None:

@@ -10,11 +10,11 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from scraper.storage import schema
-from scraper.storage.alerting import Alert, AlertEvent, AlertState, NotificationEntry, Silence
-from scraper.storage.backend import Backend
-from scraper.storage.model import Matcher, MatchOp
-from scraper.storage.series import labels_from_json, labels_json
+from storage import schema
+from storage.alerting import Alert, AlertEvent, AlertState, NotificationEntry, Silence
+from storage.backend import Backend
+from storage.model import Matcher, MatchOp
+from storage.series import labels_from_json, labels_json
 
 HISTORY_LIMIT = 10_000
 

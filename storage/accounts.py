@@ -7,8 +7,8 @@ from typing import Any, Literal, cast
 
 from sqlalchemy import Connection, Row, Select, delete, func, insert, select, update
 
-from scraper.errors import AccountError
-from scraper.storage import schema
+from model.errors import AccountError
+from storage import schema
 
 Role = Literal["viewer", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "admin")

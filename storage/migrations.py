@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Table, func, insert, inspect, select
 
-from scraper.errors import SchemaError
-from scraper.storage import schema
-from scraper.storage.backend import Backend
+from model.errors import SchemaError
+from storage import schema
+from storage.backend import Backend
 
 Step = Callable[[Connection], None]
 

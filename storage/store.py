@@ -9,8 +9,8 @@ from types import TracebackType
 
 from sqlalchemy import Connection
 
-from scraper.samples import Metadata
-from scraper.storage import (
+from model.samples import Metadata
+from storage import (
     accounts,
     alerts,
     catalog,
@@ -20,11 +20,11 @@ from scraper.storage import (
     reader,
     scrapers,
 )
-from scraper.storage.accounts import ApiToken, Role, User
-from scraper.storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
-from scraper.storage.backend import Backend
-from scraper.storage.config import Limits, Retention
-from scraper.storage.model import (
+from storage.accounts import ApiToken, Role, User
+from storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
+from storage.backend import Backend
+from storage.config import Limits, Retention
+from storage.model import (
     HealthChange,
     LatestSample,
     MaintenanceReport,
@@ -36,9 +36,9 @@ from scraper.storage.model import (
     Series,
     TargetHealth,
 )
-from scraper.storage.partitions import Partitions
-from scraper.storage.retention import Maintenance
-from scraper.storage.writer import Writer
+from storage.partitions import Partitions
+from storage.retention import Maintenance
+from storage.writer import Writer
 
 Clock = Callable[[], int]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
-from scraper.errors import ConfigError
+from model.errors import ConfigError
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

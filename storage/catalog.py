@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, select
 
-from scraper.samples import Metadata
-from scraper.storage import schema
-from scraper.storage.backend import Backend
-from scraper.storage.series import chunks
+from model.samples import Metadata
+from storage import schema
+from storage.backend import Backend
+from storage.series import chunks
 
 
 class Catalog:

@@ -6,8 +6,8 @@ store.write([ScrapeRecord(...)])
 store.query_range(RangeQuery("node_load1", [Matcher("instance", "=", "web1:9100")], ...))
 """
 
-from scraper.storage.accounts import ROLES, ApiToken, Role, User
-from scraper.storage.alerting import (
+from storage.accounts import ROLES, ApiToken, Role, User
+from storage.alerting import (
     ALERT_STATES,
     SHOWN_STATES,
     Alert,
@@ -19,8 +19,8 @@ from scraper.storage.alerting import (
     shown_state,
     silenced_by,
 )
-from scraper.storage.config import Limits, Retention
-from scraper.storage.model import (
+from storage.config import Limits, Retention
+from storage.model import (
     Function,
     HealthChange,
     LatestSample,
@@ -33,7 +33,7 @@ from scraper.storage.model import (
     Series,
     TargetHealth,
 )
-from scraper.storage.store import Storage
+from storage.store import Storage
 
 __all__ = [
     "ALERT_STATES",

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, Select, func, select
 
-from scraper.samples import Labels
-from scraper.storage import schema
-from scraper.storage.model import LatestSample, Matcher, Series
-from scraper.storage.series import chunks, labels_from_json
+from model.samples import Labels
+from storage import schema
+from storage.model import LatestSample, Matcher, Series
+from storage.series import chunks, labels_from_json
 
 _INDEXED = ("job", "instance")
 

@@ -18,7 +18,7 @@ from psycopg2.errors import UniqueViolation
 from psycopg2.extensions import connection as PgConnection
 from sqlalchemy import Connection
 
-from scraper.storage.backend import Backend
+from storage.backend import Backend
 
 SampleRow = tuple[int, int, float]
 """(series id, timestamp ms, value)."""

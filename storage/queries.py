@@ -33,10 +33,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from scraper.storage import schema
-from scraper.storage.config import HOUR_MS, Retention
-from scraper.storage.model import Function, Points, RangeQuery, Source
-from scraper.storage.series import chunks
+from storage import schema
+from storage.config import HOUR_MS, Retention
+from storage.model import Function, Points, RangeQuery, Source
+from storage.series import chunks
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from scraper.samples import Metadata
-from scraper.storage import bulk, catalog, health
-from scraper.storage.backend import Backend
-from scraper.storage.catalog import Catalog
-from scraper.storage.config import Limits
-from scraper.storage.model import ScrapeRecord
-from scraper.storage.partitions import Partitions, day_of
-from scraper.storage.series import SeriesCache, SeriesKey, resolve
-from scraper.storage.validation import check_series, check_timestamp
+from model.samples import Metadata
+from storage import bulk, catalog, health
+from storage.backend import Backend
+from storage.catalog import Catalog
+from storage.config import Limits
+from storage.model import ScrapeRecord
+from storage.partitions import Partitions, day_of
+from storage.series import SeriesCache, SeriesKey, resolve
+from storage.validation import check_series, check_timestamp
 
 
 @dataclass(slots=True)

@@ -6,9 +6,9 @@ import dataclasses
 
 from sqlalchemy import Connection, select
 
-from scraper.storage import schema
-from scraper.storage.backend import Backend
-from scraper.storage.model import ScraperStatus
+from storage import schema
+from storage.backend import Backend
+from storage.model import ScraperStatus
 
 
 def save(backend: Backend, conn: Connection, status: ScraperStatus) -> None:

@@ -14,10 +14,10 @@ from typing import NamedTuple, TypeVar
 
 from sqlalchemy import Connection, select
 
-from scraper.errors import StorageError
-from scraper.samples import Labels
-from scraper.storage import bulk, schema
-from scraper.storage.backend import Backend
+from model.errors import StorageError
+from model.samples import Labels
+from storage import bulk, schema
+from storage.backend import Backend
 
 SeriesKey = tuple[str, Labels]
 T = TypeVar("T")

@@ -8,10 +8,10 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Row, insert, select, tuple_
 
-from scraper.storage import schema
-from scraper.storage.backend import Backend
-from scraper.storage.model import Health, HealthChange, ScrapeRecord, TargetHealth
-from scraper.storage.series import labels_from_json, labels_json
+from storage import schema
+from storage.backend import Backend
+from storage.model import Health, HealthChange, ScrapeRecord, TargetHealth
+from storage.series import labels_from_json, labels_json
 
 TargetKey = tuple[str, str]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Table, delete, select
 
-from scraper.storage import schema
-from scraper.storage.backend import Backend
-from scraper.storage.config import DAY_MS, HOUR_MS, Retention
-from scraper.storage.model import MaintenanceReport
-from scraper.storage.partitions import Partitions, day_of
-from scraper.storage.rollups import roll_up
+from storage import schema
+from storage.backend import Backend
+from storage.config import DAY_MS, HOUR_MS, Retention
+from storage.model import MaintenanceReport
+from storage.partitions import Partitions, day_of
+from storage.rollups import roll_up
 
 # An hour is rolled up only this long after it ends, so scrapes still in flight land first.
 ROLLUP_DELAY_MS = 5 * 60 * 1000

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from scraper.errors import InvalidSampleError
-from scraper.samples import Labels
-from scraper.storage.config import Limits
-from scraper.storage.model import ScrapeRecord
+from model.errors import InvalidSampleError
+from model.samples import Labels
+from storage.config import Limits
+from storage.model import ScrapeRecord
 
 METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, exc, tex
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from scraper.errors import StorageError, StorageUnavailable
+from model.errors import StorageError, StorageUnavailable
 
 _WRITE = "hostwatch_write"
 # sqlite3 raises OperationalError for SQL mistakes too ("no such table"); only these messages
