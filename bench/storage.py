@@ -24,8 +24,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.dialects.postgresql import insert
 
 from bench import loader
+from model.matchers import Matcher
 from model.samples import Sample
-from storage import Matcher, RangeQuery, ScrapeRecord, Storage
+from storage import RangeQuery, ScrapeRecord, Storage
 from storage.schema import samples
 
 MINUTE = 60_000

@@ -4,6 +4,8 @@ store = Storage.open("sqlite:///var/hostwatch.db")
 store.upgrade()
 store.write([ScrapeRecord(...)])
 store.query_range(RangeQuery("node_load1", [Matcher("instance", "=", "web1:9100")], ...))
+
+``Matcher`` is model.matchers.Matcher.
 """
 
 from storage.accounts import ROLES, ApiToken, Role, User
@@ -25,7 +27,6 @@ from storage.model import (
     HealthChange,
     LatestSample,
     MaintenanceReport,
-    Matcher,
     RangeQuery,
     RangeResult,
     ScrapeRecord,
@@ -48,7 +49,6 @@ __all__ = [
     "LatestSample",
     "Limits",
     "MaintenanceReport",
-    "Matcher",
     "NotificationEntry",
     "RangeQuery",
     "RangeResult",

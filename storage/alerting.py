@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from model.matchers import Matcher
 from model.samples import Labels
-from storage.model import Matcher
 
 AlertState = Literal["pending", "firing", "resolved"]
 ALERT_STATES: tuple[AlertState, ...] = ("pending", "firing", "resolved")

@@ -10,10 +10,10 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
+from model.matchers import Matcher, MatchOp
 from storage import schema
 from storage.alerting import Alert, AlertEvent, AlertState, NotificationEntry, Silence
 from storage.backend import Backend
-from storage.model import Matcher, MatchOp
 from storage.series import labels_from_json, labels_json
 
 HISTORY_LIMIT = 10_000

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, get_args
 
 from model.errors import QueryError
+from model.matchers import Matcher
 from model.samples import Labels, Metadata, Sample
 
 Health = Literal["up", "down", "unknown"]
-MatchOp = Literal["=", "!=", "=~", "!~"]
 Function = Literal["avg", "min", "max", "last", "rate"]
 Source = Literal["raw", "rollup"]
 
@@ -93,38 +91,6 @@ class LatestSample(NamedTuple):
     series: Series
     timestamp_ms: int
     value: float
-
-
-@functools.lru_cache(maxsize=1024)
-def _anchored(pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(f"(?:{pattern})", re.DOTALL)
-    except re.error as exc:
-        raise QueryError(f"invalid regular expression {pattern!r}: {exc}") from exc
-
-
-@dataclass(frozen=True, slots=True)
-class Matcher:
-    """A PromQL label matcher; regexes are fully anchored and an absent label reads as ""."""
-
-    name: str
-    op: MatchOp
-    value: str
-
-    def __post_init__(self) -> None:
-        if self.op not in get_args(MatchOp):
-            raise QueryError(f"matcher {self.name!r}: unknown operator {self.op!r}")
-        if self.op in ("=~", "!~"):
-            _anchored(self.value)
-
-    def matches(self, labels: Mapping[str, str]) -> bool:
-        actual = labels.get(self.name, "")
-        if self.op == "=":
-            return actual == self.value
-        if self.op == "!=":
-            return actual != self.value
-        found = _anchored(self.value).fullmatch(actual) is not None
-        return found if self.op == "=~" else not found
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
 """Series lookup and latest values.
 
 The metric name, job and instance are filtered in SQL (indexed columns); every matcher is then
-applied in Python to that candidate set, which keeps regex semantics exactly Python's anchored
-`fullmatch` on both backends instead of two SQL regex dialects.
+applied in Python to that candidate set (model.matchers, RE2), which keeps regex semantics the
+same on both backends instead of two SQL regex dialects.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, Select, func, select
 
+from model.matchers import Matcher
 from model.samples import Labels
 from storage import schema
-from storage.model import LatestSample, Matcher, Series
+from storage.model import LatestSample, Series
 from storage.series import chunks, labels_from_json
 
 _INDEXED = ("job", "instance")

@@ -9,6 +9,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection
 
+from model.matchers import Matcher
 from model.samples import Metadata
 from storage import (
     accounts,
@@ -28,7 +29,6 @@ from storage.model import (
     HealthChange,
     LatestSample,
     MaintenanceReport,
-    Matcher,
     RangeQuery,
     RangeResult,
     ScrapeRecord,

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from model.errors import InvalidSampleError
+from model.names import LABEL_NAME_SYNTAX, METRIC_NAME_SYNTAX, is_label_name, is_metric_name
 from model.samples import Labels
 from storage.config import Limits
 from storage.model import ScrapeRecord
 
-METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _SHOWN = 60
 
 
@@ -27,8 +24,8 @@ def _series_problem(name: str, labels: Labels, limits: Limits) -> str | None:
             f"metric name is {len(name)} characters, "
             f"over max_metric_name_length={limits.max_metric_name_length}"
         )
-    if not METRIC_NAME.fullmatch(name):
-        return f"metric name {name!r} is not [a-zA-Z_:][a-zA-Z0-9_:]*"
+    if not is_metric_name(name):
+        return f"metric name {name!r} is not {METRIC_NAME_SYNTAX}"
     if len(labels) > limits.max_labels:
         return f"{len(labels)} labels, over max_labels={limits.max_labels}"
     if len({label for label, _ in labels}) != len(labels):
@@ -53,8 +50,8 @@ def _label_problem(label: str, value: str, limits: Limits) -> str | None:
             f"label name {_shorten(label)!r} is {len(label)} characters, "
             f"over max_label_name_length={limits.max_label_name_length}"
         )
-    if not LABEL_NAME.fullmatch(label):
-        return f"label name {label!r} is not [a-zA-Z_][a-zA-Z0-9_]*"
+    if not is_label_name(label):
+        return f"label name {label!r} is not {LABEL_NAME_SYNTAX}"
     if len(value) > limits.max_label_value_length:
         return (
             f"value of label {label!r} is {len(value)} characters, "

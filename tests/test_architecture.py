@@ -17,6 +17,7 @@ FORBIDDEN = {
     "model": ("exporter", "scraper", "storage", "web"),
     "storage": ("scraper", "web"),
     "scraper": ("web",),
+    "web": ("scraper",),
 }
 
 

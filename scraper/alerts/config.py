@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 
 from model.errors import ConfigError
+from model.names import METRIC_NAME_SYNTAX, is_metric_name
 from scraper.alerts import template
 from scraper.alerts.defaults import BUILT_IN
 from scraper.alerts.matchers import read_matchers
@@ -20,8 +20,6 @@ from scraper.config.jobs import positive_duration
 from scraper.config.nodes import Fields, Node, Reader, boolean, duration, integer, number, string
 from scraper.config.rules import non_negative, not_empty, quote
 from scraper.config.targets import Unique, read_labels
-
-_METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
 
 def load(path: str | os.PathLike[str]) -> AlertsConfig:
@@ -115,6 +113,6 @@ def _rule_fields(reader: Reader, fields: Fields, base: Rule) -> Rule:
 
 def _metric(node: Node) -> str:
     name = string(node)
-    if not _METRIC.fullmatch(name):
-        raise ConfigError(f"expected a metric name [a-zA-Z_:][a-zA-Z0-9_:]*, got {quote(name)}")
+    if not is_metric_name(name):
+        raise ConfigError(f"expected a metric name {METRIC_NAME_SYNTAX}, got {quote(name)}")
     return name

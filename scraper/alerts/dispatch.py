@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from model.matchers import format_matcher
 from model.samples import Labels
-from scraper.alerts.matchers import format_matcher
 from scraper.alerts.model import AlertsConfig, Email, Route, Webhook
 from storage import Alert, NotificationEntry, Silence, silenced_by
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from model.errors import ConfigError
+from model.matchers import Matcher
 from scraper.config import TLSConfig, rules
 from scraper.config.rules import keyed, quote
-from storage import Matcher
 
 Pairs = tuple[tuple[str, str], ...]
 Comparison = Literal[">", ">=", "<", "<=", "==", "!="]

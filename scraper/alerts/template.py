@@ -8,10 +8,11 @@ import re
 from collections.abc import Mapping
 
 from model.errors import ConfigError
+from model.names import LABEL_NAME_SYNTAX
 from scraper.config.rules import quote
 
 _FIELD = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-_KNOWN = re.compile(r"\s*\$(?:labels\.([a-zA-Z_][a-zA-Z0-9_]*)|(value))\s*")
+_KNOWN = re.compile(r"\s*\$(?:labels\.(" + LABEL_NAME_SYNTAX + r")|(value))\s*")
 
 
 def check(template: str) -> str:

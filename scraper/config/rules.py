@@ -12,10 +12,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from model.errors import ConfigError
+from model.names import settable_label_problem
 
 T = TypeVar("T")
 
-_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _HOST = re.compile(r"\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9_.-]+")
 # Prometheus's file_sd pattern: the file name may hold one *, and must name a JSON or YAML file.
 _FILE_SD_PATTERN = re.compile(r"[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)")
@@ -64,12 +64,9 @@ def metrics_path(value: str) -> str:
 
 
 def label_name(value: str) -> str:
-    if not _LABEL_NAME.fullmatch(value):
-        raise ConfigError(f"invalid label name {quote(value)}: expected [a-zA-Z_][a-zA-Z0-9_]*")
-    if value.startswith("__"):
-        raise ConfigError(
-            f"label name {quote(value)} is reserved (names starting with __ are for internal use)"
-        )
+    problem = settable_label_problem(value)
+    if problem:
+        raise ConfigError(problem)
     return value
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from model.names import METRIC_NAME
 from scraper.parser.cursor import Cursor, quote
-from scraper.parser.dialect import METRIC_NAME, Dialect
+from scraper.parser.dialect import Dialect
 from scraper.parser.names import Names
 
 Directive = tuple[str, str, str]

@@ -11,11 +11,6 @@ from dataclasses import dataclass
 
 from scraper.parser import number
 
-METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
-RESERVED_LABEL = "__name__"
-"""Prometheus keeps the metric name under this label, so a sample may not set it too."""
-
 _ESCAPE = re.compile(r"\\(.)")
 
 

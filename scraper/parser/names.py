@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 
-from scraper.parser.dialect import LABEL_NAME, METRIC_NAME, RESERVED_LABEL
+from model.names import LABEL_NAME, METRIC_NAME, RESERVED_LABEL
 
 CACHE_MAX = 100_000
 

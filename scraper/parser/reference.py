@@ -6,17 +6,11 @@ every line the shortcut declines: escapes, whitespace runs, exemplars, trailing 
 
 from __future__ import annotations
 
+from model.names import LABEL_NAME, METRIC_NAME, RESERVED_LABEL
 from model.samples import Labels, Sample
 from scraper.parser import number
 from scraper.parser.cursor import Cursor, quote
-from scraper.parser.dialect import (
-    LABEL_NAME,
-    METRIC_NAME,
-    OPENMETRICS,
-    RESERVED_LABEL,
-    Dialect,
-    unescape_label_value,
-)
+from scraper.parser.dialect import OPENMETRICS, Dialect, unescape_label_value
 
 EXEMPLAR_LABELS_MAX = 128
 """OpenMetrics: an exemplar's label names and values hold at most 128 code points together."""

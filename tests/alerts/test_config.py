@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from model.errors import ConfigError, ConfigErrors
+from model.matchers import Matcher
 from scraper.alerts import sections
 from scraper.alerts.config import load, load_or_defaults
 from scraper.alerts.defaults import BUILT_IN
-from storage import Matcher
 
 SHIPPED = Path(__file__).parents[2] / "config" / "alerts.yml"
 
@@ -63,6 +63,13 @@ def test_a_malformed_matcher_is_refused_at_its_item() -> None:
     assert problems("rules:\n  - alert: A\n    metric: m\n    matchers: ['job~x']\n") == [
         'alerts.yml:4:16: matchers: expected name="value", name!="value", name=~"regex" or '
         'name!~"regex", got "job~x"'
+    ]
+
+
+def test_a_regex_re2_refuses_is_located_at_its_matcher() -> None:
+    assert problems("rules:\n  - alert: A\n    metric: m\n    matchers: ['job=~\"(?<=x)\"']\n") == [
+        "alerts.yml:4:16: matchers: invalid regular expression '(?<=x)': "
+        "invalid perl operator: (?<="
     ]
 
 

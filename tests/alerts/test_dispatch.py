@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from model.matchers import Matcher
 from scraper.alerts.dispatch import Dispatcher, Notification, notifiable
 from scraper.alerts.model import AlertsConfig, Receiver, Route, Webhook
-from storage import Alert, Matcher, Silence
+from storage import Alert, Silence
 from tests.alerts.scrapes import MINUTE, SECOND, T0
 
 ROUTE = Route(

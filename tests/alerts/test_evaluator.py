@@ -3,10 +3,11 @@ suppression by depends_on."""
 
 from __future__ import annotations
 
+from model.matchers import Matcher
 from scraper.alerts.defaults import BUILT_IN
 from scraper.alerts.evaluator import Evaluator
 from scraper.alerts.model import Rule
-from storage import Alert, Matcher
+from storage import Alert
 from tests.alerts.scrapes import MINUTE, SECOND, T0, node, scrape
 
 LOAD = Rule(

@@ -10,11 +10,12 @@ from pathlib import Path
 import anyio
 import pytest
 
+from model.matchers import Matcher
 from scraper.alerts.config import load
 from scraper.alerts.payload import ZERO_TIME
 from scraper.alerts.service import AlertService
 from scraper.telemetry import Telemetry
-from storage import Matcher, Silence, Storage
+from storage import Silence, Storage
 from tests.alerts.receivers import Hook
 from tests.alerts.scrapes import MINUTE, T0, now_ms, scrape
 from tests.alerts.test_notifier import until

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from storage import Alert, AlertEvent, Matcher, NotificationEntry, Silence, Storage
+from model.matchers import Matcher
+from storage import Alert, AlertEvent, NotificationEntry, Silence, Storage, silenced_by
 from tests.storage.builders import DAY, HOUR, NOW
 
 LABELS = (("alertname", "TargetDown"), ("instance", "web1:9100"), ("job", "node"))
@@ -92,3 +93,13 @@ def test_maintenance_expires_old_alert_history_and_long_ended_silences(store: St
     report = store.maintain(NOW)
     assert report.alert_rows_deleted == 2
     assert (store.alert_history(), [s.ends_ms for s in store.silences()]) == ([EVENT], [NOW + HOUR])
+
+
+def test_a_catastrophic_silence_regex_is_matched_against_long_labels_at_once() -> None:
+    # Silences are matched on the scraper's event loop: (.*.*.*.*)*X once stretched its scrapes.
+    silence = Silence(
+        7, (Matcher("summary", "=~", "(.*.*.*.*)*X"),), NOW - HOUR, NOW + HOUR, "", "ops", NOW
+    )
+    labels = (*LABELS, ("summary", "web1:9100 is down " * 50))
+    assert silenced_by([silence], labels, NOW) == []
+    assert silenced_by([silence], (*LABELS, ("summary", "down X")), NOW) == [7]

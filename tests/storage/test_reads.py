@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from model.errors import QueryError
+from model.matchers import Matcher
 from model.samples import Metadata
-from storage import Matcher, Storage
+from storage import Storage
 from tests.storage.builders import INSTANCE, JOB, NOW, record, sample
 
 

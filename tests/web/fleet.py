@@ -16,9 +16,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
+from model.matchers import Matcher
 from model.samples import Labels, Metadata, Sample
 from scraper.alerts.alert import alert_fingerprint
-from storage import Alert, AlertEvent, AlertState, Matcher, ScrapeRecord, Silence, Storage
+from storage import Alert, AlertEvent, AlertState, ScrapeRecord, Silence, Storage
 from tests.storage.builders import HOUR, NOW
 
 MINUTE = 60_000

@@ -81,3 +81,19 @@ def test_min_max_and_unix_seconds_times(client: TestClient) -> None:
     for fn in ("min", "max", "avg"):
         body = query(client, metric="node_load5", fn=fn, start=START_S, end=START_S + 60, step=120)
         assert by_instance(body)["web1:9100"] == [[START_S, 1.2]]
+
+
+@pytest.mark.parametrize("pattern", ["D(.*)*X", "(.*.*.*)*X"])
+def test_a_catastrophic_regex_answers_at_once(client: TestClient, pattern: str) -> None:
+    # With Python's backtracking re the first took 21.9 s and the second hours (#11).
+    selector = f'{{pretty_name=~"{pattern}"}}'
+    body = query(client, metric="node_os_info", **{"match[]": selector})
+    assert body["series"] == []
+
+
+def test_a_regex_re2_refuses_is_a_bad_parameter(client: TestClient) -> None:
+    response = client.get("/api/v1/query_range", params={"metric": "up", "match[]": 'a=~"(?<=x)y"'})
+    assert (response.status_code, response.json()["detail"]) == (
+        400,
+        "match[]: invalid regular expression '(?<=x)y': invalid perl operator: (?<=",
+    )

@@ -12,17 +12,15 @@ from datetime import datetime
 from typing import TypeVar
 
 from model.errors import QueryError
-from storage import Matcher
+from model.matchers import Matcher, parse_matchers
+from model.names import METRIC_NAME_SYNTAX, is_metric_name
 from web.http.errors import BadParameter
 
 T = TypeVar("T", bound=str)
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?")
 _UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
-_MATCHER = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*')
-_ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t"}
 _LAST_SECOND = 253_402_300_799  # 9999-12-31T23:59:59Z
-METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
 
 def timestamp_ms(name: str, value: str) -> int:
@@ -81,43 +79,17 @@ def choice(name: str, value: str, options: Sequence[T]) -> T:
 
 
 def metric_name(name: str, value: str) -> str:
-    if not METRIC_NAME.fullmatch(value):
-        raise BadParameter(name, f"{value!r} is not a metric name [a-zA-Z_:][a-zA-Z0-9_:]*")
+    if not is_metric_name(value):
+        raise BadParameter(name, f"{value!r} is not a metric name {METRIC_NAME_SYNTAX}")
     return value
 
 
 def matchers(name: str, values: Sequence[str]) -> list[Matcher]:
     """PromQL-style selectors: ``mode="idle"`` or ``{mode=~"user|system", cpu!="0"}``."""
-    return [m for value in values for m in _selector(name, value)]
-
-
-def _selector(name: str, value: str) -> list[Matcher]:
-    text = value.strip()
-    if text.startswith("{") and text.endswith("}"):
-        text = text[1:-1]
-    found, position = [], 0
-    while position < len(text):
-        part = _MATCHER.match(text, position)
-        if part is None:
-            raise BadParameter(name, f'{value!r} is not like label="value", label=~"regex"')
-        found.append(_matcher(name, part[1], part[2], _unescape(part[3])))
-        position = part.end()
-        if position < len(text) and text[position] != ",":
-            raise BadParameter(name, f"{value!r}: matchers must be separated by commas")
-        position += 1
-    return found
-
-
-def _matcher(name: str, label: str, op: str, value: str) -> Matcher:
     try:
-        return Matcher(label, op, value)  # type: ignore[arg-type]  # op matched the regex above
+        return [matcher for value in values for matcher in parse_matchers(value)]
     except QueryError as error:
         raise BadParameter(name, str(error)) from None
-
-
-def _unescape(text: str) -> str:
-    # Unknown escapes keep their backslash so regexes like \d survive unquoted.
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[0]), text)
 
 
 def label_pair(name: str, value: str) -> tuple[str, str]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import QueryParams
 
-from storage import Function, Matcher, RangeQuery, Storage, TargetHealth
+from model.matchers import Matcher
+from storage import Function, RangeQuery, Storage, TargetHealth
 from web.http import params
 from web.http.errors import BadParameter
 from web.views.charts import Chart, Line

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from starlette.datastructures import QueryParams
 
-from storage import Function, Matcher, RangeQuery, Series, Storage, TargetHealth
+from model.matchers import Matcher
+from storage import Function, RangeQuery, Series, Storage, TargetHealth
 from web.http import params
 from web.http.errors import NotFound
 from web.views.charts import Chart, Line

@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage import Function, Matcher, RangeQuery, Series, Storage, TargetHealth
+from model.matchers import Matcher
+from storage import Function, RangeQuery, Series, Storage, TargetHealth
 from storage.model import Points
 
 WINDOW_MS = 5 * 60_000

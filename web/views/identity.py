@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from storage import Matcher, Storage, TargetHealth
+from model.matchers import Matcher
+from storage import Storage, TargetHealth
 from web.views.headline import readings
 
 # (field shown, info metric, its label)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage import Matcher, Series, Storage, TargetHealth
+from model.matchers import Matcher
+from storage import Series, Storage, TargetHealth
 
 
 def of_target(storage: Storage, target: TargetHealth) -> list[Series]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from model.errors import ConfigError, QueryError
-from scraper.alerts.matchers import parse_matcher
-from scraper.config import rules
-from storage import Matcher, Silence
+from model.errors import QueryError
+from model.matchers import Matcher, MatchOp, parse_matcher
+from model.names import settable_label_problem
+from storage import Silence
 from web.http import params
 from web.http.errors import BadParameter
 
@@ -67,21 +67,23 @@ def _json_matcher(item: Any) -> Matcher:
         isinstance(item.get("value"), str) and isinstance(regex, bool) and isinstance(equal, bool)
     ):
         raise BadParameter("matchers", "value is a string, isRegex and isEqual are booleans")
-    op = ("=~" if regex else "=") if equal else ("!~" if regex else "!=")
+    op: MatchOp = ("=~" if regex else "=") if equal else ("!~" if regex else "!=")
     return _checked(item["name"], op, item["value"])
 
 
-def _checked(name: str, op: str, value: str) -> Matcher:
+def _checked(name: str, op: MatchOp, value: str) -> Matcher:
+    if problem := settable_label_problem(name):
+        raise BadParameter("matchers", problem)
     try:
-        return Matcher(rules.label_name(name), op, value)  # type: ignore[arg-type]  # see above
-    except (ConfigError, QueryError) as error:
+        return Matcher(name, op, value)
+    except QueryError as error:
         raise BadParameter("matchers", str(error)) from None
 
 
 def _parsed(line: str) -> Matcher:
     try:
         return parse_matcher(line)
-    except ConfigError as error:
+    except QueryError as error:
         raise BadParameter("matchers", str(error)) from None
 
 
