@@ -7,7 +7,6 @@ import gc
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -16,6 +15,7 @@ import anyio.to_thread
 from anyio.abc import TaskGroup
 
 from exporter.server import MetricsServer
+from model.clock import now_ms
 from model.errors import StorageError
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.service import AlertService
@@ -132,7 +132,7 @@ async def _maintain(store: Storage, interval: float) -> None:
     """Partitions ahead, rollups of closed hours, expired data out; a failure waits a round."""
     while True:
         try:
-            report = await anyio.to_thread.run_sync(store.maintain, int(time.time() * 1000))
+            report = await anyio.to_thread.run_sync(store.maintain, now_ms())
             log.info("maintenance: %s", report)
         except StorageError as error:
             log.error("maintenance failed, retrying in %gs: %s", interval, error)
@@ -141,7 +141,7 @@ async def _maintain(store: Storage, interval: float) -> None:
 
 def _status(reloader: Reloader, alerting: AlertService, manager: ScrapeManager) -> ScraperStatus:
     """The scraper's report, a refused alerts.yml counting as a refused reload too."""
-    status = reloader.status(len(manager.loops), time.time_ns() // 1_000_000)
+    status = reloader.status(len(manager.loops), now_ms())
     if not alerting.last_error:
         return status
     errors = "; ".join(filter(None, [status.reload_error, alerting.last_error]))

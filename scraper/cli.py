@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from collections.abc import Sequence
 
 import anyio
 
 from exporter.flags import FlagParser, log_level, parse_listen, positive, run, setup_logging
+from model.clock import now_ms
 from model.errors import ConfigError, HostwatchError
 from scraper import __version__
 from scraper.alerts.config import load_or_defaults
@@ -138,7 +138,7 @@ def _database(command: str, options: ScraperOptions) -> int:
     try:
         store.upgrade()
         if command == "maintain":
-            print(store.maintain(int(time.time() * 1000)))
+            print(store.maintain(now_ms()))
     finally:
         store.close()
     return 0

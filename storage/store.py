@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 
 from sqlalchemy import Connection
 
+from model.clock import Clock, now_ms
 from model.matchers import Matcher
 from model.samples import Metadata
 from storage import (
@@ -39,12 +39,6 @@ from storage.model import (
 from storage.partitions import Partitions
 from storage.retention import Maintenance
 from storage.writer import Writer
-
-Clock = Callable[[], int]
-
-
-def wall_clock_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 class Storage:
@@ -78,7 +72,7 @@ class Storage:
         *,
         retention: Retention | None = None,
         limits: Limits | None = None,
-        clock: Clock = wall_clock_ms,
+        clock: Clock = now_ms,
         read_url: str | None = None,
     ) -> Storage:
         """Connects lazily: an unreachable database shows on first use as StorageUnavailable.

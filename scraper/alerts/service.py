@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection
 import anyio
 import anyio.to_thread
 
+from model import clock
 from model.errors import ConfigError, StorageError
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.dispatch import Dispatcher, notifiable
@@ -70,7 +71,7 @@ class AlertService:
 
     async def step(self, scraped: Scraped | None = None, now_ms: int | None = None) -> None:
         """One round of the timer: reload, retire, evaluate, store, notify."""
-        now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+        now = clock.now_ms() if now_ms is None else now_ms
         self._reload(now)
         if scraped is not None:
             self.evaluator.retire({*scraped(), SCRAPER}, now)

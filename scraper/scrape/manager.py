@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 import anyio
 from anyio.abc import TaskGroup
 
+from model.clock import now_ms
 from model.errors import ConfigError
 from scraper.config import ScraperConfig, load
 from scraper.scrape.discovery import FileTargets, Shard, targets
@@ -135,7 +135,7 @@ class Reloader:
 
     def _applied(self, config: ScraperConfig) -> None:
         self.config, self.last_error = config, ""
-        self._reloaded_ms = time.time_ns() // 1_000_000
+        self._reloaded_ms = now_ms()
         self._telemetry.reload_success.set(1)
         self._telemetry.reload_time.set(self._reloaded_ms / 1000)
 

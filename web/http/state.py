@@ -9,8 +9,8 @@ from typing import cast
 
 from starlette.requests import HTTPConnection
 
+from model import clock
 from storage import Storage
-from storage.store import wall_clock_ms
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -28,7 +28,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     stream_interval_s: float = 2.0
     figures_cache_s: float = 10.0
-    clock: Callable[[], int] = field(default=wall_clock_ms)
+    clock: Callable[[], int] = field(default=clock.now_ms)
     open_without_users: bool = False
     session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     session_max_age_s: int = 12 * 3600
