@@ -7,18 +7,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 
+from model import host
 from model.samples import Labels
 from storage import ScrapeRecord
 
 Reading = tuple[Labels, float]
 Values = dict[str, list[Reading]]
 TargetKey = tuple[str, str]
-# Space that cannot fill up or belongs to no disk: alerting on it would wake people for nothing.
-PSEUDO_FILESYSTEMS = frozenset({"tmpfs", "ramfs", "devtmpfs", "squashfs", "overlay", "nsfs"})
 _SOURCES = {
     "cpu_percent": ("node_cpu_seconds_total",),
-    "memory_percent": ("node_memory_MemTotal_bytes", "node_memory_MemAvailable_bytes"),
-    "filesystem_used_percent": ("node_filesystem_size_bytes", "node_filesystem_avail_bytes"),
+    "memory_percent": (host.MEMORY_TOTAL, host.MEMORY_AVAILABLE),
+    "filesystem_used_percent": (host.FILESYSTEM_SIZE, host.FILESYSTEM_AVAILABLE),
 }
 
 
@@ -66,22 +65,19 @@ class Deriver:
 
 
 def _memory_percent(raw: Values, target: Labels) -> list[Reading] | None:
-    total, available = (
-        raw.get("node_memory_MemTotal_bytes"),
-        raw.get("node_memory_MemAvailable_bytes"),
-    )
-    if not (total and available) or total[0][1] <= 0:
-        return None
-    return [(target, 100 * (1 - available[0][1] / total[0][1]))]
+    total, available = raw.get(host.MEMORY_TOTAL), raw.get(host.MEMORY_AVAILABLE)
+    percent = host.used_percent(total[0][1], available[0][1]) if total and available else None
+    return None if percent is None else [(target, percent)]
 
 
 def _filesystems(raw: Values) -> list[Reading] | None:
-    sizes = raw.get("node_filesystem_size_bytes")
+    sizes = raw.get(host.FILESYSTEM_SIZE)
     if sizes is None:
         return None
-    free = dict(raw.get("node_filesystem_avail_bytes", []))
+    free = dict(raw.get(host.FILESYSTEM_AVAILABLE, []))
+    used = ((labels, host.used_percent(size, free.get(labels))) for labels, size in sizes)
     return [
-        (labels, 100 * (1 - free[labels] / size))
-        for labels, size in sizes
-        if size > 0 and labels in free and dict(labels).get("fstype") not in PSEUDO_FILESYSTEMS
+        (labels, percent)
+        for labels, percent in used
+        if percent is not None and host.is_disk(dict(labels))
     ]

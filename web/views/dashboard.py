@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import QueryParams
 
+from model import host
 from model.matchers import Matcher
 from storage import Function, RangeQuery, Storage, TargetHealth
 from web.http import params
 from web.http.errors import BadParameter
 from web.views.charts import Chart, Line
-from web.views.headline import PSEUDO_FILESYSTEMS
 
 HOUR_MS = 3_600_000
 WINDOWS = {"1h": HOUR_MS, "6h": 6 * HOUR_MS, "24h": 24 * HOUR_MS, "7d": 168 * HOUR_MS}
@@ -138,16 +138,7 @@ def load(source: Source) -> Chart:
 def memory(source: Source) -> Chart:
     m = {name: one(source.query(f"node_memory_{name}_bytes")) for name in MEMORY}
     lines = [
-        Line(
-            "used",
-            combine(
-                lambda t, f, b, c: t - f - b - c,
-                m["MemTotal"],
-                m["MemFree"],
-                m["Buffers"],
-                m["Cached"],
-            ),
-        ),
+        Line("used", combine(host.used, m["MemTotal"], m["MemAvailable"])),
         Line("cache + buffers", combine(lambda b, c: b + c, m["Buffers"], m["Cached"])),
         Line("free", sorted(m["MemFree"].items())),
         Line("swap used", combine(lambda t, f: t - f, m["SwapTotal"], m["SwapFree"])),
@@ -155,25 +146,29 @@ def memory(source: Source) -> Chart:
     return source.chart("Memory", "bytes", lines)
 
 
-MEMORY = ("MemTotal", "MemFree", "Buffers", "Cached", "SwapTotal", "SwapFree")
+MEMORY = ("MemTotal", "MemAvailable", "MemFree", "Buffers", "Cached", "SwapTotal", "SwapFree")
 
 
 def filesystems(source: Source) -> Chart:
-    sizes = source.query("node_filesystem_size_bytes")
-    free = {_fs(labels): values for labels, values in source.query("node_filesystem_avail_bytes")}
+    sizes = source.query(host.FILESYSTEM_SIZE)
+    free = {
+        host.filesystem(labels): values
+        for labels, values in source.query(host.FILESYSTEM_AVAILABLE)
+    }
     lines = [
         Line(
             labels.get("mountpoint", "?"),
-            combine(lambda s, a: 100 * (1 - a / s) if s else 0.0, size, free.get(_fs(labels), {})),
+            combine(_percent, size, free.get(host.filesystem(labels), {})),
         )
         for labels, size in sorted(sizes, key=lambda found: found[0].get("mountpoint", ""))
-        if labels.get("fstype") not in PSEUDO_FILESYSTEMS
+        if host.is_disk(labels)
     ]
     return source.chart("Filesystem usage", "%", lines, top=100)
 
 
-def _fs(labels: Mapping[str, str]) -> tuple[str, str]:
-    return labels.get("device", ""), labels.get("mountpoint", "")
+def _percent(size: float, available: float) -> float:
+    found = host.used_percent(size, available)
+    return 0.0 if found is None else found
 
 
 def _directions(source: Source, title: str, metrics: tuple[tuple[str, str], ...]) -> Chart:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from model import host
 from model.matchers import Matcher
 from storage import Function, RangeQuery, Series, Storage, TargetHealth
 from storage.model import Points
@@ -21,7 +22,6 @@ Key = tuple[str, str]
 Reading = tuple[dict[str, str], float]
 Readings = dict[Key, list[Reading]]
 # Space that cannot fill up or belongs to no disk: counting it would make every host look full.
-PSEUDO_FILESYSTEMS = frozenset({"tmpfs", "ramfs", "devtmpfs", "squashfs", "overlay", "nsfs"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +100,8 @@ def _by_target(series: Sequence[tuple[Series, Points]]) -> Readings:
 
 NEEDED: tuple[tuple[str, Function], ...] = (
     ("node_cpu_seconds_total", "rate"),
-    *((f"node_{name}", "last") for name in ("memory_MemTotal_bytes", "memory_MemAvailable_bytes")),
-    *((f"node_filesystem_{name}_bytes", "last") for name in ("size", "avail")),
+    *((name, "last") for name in (host.MEMORY_TOTAL, host.MEMORY_AVAILABLE)),
+    *((name, "last") for name in (host.FILESYSTEM_SIZE, host.FILESYSTEM_AVAILABLE)),
     *((f"node_{name}", "last") for name in ("load1", "boot_time_seconds", "time_seconds")),
 )
 
@@ -114,7 +114,7 @@ def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict
     return {
         key: Headline(
             _cpu_percent(cpu.get(key, [])),
-            _used_percent(_single(total, key), _single(available, key)),
+            host.used_percent(_single(total, key), _single(available, key)),
             *_fullest(size.get(key, []), free.get(key, [])),
             _single(load, key),
             _uptime(_single(boot, key), _single(clock, key), end_ms),
@@ -134,25 +134,15 @@ def _cpu_percent(rates: list[Reading]) -> float | None:
     return 100 * (1 - idle / total) if total > 0 else None
 
 
-def _used_percent(total: float | None, available: float | None) -> float | None:
-    if total is None or available is None or total <= 0:
-        return None
-    return 100 * (1 - available / total)
-
-
 def _fullest(sizes: list[Reading], available: list[Reading]) -> tuple[float | None, str | None]:
-    free = {_filesystem(labels): value for labels, value in available}
+    free = {host.filesystem(labels): value for labels, value in available}
     used = [
-        (_used_percent(size, free.get(_filesystem(labels))), labels.get("mountpoint", ""))
+        (host.used_percent(size, free.get(host.filesystem(labels))), labels.get("mountpoint", ""))
         for labels, size in sizes
-        if labels.get("fstype") not in PSEUDO_FILESYSTEMS
+        if host.is_disk(labels)
     ]
     known = [(percent, mount) for percent, mount in used if percent is not None]
     return max(known) if known else (None, None)
-
-
-def _filesystem(labels: dict[str, str]) -> tuple[str, str]:
-    return labels.get("device", ""), labels.get("mountpoint", "")
 
 
 def _uptime(boot_s: float | None, now_s: float | None, end_ms: int) -> float | None:
