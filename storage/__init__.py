@@ -5,9 +5,11 @@ store.upgrade()
 store.write([ScrapeRecord(...)])
 store.query_range(RangeQuery("node_load1", [Matcher("instance", "=", "web1:9100")], ...))
 
-``Matcher`` is model.matchers.Matcher.
+``Matcher`` is model.matchers.Matcher; ``TargetHealth`` is model.health's, the type storage
+returns targets as.
 """
 
+from model.health import TargetHealth
 from storage.accounts import ROLES, ApiToken, Role, User
 from storage.alerting import (
     ALERT_STATES,
@@ -32,7 +34,6 @@ from storage.model import (
     ScrapeRecord,
     ScraperStatus,
     Series,
-    TargetHealth,
 )
 from storage.store import Storage
 

@@ -1,4 +1,4 @@
-"""Target health: how one scrape moves a target's state, and the targets table that holds it."""
+"""The targets table: each target's health (model.health moves it) and its history."""
 
 from __future__ import annotations
 
@@ -8,47 +8,13 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Row, insert, select, tuple_
 
+from model.health import Health, TargetHealth, advance
 from storage import schema
 from storage.backend import Backend
-from storage.model import Health, HealthChange, ScrapeRecord, TargetHealth
+from storage.model import HealthChange, ScrapeRecord
 from storage.series import labels_from_json, labels_json
 
 TargetKey = tuple[str, str]
-
-
-def advance(previous: TargetHealth | None, record: ScrapeRecord) -> TargetHealth:
-    """The target's state after `record`'s scrape."""
-    health: Health = "up" if record.error is None else "down"
-    start = previous or _first(record, health)
-    changed = start.health != health
-    return dataclasses.replace(
-        start,
-        labels=record.labels,
-        health=health,
-        last_scrape_ms=record.timestamp_ms,
-        last_duration_s=record.duration_s,
-        last_error=record.error,
-        consecutive_failures=0 if health == "up" else start.consecutive_failures + 1,
-        last_seen_ms=record.timestamp_ms if health == "up" else start.last_seen_ms,
-        health_since_ms=record.timestamp_ms if changed else start.health_since_ms,
-    )
-
-
-def _first(record: ScrapeRecord, health: Health) -> TargetHealth:
-    # 'unknown' is never stored: it only makes the first scrape count as a transition.
-    return TargetHealth(
-        job=record.job,
-        instance=record.instance,
-        labels=record.labels,
-        health="unknown",
-        last_scrape_ms=None,
-        last_duration_s=None,
-        last_error=None,
-        consecutive_failures=0,
-        first_seen_ms=record.timestamp_ms,
-        last_seen_ms=None,
-        health_since_ms=record.timestamp_ms,
-    )
 
 
 def update(backend: Backend, conn: Connection, records: Sequence[ScrapeRecord]) -> None:

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, get_args
 
 from model.errors import QueryError
+from model.health import Health
 from model.matchers import Matcher
 from model.samples import Labels, Metadata, Sample
 
-Health = Literal["up", "down", "unknown"]
 Function = Literal["avg", "min", "max", "last", "rate"]
 Source = Literal["raw", "rollup"]
 
@@ -31,27 +31,6 @@ class ScrapeRecord:
     error: str | None
     samples: Sequence[Sample] = ()
     metadata: Mapping[str, Metadata] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class TargetHealth:
-    """A target as the servers list shows it.
-
-    ``last_seen_ms`` is the last *successful* scrape (None if there was none yet);
-    ``health_since_ms`` is when the current health began.
-    """
-
-    job: str
-    instance: str
-    labels: Labels
-    health: Health
-    last_scrape_ms: int | None
-    last_duration_s: float | None
-    last_error: str | None
-    consecutive_failures: int
-    first_seen_ms: int
-    last_seen_ms: int | None
-    health_since_ms: int
 
 
 @dataclass(frozen=True, slots=True)

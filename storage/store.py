@@ -9,6 +9,7 @@ from types import TracebackType
 from sqlalchemy import Connection
 
 from model.clock import Clock, now_ms
+from model.health import TargetHealth
 from model.matchers import Matcher
 from model.samples import Metadata
 from storage import (
@@ -34,7 +35,6 @@ from storage.model import (
     ScrapeRecord,
     ScraperStatus,
     Series,
-    TargetHealth,
 )
 from storage.partitions import Partitions
 from storage.retention import Maintenance

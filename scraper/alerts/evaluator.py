@@ -11,6 +11,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 
+from model.health import TargetHealth, advance
 from model.samples import Labels
 from scraper.alerts.alert import alert_annotations, alert_fingerprint, alert_labels
 from scraper.alerts.derived import Deriver, Reading, sources
@@ -33,7 +34,7 @@ class Evaluator:
         self._changed: set[str] = set()
         self._removed: set[str] = set()
         self._events: list[AlertEvent] = []
-        self._down: set[str] = set()
+        self._targets: dict[str, TargetHealth] = {}
         self._deriver = Deriver()
         for alert in alerts:
             self._put(alert)
@@ -54,9 +55,9 @@ class Evaluator:
             if alert.rule not in names:
                 self._release(alert.fingerprint, now_ms)
 
-    def set_down(self, instances: Iterable[str]) -> None:
-        """The instances known to be down (at start-up, from the stored target health)."""
-        self._down = set(instances)
+    def set_health(self, targets: Iterable[TargetHealth]) -> None:
+        """The targets' health as stored (at start-up), followed from then on scrape by scrape."""
+        self._targets = {target.instance: target for target in targets}
         self._suppress_all()
 
     def observe(self, record: ScrapeRecord) -> None:
@@ -185,10 +186,14 @@ class Evaluator:
         self._removed.add(key)
 
     def _health(self, record: ScrapeRecord) -> None:
-        was_down = record.instance in self._down
-        if (record.error is not None) != was_down:
-            self._down.symmetric_difference_update({record.instance})
+        was_down = self._is_down(record.instance)
+        self._targets[record.instance] = advance(self._targets.get(record.instance), record)
+        if self._is_down(record.instance) != was_down:
             self._suppress_all(lambda labels: dict(labels).get("depends_on") == record.instance)
+
+    def _is_down(self, instance: str) -> bool:
+        target = self._targets.get(instance)
+        return target is not None and target.health == "down"
 
     def _suppress_all(self, which: Callable[[Labels], bool] = lambda labels: True) -> None:
         for alert in list(self._alerts.values()):
@@ -198,7 +203,7 @@ class Evaluator:
 
     def _is_suppressed(self, labels: Labels) -> bool:
         parent = dict(labels).get("depends_on", "")
-        return bool(parent) and parent in self._down
+        return bool(parent) and self._is_down(parent)
 
 
 def merged(before: Changes, after: Changes) -> Changes:

@@ -48,7 +48,7 @@ class AlertService:
         self._silences: list[Silence] = []
         self._unsaved: Changes = ([], [], [])
         self.evaluator = Evaluator(config.rules, store.alerts())
-        self.evaluator.set_down(t.instance for t in store.targets() if t.health == "down")
+        self.evaluator.set_health(store.targets())
         self.dispatcher = Dispatcher(config, store.notifications())
         self.notifier = Notifier(store, telemetry, self.dispatcher.logged, config.delivery.queue)
         telemetry.alerts_reload_success.set(1)

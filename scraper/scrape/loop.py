@@ -14,7 +14,7 @@ from scraper.labels import Attacher
 from scraper.parser import ParsedBody
 from scraper.parser.cache import ScrapeCache
 from scraper.scrape.fetch import Fetcher
-from scraper.scrape.target import Health, Target
+from scraper.scrape.target import Target
 from scraper.telemetry import Telemetry
 from storage import ScrapeRecord
 
@@ -45,7 +45,6 @@ class ScrapeLoop:
         cache: ScrapeCache | None = None,
     ) -> None:
         self.target = target
-        self.health = Health()
         self._fetcher = fetcher
         self._sink = sink
         self._limiter = limiter
@@ -75,7 +74,6 @@ class ScrapeLoop:
         duration = time.perf_counter() - clock
         self._telemetry.scrapes.labels(self.target.job.job_name).inc()
         self._telemetry.duration.labels(self.target.job.job_name).observe(duration)
-        self.health.record(started, duration, error)
         record = self._record(started, duration, body, error)
         self._sink(record)
         return record

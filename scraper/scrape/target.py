@@ -1,4 +1,6 @@
-"""A scrape target: what is scraped and how (identity), when (hashed offset), and how it went."""
+"""A scrape target: what is scraped and how (identity), and when (its hashed offset).
+
+How its scrapes went is model.health's, kept by storage: the loop holds no state of its own."""
 
 from __future__ import annotations
 
@@ -50,20 +52,3 @@ class Target:
     def first_scrape(self, now: float, within: float = 5.0) -> float:
         """A new target is scraped within seconds, so a fresh install shows data at once."""
         return now + (self.hash % 1000) / 1000 * min(within, self.job.scrape_interval)
-
-
-@dataclass
-class Health:
-    """How the target's scrapes are going: what the dashboards show as up, down or unknown."""
-
-    state: str = "unknown"
-    last_error: str = ""
-    last_scrape: float = 0.0
-    last_duration: float = 0.0
-    consecutive_failures: int = 0
-
-    def record(self, started: float, duration: float, error: str | None) -> None:
-        self.last_scrape, self.last_duration = started, duration
-        self.last_error = error or ""
-        self.consecutive_failures = self.consecutive_failures + 1 if error else 0
-        self.state = "down" if error else "up"

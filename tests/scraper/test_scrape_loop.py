@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 import anyio
 import pytest
 
+from model.health import advance
 from scraper.config import JobConfig, ScrapeLimits
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop
@@ -49,7 +50,7 @@ def values(record: ScrapeRecord) -> dict[tuple[str, tuple[tuple[str, str], ...]]
 
 
 async def test_a_good_scrape_stores_samples_with_the_target_labels(server: str) -> None:
-    record, loop = await scrape(server, job())
+    record, _ = await scrape(server, job())
     key = (
         ("code", "200"),
         ("instance", server),
@@ -58,7 +59,7 @@ async def test_a_good_scrape_stores_samples_with_the_target_labels(server: str) 
         ("zone", "eu"),
     )
     assert values(record)[("demo_requests_total", key)] == 1027
-    assert (record.error, loop.health.state) == (None, "up")
+    assert (record.error, advance(None, record).health) == (None, "up")
 
 
 async def test_every_scrape_records_up_duration_and_samples_scraped(server: str) -> None:
@@ -77,9 +78,10 @@ async def test_metadata_of_the_body_travels_with_the_record(server: str) -> None
 
 
 async def test_a_refused_connection_marks_the_target_down_with_the_reason() -> None:
-    record, loop = await scrape(f"127.0.0.1:{free_port()}", job())
+    record, _ = await scrape(f"127.0.0.1:{free_port()}", job())
     assert record.error == "connection refused"
-    assert (loop.health.state, loop.health.consecutive_failures) == ("down", 1)
+    after = advance(None, record)
+    assert (after.health, after.consecutive_failures) == ("down", 1)
     assert [s.value for s in record.samples if s.name == "up"] == [0.0]
 
 

@@ -2,7 +2,7 @@ import statistics
 
 from scraper.config import JobConfig
 from scraper.scrape.discovery import Shard
-from scraper.scrape.target import Health, Target
+from scraper.scrape.target import Target
 
 JOB = JobConfig(job_name="node", scrape_interval=120.0, scrape_timeout=10.0)
 
@@ -39,19 +39,6 @@ def test_ten_thousand_targets_spread_evenly_over_the_interval() -> None:
 
 def test_a_new_target_is_first_scraped_within_five_seconds() -> None:
     assert all(0 <= target(f"h{i}:1").first_scrape(100.0) - 100.0 < 5.0 for i in range(200))
-
-
-def test_health_records_failures_in_a_row_and_resets_on_success() -> None:
-    health = Health()
-    health.record(1.0, 0.1, "connection refused")
-    health.record(2.0, 0.1, "connection refused")
-    assert (health.state, health.consecutive_failures, health.last_error) == (
-        "down",
-        2,
-        "connection refused",
-    )
-    health.record(3.0, 0.2, None)
-    assert (health.state, health.consecutive_failures, health.last_error) == ("up", 0, "")
 
 
 def test_shards_split_targets_so_each_is_scraped_exactly_once() -> None:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from starlette.datastructures import QueryParams
 
+from model.health import Health
 from storage import Storage, TargetHealth
-from storage.model import Health
 from web.http import params
 from web.http.errors import BadParameter, NotFound
 
