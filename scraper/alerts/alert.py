@@ -6,7 +6,7 @@ from __future__ import annotations
 from model.samples import Labels
 from scraper.alerts import template
 from scraper.alerts.model import Rule
-from scraper.scrape.target import fingerprint
+from scraper.fingerprint import fingerprint
 
 
 def alert_labels(rule: Rule, series: Labels) -> Labels:

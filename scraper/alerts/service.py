@@ -19,7 +19,7 @@ from scraper.alerts.dispatch import Dispatcher, notifiable
 from scraper.alerts.evaluator import Changes, Evaluator, merged
 from scraper.alerts.model import AlertsConfig
 from scraper.alerts.notifier import Notifier
-from scraper.scrape.manager import file_version
+from scraper.config.files import file_version
 from scraper.telemetry import Telemetry
 from storage import ScrapeRecord, Silence, Storage, shown_state
 

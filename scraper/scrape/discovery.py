@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 
 from model.errors import ConfigError, HostwatchError
 from scraper.config import JobConfig, ScraperConfig, StaticGroup, read_target_file
-from scraper.scrape.target import Target, fingerprint
+from scraper.fingerprint import fingerprint
+from scraper.scrape.target import Target
 
 log = logging.getLogger(__name__)
 

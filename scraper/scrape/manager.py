@@ -8,7 +8,6 @@ targets keep their loop and with it their schedule.
 from __future__ import annotations
 
 import logging
-import os
 import signal
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from anyio.abc import TaskGroup
 from model.clock import now_ms
 from model.errors import ConfigError
 from scraper.config import ScraperConfig, load
+from scraper.config.files import file_version
 from scraper.scrape.discovery import FileTargets, Shard, targets
 from scraper.scrape.loop import ScrapeLoop
 from scraper.scrape.target import Target
@@ -144,12 +144,3 @@ class Reloader:
             async for _ in signals:
                 log.info("SIGHUP: reloading %s", self._path)
                 self.check(force=True)
-
-
-def file_version(path: str) -> tuple[int, int, int]:
-    """What changes when the file at ``path`` is edited or replaced; zeros if it is absent."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return (0, 0, 0)
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)

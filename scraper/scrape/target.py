@@ -4,18 +4,13 @@ How its scrapes went is model.health's, kept by storage: the loop holds no state
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
 
 from model.samples import Labels
 from scraper.config import JobConfig
-
-
-def fingerprint(text: str) -> int:
-    """A stable 64-bit hash (Python's ``hash`` changes between runs; offsets must not)."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+from scraper.fingerprint import fingerprint
 
 
 @dataclass(frozen=True)
