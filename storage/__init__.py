@@ -33,11 +33,13 @@ from storage.model import (
     Series,
     TargetHealth,
 )
+from storage.migrations import LATEST as SCHEMA_VERSION
 from storage.store import Storage
 
 __all__ = [
     "ALERT_STATES",
     "ROLES",
+    "SCHEMA_VERSION",
     "SHOWN_STATES",
     "Alert",
     "AlertEvent",
