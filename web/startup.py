@@ -49,8 +49,9 @@ def _say(current: int, problem: str, wait_s: float, said: str) -> str:
         line = f"waiting up to {wait_s:g}s for the database ({problem})"
     else:
         line = (
-            f"waiting up to {wait_s:g}s for the database schema (version {current}, this code "
-            f"needs {SCHEMA_VERSION}): hostwatch-scraper creates it when it starts, or run {UPGRADE}"
+            f"waiting up to {wait_s:g}s for the database schema (version {current}, this "
+            f"code needs {SCHEMA_VERSION}): hostwatch-scraper creates it when it starts, "
+            f"or run {UPGRADE}"
         )
     if line != said:
         log.warning("%s", line)
