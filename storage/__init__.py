@@ -20,6 +20,7 @@ from storage.alerting import (
     silenced_by,
 )
 from storage.config import Limits, Retention
+from storage.migrations import LATEST as SCHEMA_VERSION
 from storage.model import (
     Function,
     HealthChange,
@@ -33,7 +34,6 @@ from storage.model import (
     Series,
     TargetHealth,
 )
-from storage.migrations import LATEST as SCHEMA_VERSION
 from storage.store import Storage
 
 __all__ = [
