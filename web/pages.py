@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -168,5 +168,7 @@ ROUTES: list[BaseRoute] = [
     Route("/servers/{instance:path}", server),
     Route("/api", api_reference),
     Route("/api/v1/openapi.json", openapi_json),
+    # Browsers ask for /favicon.ico whatever the page says; the pages name the SVG themselves.
+    Route("/favicon.ico", lambda _: RedirectResponse("/static/favicon.svg", 301)),
     Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),
 ]
