@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -48,7 +49,7 @@ def local_run(tmp_path: Path) -> Iterator[tuple[dict[str, str], queue.Queue[str]
     )
     lines: queue.Queue[str] = queue.Queue()
     assert script.stdout is not None
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in script.stdout or ()])
+    reader = threading.Thread(target=_read, args=(script.stdout, lines))
     reader.start()
     try:
         yield listen, lines
@@ -57,6 +58,11 @@ def local_run(tmp_path: Path) -> Iterator[tuple[dict[str, str], queue.Queue[str]
         script.wait(timeout=30)
         reader.join(timeout=30)
         script.stdout.close()
+
+
+def _read(output: IO[str], lines: queue.Queue[str]) -> None:
+    for line in output:
+        lines.put(line)
 
 
 def until(lines: queue.Queue[str], text: str, seconds: float) -> list[str]:
