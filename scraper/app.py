@@ -67,7 +67,7 @@ async def serve(options: ScraperOptions) -> None:
     try:
         async with anyio.create_task_group() as group:
             sink = _sink(buffer, alerting)
-            manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options))
+            manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options, store))
             reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
@@ -107,7 +107,7 @@ def _collect_cycles_rarely() -> None:
 
 
 def _loop_factory(
-    fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions
+    fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions, store: Storage
 ) -> Callable[[Target], ScrapeLoop]:
     limiter = anyio.CapacityLimiter(options.max_concurrency)
     # One parser cache for every target: hosts expose the same series text, so a new target's
@@ -115,7 +115,7 @@ def _loop_factory(
     cache = ScrapeCache(max_entries=FLEET_CACHE_ENTRIES)
 
     def new_loop(target: Target) -> ScrapeLoop:
-        return ScrapeLoop(target, fetcher, sink, limiter, telemetry, cache)
+        return ScrapeLoop(target, fetcher, sink, limiter, telemetry, cache, store.limits)
 
     return new_loop
 
