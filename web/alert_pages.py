@@ -16,7 +16,6 @@ from web.errors import BadParameter
 from web.pages import render
 
 HISTORY_SHOWN = 50
-MAX_FORM = 16 * 1024
 
 
 def page(request: Request) -> Response:
@@ -49,9 +48,7 @@ def expire_silence(request: Request) -> Response:
 
 async def _form(request: Request) -> dict[str, str]:
     """An urlencoded form (what a plain HTML form posts), read without python-multipart."""
-    body = await request.body()
-    if len(body) > MAX_FORM:
-        raise BadParameter("form", f"larger than {MAX_FORM} bytes")
+    body = await request.body()  # its size bounded by web.bodies.BodyLimit
     try:
         return dict(parse_qsl(body.decode(), max_num_fields=8))
     except (UnicodeDecodeError, ValueError):

@@ -8,6 +8,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from web.bodies import BodyLimit
 from web.state import Settings
 
 # No inline script anywhere, so script-src needs nothing but 'self'.
@@ -88,6 +89,7 @@ def middleware(settings: Settings) -> list[Middleware]:
     stack = [
         Middleware(SecurityHeaders),
         Middleware(TrustedHosts, allowed=settings.allowed_hosts),
+        Middleware(BodyLimit),
     ]
     if settings.cors_origins:
         stack.append(

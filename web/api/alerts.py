@@ -3,7 +3,6 @@ GET, DELETE /api/v1/silences/{id}."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -13,10 +12,9 @@ from storage import SHOWN_STATES, AlertEvent, Silence
 from web import alerts, params, responses, silences, state
 from web.alerts import Filters, Shown
 from web.api.servers import paginate
-from web.errors import BadParameter, NotFound
+from web.bodies import json_document
+from web.errors import NotFound
 from web.units import rfc3339
-
-MAX_BODY = 64 * 1024
 
 
 def list_alerts(request: Request) -> Response:
@@ -43,13 +41,7 @@ def list_silences(request: Request) -> Response:
 
 
 async def create_silence(request: Request) -> Response:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise BadParameter("body", f"larger than {MAX_BODY} bytes")
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadParameter("body", "is not JSON") from None
+    body = json_document(await request.body())  # its size bounded by web.bodies.BodyLimit
     now = state.now_ms(request)
     created = state.storage(request).add_silence(silences.from_json(body, now))
     return responses.uncached(
