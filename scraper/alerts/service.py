@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 import anyio
 import anyio.to_thread
 
-from model.errors import ConfigError, StorageError
+from model.errors import ConfigError, StorageError, StorageUnavailable
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.dispatch import Dispatcher, notifiable
 from scraper.alerts.evaluator import Changes, Evaluator, merged
@@ -20,7 +20,7 @@ from scraper.alerts.model import AlertsConfig
 from scraper.alerts.notifier import Notifier
 from scraper.scrape.manager import file_version
 from scraper.telemetry import Telemetry
-from storage import ScrapeRecord, Silence, Storage, shown_state
+from storage import Alert, NotificationEntry, ScrapeRecord, Silence, Storage, shown_state
 
 log = logging.getLogger(__name__)
 # The labels of values about the scraper itself rather than a target.
@@ -46,9 +46,10 @@ class AlertService:
         self._version = file_version(config.path)
         self._silences: list[Silence] = []
         self._unsaved: Changes = ([], [], [])
-        self.evaluator = Evaluator(config.rules, store.alerts())
-        self.evaluator.set_down(t.instance for t in store.targets() if t.health == "down")
-        self.dispatcher = Dispatcher(config, store.notifications())
+        alerts, down, notified = _restored(store)
+        self.evaluator = Evaluator(config.rules, alerts)
+        self.evaluator.set_down(down)
+        self.dispatcher = Dispatcher(config, notified)
         self.notifier = Notifier(store, telemetry, self.dispatcher.logged, config.delivery.queue)
         telemetry.alerts_reload_success.set(1)
         self.last_error = ""
@@ -129,3 +130,14 @@ class AlertService:
         self._telemetry.alerts.clear()
         for (rule, state), count in states.items():
             self._telemetry.alerts.labels(rule, state).set(count)
+
+
+def _restored(store: Storage) -> tuple[list[Alert], list[str], list[NotificationEntry]]:
+    """The alerts, down targets and notification log a previous run stored; none if the
+    database is down at start (the scraper still starts, and the rules start afresh)."""
+    try:
+        down = [t.instance for t in store.targets() if t.health == "down"]
+        return store.alerts(), down, store.notifications()
+    except StorageUnavailable as error:
+        log.error("alert state not restored, the database is unavailable: %s", error)
+        return [], [], []

@@ -17,6 +17,8 @@ class Bodies:
         self._bodies: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self.address = ""
+        self.requests = 0
+        """GETs answered so far: the scrapes the scraper made."""
 
     def serve(self, path: str, body: bytes | str) -> None:
         with self._lock:
@@ -24,6 +26,7 @@ class Bodies:
 
     def body(self, path: str) -> bytes | None:
         with self._lock:
+            self.requests += 1
             return self._bodies.get(path)
 
 
