@@ -16,7 +16,7 @@ from tests.web.accounts import PASSWORD, add_user, bearer, log_in
 from tests.web.conftest import SETTINGS
 from tests.web.serving import serving
 from web.app import create_app
-from web.bodies import API_BYTES, FORM_BYTES, MAX_JSON_DEPTH
+from web.http.bodies import API_BYTES, FORM_BYTES, MAX_JSON_DEPTH
 
 CHUNK = 4096
 

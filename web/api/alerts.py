@@ -9,12 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import SHOWN_STATES, AlertEvent, Silence
-from web import alerts, params, responses, silences, state
-from web.alerts import Filters, Shown
 from web.api.servers import paginate
-from web.bodies import json_document
-from web.errors import NotFound
-from web.units import rfc3339
+from web.http import params, responses, state
+from web.http.bodies import json_document
+from web.http.errors import NotFound
+from web.views import alerts, silences
+from web.views.alerts import Filters, Shown
+from web.views.units import rfc3339
 
 
 def list_alerts(request: Request) -> Response:
@@ -41,7 +42,7 @@ def list_silences(request: Request) -> Response:
 
 
 async def create_silence(request: Request) -> Response:
-    body = json_document(await request.body())  # its size bounded by web.bodies.BodyLimit
+    body = json_document(await request.body())  # its size bounded by web.http.bodies.BodyLimit
     now = state.now_ms(request)
     created = state.storage(request).add_silence(silences.from_json(body, now))
     return responses.uncached(

@@ -10,10 +10,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from storage import SHOWN_STATES
-from web import alerts, params, silences, state
-from web.alerts import Filters
-from web.errors import BadParameter
-from web.pages import render
+from web.http import params, state
+from web.http.errors import BadParameter
+from web.pages.render import render
+from web.views import alerts, silences
+from web.views.alerts import Filters
 
 HISTORY_SHOWN = 50
 
@@ -48,7 +49,7 @@ def expire_silence(request: Request) -> Response:
 
 async def _form(request: Request) -> dict[str, str]:
     """An urlencoded form (what a plain HTML form posts), read without python-multipart."""
-    body = await request.body()  # its size bounded by web.bodies.BodyLimit
+    body = await request.body()  # its size bounded by web.http.bodies.BodyLimit
     try:
         return dict(parse_qsl(body.decode(), max_num_fields=8))
     except (UnicodeDecodeError, ValueError):

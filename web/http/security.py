@@ -8,8 +8,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web.bodies import BodyLimit
-from web.state import Settings
+from web.http.bodies import BodyLimit
+from web.http.state import Settings
 
 # No inline script anywhere, so script-src needs nothing but 'self'.
 CSP = (

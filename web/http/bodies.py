@@ -13,12 +13,11 @@ import json
 import re
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web import pages
-from web.errors import BadParameter, WebError
+from web.http import responses
+from web.http.errors import BadParameter, WebError
 
 FORM_BYTES = 16 * 1024
 """Login, password, token and silence forms: a few hundred bytes each."""
@@ -53,7 +52,7 @@ class BodyLimit:
             return
         limit = limit_for(scope["path"])
         if _declared(scope) > limit:
-            await _refusal(scope, limit)(scope, receive, send)
+            await _refusal(limit)(scope, receive, send)
             return
         started = False
 
@@ -68,7 +67,7 @@ class BodyLimit:
             # Raised where no handler answers it (a middleware reading the body): answer here.
             if started:
                 raise
-            await _refusal(scope, limit)(scope, receive, send)
+            await _refusal(limit)(scope, receive, send)
 
 
 def _declared(scope: Scope) -> int:
@@ -94,9 +93,9 @@ def _bounded(receive: Receive, limit: int) -> Receive:
     return bounded
 
 
-def _refusal(scope: Scope, limit: int) -> Response:
+def _refusal(limit: int) -> Response:
     error = BodyTooLarge(limit)
-    response = pages.error_page(Request(scope), error.status, error.code, str(error))
+    response = responses.error(error.status, error.code, str(error))
     response.headers["Connection"] = "close"  # the rest of the body is not read
     return response
 
