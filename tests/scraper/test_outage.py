@@ -136,7 +136,7 @@ def test_kill_9_during_an_outage_loses_no_scrape(
         scraped = scrapes_made(port)
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
-        killed_ms = int(time.time() * 1000)
+        killed_ms, requested = int(time.time() * 1000), target.requests
     finally:
         first.kill()
         first.communicate(timeout=10)
@@ -150,4 +150,6 @@ def test_kill_9_during_an_outage_loses_no_scrape(
         )
     finally:
         stop(second)
-    assert stored_scrapes(empty_postgresql, target.address, killed_ms) == scraped
+    # Every scrape made before the kill is stored; on a loaded machine one more may have been
+    # made between reading the counter and the kill, never more than the target answered.
+    assert scraped <= stored_scrapes(empty_postgresql, target.address, killed_ms) <= requested
