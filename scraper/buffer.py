@@ -2,8 +2,11 @@
 
 Records wait in a FIFO bounded by its number of samples. A writer task drains it in batches;
 when the database is unreachable the same batch is retried with backoff (storage writes are
-idempotent, so a retry after an unclear failure cannot store a sample twice), and while it is
-down the buffer fills, then drops its *oldest* records: the newest data matters most.
+idempotent, so a retry after an unclear failure cannot store a sample twice). Without a spill
+log, while it is down the buffer fills, then drops its *oldest* records: the newest data
+matters most. With one (the scraper always has one), once the database is down or the buffer
+is half full, what it holds and every scrape after go to the log on disk instead, and the
+writer drains the log, oldest first, until it is empty (see scraper/spill.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import anyio
 import anyio.to_thread
 
 from model.errors import InvalidSampleError, StorageUnavailable
+from scraper.spill import SpillLog
 from scraper.telemetry import Telemetry
 from storage import ScrapeRecord
 
@@ -37,8 +41,12 @@ class WriteBuffer:
         max_samples: int = 1_000_000,
         batch_samples: int = 50_000,
         max_backoff: float = 30.0,
+        spill: SpillLog | None = None,
     ) -> None:
         self._store = store
+        self._spill = spill
+        self._spilling = spill is not None and not spill.empty  # replay what a restart left
+        self._batch_spilled = False
         self._telemetry = telemetry
         self._records: deque[ScrapeRecord] = deque()
         self._samples = 0
@@ -52,17 +60,25 @@ class WriteBuffer:
 
     @property
     def samples(self) -> int:
-        return self._samples
+        """Samples waiting, in memory and in the spill log."""
+        return self._samples + (self._spill.samples if self._spill else 0)
 
     def used_percent(self) -> float:
-        """How full the buffer is, 0-100: what the ScraperBufferFilling alert watches."""
+        """How full the memory buffer is, 0-100: what the ScraperBufferFilling alert watches."""
         return 100 * self._samples / self._max_samples
 
     def put(self, record: ScrapeRecord) -> None:
+        if self._spill is not None and self._spilling:
+            self._spill.append(record)
+            self._telemetry.buffered.set(self.samples)
+            self._ready.set()
+            return
         self._records.append(record)
         self._samples += len(record.samples)
         while self._samples > self._max_samples and len(self._records) > 1:
-            self._drop(self._records[0], "buffer_full")
+            oldest = self._records[0]
+            self._remove(oldest)
+            self._count_drop(oldest, "buffer_full")
         self._telemetry.buffered.set(self._samples)
         self._ready.set()
 
@@ -70,22 +86,28 @@ class WriteBuffer:
         """Write forever: wait for records, write a batch, retry it while the database is out."""
         backoff = 0.0
         while True:
-            if not self._records:
+            if not self.samples and not self._records:
                 self._ready = anyio.Event()
                 await self._ready.wait()
+            if self._samples > self._max_samples // 2:
+                self._spill_all()  # the database is slower than the scrapes: keep memory low
             backoff = await self._write_batch(backoff)
 
     async def flush(self) -> bool:
-        """Try once to write everything buffered (at shutdown); whether it all went."""
-        while self._records:
+        """Try once to write everything buffered (at shutdown); whether it all went. What did
+        not go is kept in the spill log, if there is one, for the next start."""
+        while self._records or self._spilling:
             if await self._write_batch(0.0):
+                self._spill_all()
                 return False
         return True
 
     async def _write_batch(self, backoff: float) -> float:
         """Write the front batch; the backoff to wait before the next try (0 after success)."""
         await anyio.sleep(backoff)
-        batch = self._front()
+        pending, batch = self.samples, self._front()
+        if not batch:
+            return 0.0
         try:
             await anyio.to_thread.run_sync(self._store.write, batch)
         except StorageUnavailable as error:
@@ -95,10 +117,24 @@ class WriteBuffer:
         else:
             self._written(batch)
         if backoff:
-            log.warning("database is back: writing %d buffered samples", self._samples)
+            log.warning("database is back: writing %d buffered samples", pending)
         return 0.0
 
+    def _spill_all(self) -> None:
+        """From now on scrapes go to the spill log; what memory holds goes first, in order."""
+        if self._spill is None:
+            return
+        self._spilling = True
+        while self._records:
+            record = self._records.popleft()
+            self._samples -= len(record.samples)
+            self._spill.append(record)
+        self._telemetry.buffered.set(self.samples)
+
     def _front(self) -> list[ScrapeRecord]:
+        self._batch_spilled = self._spill is not None and self._spilling
+        if self._spill is not None and self._batch_spilled:
+            return self._spill.take(self._batch_samples)
         batch: list[ScrapeRecord] = []
         size = 0
         for record in self._records:
@@ -112,6 +148,7 @@ class WriteBuffer:
         self._telemetry.write_errors.inc()
         if not backoff:
             log.error("database unavailable, buffering samples: %s", error)
+        self._spill_all()
         return min(self._max_backoff, max(0.5, backoff * 2))
 
     async def _write_one_by_one(self, batch: list[ScrapeRecord]) -> None:
@@ -127,11 +164,14 @@ class WriteBuffer:
 
     def _written(self, batch: list[ScrapeRecord]) -> None:
         for record in batch:
-            self._remove(record)
+            self._done(record)
             self._telemetry.written.inc(len(record.samples))
 
     def _drop(self, record: ScrapeRecord, reason: str) -> None:
-        self._remove(record)
+        self._done(record)
+        self._count_drop(record, reason)
+
+    def _count_drop(self, record: ScrapeRecord, reason: str) -> None:
         self._telemetry.dropped.labels(reason).inc(len(record.samples))
         self._unlogged[reason] += len(record.samples)
         # A full buffer drops a record per scrape: one line per LOG_EVERY is enough to read.
@@ -143,8 +183,18 @@ class WriteBuffer:
                 )
             self._unlogged.clear()
 
+    def _done(self, record: ScrapeRecord) -> None:
+        """``record`` of the batch in flight is written or dropped: forget it where it was."""
+        if self._spill is None or not self._batch_spilled:
+            self._remove(record)
+            return
+        self._spill.consume(1)  # a spilled batch is the log's front, in order
+        self._spilling = not self._spill.empty
+        self._telemetry.buffered.set(self.samples)
+
     def _remove(self, record: ScrapeRecord) -> None:
-        """Take ``record`` out by identity; a batch in flight may have been dropped meanwhile."""
+        """Take ``record`` out of memory by identity; a batch in flight may have been dropped
+        meanwhile."""
         for index, queued in enumerate(self._records):
             if queued is record:
                 del self._records[index]

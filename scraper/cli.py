@@ -58,6 +58,18 @@ def parser() -> FlagParser:
         "unreachable; beyond it the oldest are dropped",
         "N",
     )
+    flags.flag(
+        "spill-dir",
+        "var/spill",
+        "where the buffer goes on disk while the database is down (replayed on start)",
+        "DIR",
+    )
+    flags.flag(
+        "spill-max-bytes",
+        str(2**30),
+        "most bytes the spill log holds; beyond it its oldest segment is dropped",
+        "BYTES",
+    )
     flags.flag("max-concurrency", "256", "scrapes in flight at once", "N")
     flags.flag(
         "reload-interval",
@@ -80,6 +92,8 @@ def options_from(args: argparse.Namespace) -> ScraperOptions:
         listen=parse_listen(args.listen, ConfigError),
         shard=Shard.parse(args.shard),
         buffer_samples=positive("buffer-samples", args.buffer_samples, ConfigError),
+        spill_dir=args.spill_dir,
+        spill_max_bytes=positive("spill-max-bytes", args.spill_max_bytes, ConfigError),
         max_concurrency=positive("max-concurrency", args.max_concurrency, ConfigError),
         reload_interval=positive("reload-interval", args.reload_interval, ConfigError),
         retention=Retention(

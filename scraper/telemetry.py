@@ -49,6 +49,13 @@ class Telemetry:
             ["reason"],
             registry=r,
         )
+        self.scrape_dropped = Counter(
+            "hostwatch_scraper_scrape_dropped_samples",
+            "Samples of successful scrapes not stored, by reason: out_of_bounds (a timestamp "
+            "over max_timestamp_skew_ms from the scrape), duplicate (a series repeated).",
+            ["job", "reason"],
+            registry=r,
+        )
         self.written = Counter(
             "hostwatch_scraper_samples_written", "Samples written to the database.", registry=r
         )

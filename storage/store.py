@@ -84,6 +84,11 @@ class Storage:
         replica = Backend(read_url) if read_url and read_url != url else None
         return cls(Backend(url), retention or Retention(), limits or Limits(), clock, replica)
 
+    @property
+    def limits(self) -> Limits:
+        """What a sample must respect to be stored (the scraper screens its scrapes by it)."""
+        return self._limits
+
     def upgrade(self) -> list[int]:
         """Create or upgrade the schema; return the versions applied (empty if up to date)."""
         applied = migrations.upgrade(self._backend, self._clock())

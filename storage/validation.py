@@ -1,4 +1,10 @@
-"""Checks a batch against the Limits before anything is written; nothing is ever truncated."""
+"""The Limits a stored sample must respect: one home for the rules, used twice.
+
+The scraper screens each scrape with ``series_problem`` and ``in_bounds`` before it is buffered
+(a sample out of bounds is dropped and counted, a series over a limit fails that scrape), so a
+bad sample never hides its target; the writer checks again and refuses a batch that still
+breaks one. Nothing is ever truncated.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +19,18 @@ _SHOWN = 60
 
 def check_series(name: str, labels: Labels, limits: Limits) -> None:
     """Raise InvalidSampleError naming the series, the label and the limit it breaks."""
-    problem = _series_problem(name, labels, limits)
+    problem = series_problem(name, labels, limits)
     if problem is not None:
-        raise InvalidSampleError(f"series {_describe(name, labels)}: {problem}")
+        raise InvalidSampleError(problem)
 
 
-def _series_problem(name: str, labels: Labels, limits: Limits) -> str | None:
+def series_problem(name: str, labels: Labels, limits: Limits) -> str | None:
+    """What makes this series unfit to store, naming it and the limit; None if it is fine."""
+    problem = _shape_problem(name, labels, limits)
+    return None if problem is None else f"series {_describe(name, labels)}: {problem}"
+
+
+def _shape_problem(name: str, labels: Labels, limits: Limits) -> str | None:
     if len(name) > limits.max_metric_name_length:
         return (
             f"metric name is {len(name)} characters, "
@@ -34,9 +46,14 @@ def _series_problem(name: str, labels: Labels, limits: Limits) -> str | None:
     return next((problem for problem in problems if problem is not None), None)
 
 
+def in_bounds(timestamp_ms: int, scraped_ms: int, limits: Limits) -> bool:
+    """Whether a sample's own timestamp lies within max_timestamp_skew_ms of its scrape."""
+    return abs(timestamp_ms - scraped_ms) <= limits.max_timestamp_skew_ms
+
+
 def check_timestamp(record: ScrapeRecord, timestamp_ms: int, limits: Limits) -> None:
-    skew = abs(timestamp_ms - record.timestamp_ms)
-    if skew > limits.max_timestamp_skew_ms:
+    if not in_bounds(timestamp_ms, record.timestamp_ms, limits):
+        skew = abs(timestamp_ms - record.timestamp_ms)
         raise InvalidSampleError(
             f"target {record.job}/{record.instance}: sample timestamp {timestamp_ms} is "
             f"{skew} ms from the scrape's {record.timestamp_ms}, "

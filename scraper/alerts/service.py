@@ -13,7 +13,7 @@ import anyio
 import anyio.to_thread
 
 from model import clock
-from model.errors import ConfigError, StorageError
+from model.errors import ConfigError, StorageError, StorageUnavailable
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.dispatch import Dispatcher, notifiable
 from scraper.alerts.evaluator import Changes, Evaluator, merged
@@ -21,7 +21,15 @@ from scraper.alerts.model import AlertsConfig
 from scraper.alerts.notifier import Notifier
 from scraper.config.files import file_version
 from scraper.telemetry import Telemetry
-from storage import ScrapeRecord, Silence, Storage, shown_state
+from storage import (
+    Alert,
+    NotificationEntry,
+    ScrapeRecord,
+    Silence,
+    Storage,
+    TargetHealth,
+    shown_state,
+)
 
 log = logging.getLogger(__name__)
 # The labels of values about the scraper itself rather than a target.
@@ -47,9 +55,10 @@ class AlertService:
         self._version = file_version(config.path)
         self._silences: list[Silence] = []
         self._unsaved: Changes = ([], [], [])
-        self.evaluator = Evaluator(config.rules, store.alerts())
-        self.evaluator.set_health(store.targets())
-        self.dispatcher = Dispatcher(config, store.notifications())
+        alerts, targets, notified = _restored(store)
+        self.evaluator = Evaluator(config.rules, alerts)
+        self.evaluator.set_health(targets)
+        self.dispatcher = Dispatcher(config, notified)
         self.notifier = Notifier(store, telemetry, self.dispatcher.logged, config.delivery.queue)
         telemetry.alerts_reload_success.set(1)
         self.last_error = ""
@@ -130,3 +139,15 @@ class AlertService:
         self._telemetry.alerts.clear()
         for (rule, state), count in states.items():
             self._telemetry.alerts.labels(rule, state).set(count)
+
+
+def _restored(
+    store: Storage,
+) -> tuple[list[Alert], list[TargetHealth], list[NotificationEntry]]:
+    """The alerts, targets' health and notification log a previous run stored; none if the
+    database is down at start (the scraper still starts, and the rules start afresh)."""
+    try:
+        return store.alerts(), store.targets(), store.notifications()
+    except StorageUnavailable as error:
+        log.error("alert state not restored, the database is unavailable: %s", error)
+        return [], [], []

@@ -14,9 +14,10 @@ from scraper.labels import Attacher
 from scraper.parser import ParsedBody
 from scraper.parser.cache import ScrapeCache
 from scraper.scrape.fetch import Fetcher
+from scraper.scrape.screen import Screen, Screened
 from scraper.scrape.target import Target
 from scraper.telemetry import Telemetry
-from storage import ScrapeRecord
+from storage import Limits, ScrapeRecord
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,10 @@ SYNTHETIC = {
     "up": Metadata("gauge", "1 if the target's last scrape succeeded, else 0."),
     "scrape_duration_seconds": Metadata("gauge", "Seconds the target's last scrape took."),
     "scrape_samples_scraped": Metadata("gauge", "Samples the target's last scrape exposed."),
+    "scrape_samples_dropped": Metadata(
+        "gauge",
+        "Samples of the target's last scrape not stored: timestamps out of bounds, duplicates.",
+    ),
 }
 
 
@@ -43,6 +48,7 @@ class ScrapeLoop:
         limiter: anyio.CapacityLimiter,
         telemetry: Telemetry,
         cache: ScrapeCache | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.target = target
         self._fetcher = fetcher
@@ -51,6 +57,7 @@ class ScrapeLoop:
         self._telemetry = telemetry
         self._cache = cache or ScrapeCache()
         self._attach = Attacher(target.labels, target.job.honor_labels)
+        self._screen = Screen(limits or Limits())
 
     async def run(self) -> None:
         slot = self.target.first_scrape(time.time())
@@ -62,41 +69,77 @@ class ScrapeLoop:
     async def scrape(self, slot: float | None = None) -> ScrapeRecord:
         """Scrape now; ``slot`` is when the schedule wanted it, to measure how late it ran."""
         started, clock = time.time(), time.perf_counter()
+        body, screened, error = ParsedBody([], {}), Screened([]), None
+        synthetic: list[Sample] = []
         try:
             async with self._limiter:
                 if slot is not None:
                     self._telemetry.lag.observe(max(0.0, time.time() - slot))
                 body = await self._fetcher.fetch(self.target, self._cache)
-            error = None
+            synthetic, screened = self._take(body, int(started * 1000))
         except ScrapeError as failure:
-            body, error = ParsedBody([], {}), failure.reason
+            error = failure.reason
+            synthetic = self._attach(_synthetic())
             self._telemetry.failures.labels(self.target.job.job_name, failure.kind).inc()
         duration = time.perf_counter() - clock
         self._telemetry.scrapes.labels(self.target.job.job_name).inc()
         self._telemetry.duration.labels(self.target.job.job_name).observe(duration)
-        record = self._record(started, duration, body, error)
+        self._count_dropped(screened)
+        values = (0.0 if error else 1.0, duration, len(body.samples), screened.dropped)
+        report = [s._replace(value=float(v)) for s, v in zip(synthetic, values, strict=True)]
+        # A failed scrape stores only the report, so the body's metadata would describe nothing.
+        metadata = SYNTHETIC if error else {**body.metadata, **SYNTHETIC}
+        record = self._record(started, duration, error, [*screened.samples, *report], metadata)
         self._sink(record)
         return record
 
     def _record(
-        self, started: float, duration: float, body: ParsedBody, error: str | None
+        self,
+        started: float,
+        duration: float,
+        error: str | None,
+        samples: list[Sample],
+        metadata: dict[str, Metadata],
     ) -> ScrapeRecord:
-        target = self.target
-        synthetic = [
-            Sample("up", (), 0.0 if error else 1.0),
-            Sample("scrape_duration_seconds", (), duration),
-            Sample("scrape_samples_scraped", (), float(len(body.samples))),
-        ]
         return ScrapeRecord(
-            job=target.job.job_name,
-            instance=target.instance,
-            labels=target.labels,
+            job=self.target.job.job_name,
+            instance=self.target.instance,
+            labels=self.target.labels,
             timestamp_ms=int(started * 1000),
             duration_s=duration,
             error=error,
-            samples=self._attach([*body.samples, *synthetic]),
-            metadata={**body.metadata, **SYNTHETIC},
+            samples=samples,
+            metadata=metadata,
         )
+
+    def _take(self, body: ParsedBody, scraped_ms: int) -> tuple[list[Sample], Screened]:
+        """The synthetic series and the body's, with the target's labels, screened for storage.
+
+        One call of the Attacher for both, as it remembers only the label sets of its last
+        call. A body sample naming a synthetic series counts as a duplicate: the report wins.
+        """
+        attached = self._attach([*_synthetic(), *body.samples])
+        synthetic, scraped = attached[: len(SYNTHETIC)], attached[len(SYNTHETIC) :]
+        reserved = [(s.name, s.labels, None) for s in synthetic]
+        return synthetic, self._screen(scraped, scraped_ms, reserved)
+
+    def _count_dropped(self, screened: Screened) -> None:
+        """Dropped samples are counted per job and reason, and logged naming the target."""
+        job = self.target.job.job_name
+        for reason, count in (
+            ("out_of_bounds", screened.out_of_bounds),
+            ("duplicate", screened.duplicates),
+        ):
+            if count:
+                self._telemetry.scrape_dropped.labels(job, reason).inc(count)
+                log.warning(
+                    "%s/%s: dropped %d samples (%s)", job, self.target.instance, count, reason
+                )
+
+
+def _synthetic() -> list[Sample]:
+    """The series the scraper adds to every scrape, in SYNTHETIC's order; values come later."""
+    return [Sample(name, (), 0.0) for name in SYNTHETIC]
 
 
 async def _sleep_until(deadline: float) -> None:

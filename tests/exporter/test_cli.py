@@ -13,6 +13,7 @@ from exporter import __version__
 from exporter.cli import config_from, parser
 from exporter.collectors import DEFAULT_ENABLED
 from exporter.errors import ConfigError
+from tests.exporter.certs import make_certificates
 from tests.exporter.serving import free_port
 
 EXPORTER = [sys.executable, "-m", "exporter"]
@@ -127,3 +128,35 @@ def _get_when_up(url: str) -> str:
 def test_the_textfile_directory_flag_reaches_the_collector_options(tmp_path: Path) -> None:
     args = parser().parse_args(["--textfile-directory", str(tmp_path)])
     assert config_from(args).options.textfile_directory == str(tmp_path)
+
+
+def test_a_malformed_bcrypt_hash_stops_the_exporter_at_start_naming_the_user(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "web.yml"
+    config.write_text("basic_auth_users:\n  prom: $2b$12$short\n")
+
+    result = run("--listen", f"127.0.0.1:{free_port()}", "--config", str(config))
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "hostwatch-exporter: error: web-config: basic_auth_users.prom is not a bcrypt hash"
+    )
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_min_tls_version_above_the_max_stops_the_exporter_at_start(tmp_path: Path) -> None:
+    _, cert, key = make_certificates(tmp_path)
+    config = tmp_path / "web.yml"
+    config.write_text(
+        f"tls_server_config:\n  cert_file: {cert}\n  key_file: {key}\n"
+        "  min_version: TLS13\n  max_version: TLS12\n"
+    )
+
+    result = run("--listen", f"127.0.0.1:{free_port()}", "--config", str(config))
+
+    assert (result.returncode, result.stderr) == (
+        1,
+        "hostwatch-exporter: error: web-config: tls_server_config.min_version TLS13 is above "
+        "max_version TLS12: no TLS version is left\n",
+    )

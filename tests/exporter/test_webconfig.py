@@ -8,6 +8,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import CollectorRegistry
 
 from exporter import webconfig
+from exporter.credentials import Credentials
 from exporter.errors import ConfigError
 from tests.exporter.certs import make_certificates
 from tests.exporter.serving import serving
@@ -124,6 +125,9 @@ def test_extra_response_headers_come_from_http_server_config(
         ("tls_server_config:\n  cert_file: a.crt\n", "tls_server_config.key_file is required"),
         ("tls_server_config:\n  cert_fiel: a.crt\n", "unknown key tls_server_config.cert_fiel"),
         ("basic_auth_users:\n  bob: hunter2\n", "basic_auth_users.bob is not a bcrypt hash"),
+        ("basic_auth_users:\n  bob: $2b$12$short\n", "basic_auth_users.bob is not a bcrypt hash"),
+        (f"basic_auth_users:\n  bob: '{PASSWORD_HASH}!'\n", "bob is not a bcrypt hash"),
+        ("basic_auth_users:\n  bob: '$2b$03$" + "a" * 53 + "'\n", "bob is not a bcrypt hash"),
         ("basic_auth_users: [bob]\n", "basic_auth_users must be a mapping"),
         ("tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n", "cert_file/key_file"),
         ("key: [unclosed\n", "invalid YAML"),
@@ -141,6 +145,18 @@ def test_an_unknown_tls_version_is_refused_with_the_choices(tmp_path: Path) -> N
     text = f"tls_server_config:\n  cert_file: {cert}\n  key_file: {key}\n  min_version: TLS9\n"
     with pytest.raises(ConfigError, match="min_version 'TLS9' is not one of TLS10, TLS11"):
         webconfig.load(write(tmp_path, text))
+
+
+def test_unknown_users_are_checked_against_a_stand_in_as_costly_as_the_real_hashes() -> None:
+    users = {
+        "alice": bcrypt.hashpw(b"a", bcrypt.gensalt(rounds=5)),
+        "bob": bcrypt.hashpw(b"b", bcrypt.gensalt(rounds=6)),
+    }
+
+    stand_in = Credentials(users).stand_in
+
+    assert stand_in.startswith(b"$2b$06$")
+    assert webconfig.BCRYPT.fullmatch(stand_in.decode())
 
 
 def test_a_missing_web_config_file_is_refused_with_its_path(tmp_path: Path) -> None:

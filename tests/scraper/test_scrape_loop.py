@@ -111,6 +111,7 @@ async def test_a_body_over_the_size_limit_fails_cleanly(server: str) -> None:
         "up",
         "scrape_duration_seconds",
         "scrape_samples_scraped",
+        "scrape_samples_dropped",
     ]
 
 
@@ -122,7 +123,7 @@ async def test_too_many_samples_fail_the_scrape_like_prometheus(server: str) -> 
 async def test_a_gzipped_body_is_decoded(server: str) -> None:
     record, _ = await scrape(server, job("/gzip"))
     assert record.error is None
-    assert len(record.samples) == 6
+    assert len(record.samples) == 7
 
 
 async def test_a_slow_target_does_not_delay_the_others(server: str) -> None:

@@ -31,6 +31,26 @@ def test_an_unlisted_host_header_is_refused(client: TestClient) -> None:
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:8080@evil.example", "127.0.0.1:x", "[::1", "[::1]x", "[::2]:8080", ""]
+)
+def test_a_malformed_or_foreign_host_header_is_refused(seeded: Storage, host: str) -> None:
+    settings = Settings(clock=lambda: NOW, allowed_hosts=("127.0.0.1", "::1"))
+    with TestClient(create_app(seeded, settings)) as client:
+        response = client.get("/health", headers={"Host": host})
+
+    assert (response.status_code, response.text) == (400, "Invalid host header")
+
+
+@pytest.mark.parametrize("host", ["[::1]:8080", "[::1]", "127.0.0.1:8080", "LOCALHOST"])
+def test_a_local_host_header_with_or_without_port_is_answered(seeded: Storage, host: str) -> None:
+    settings = Settings(clock=lambda: NOW, allowed_hosts=("localhost", "127.0.0.1", "::1"))
+    with TestClient(create_app(seeded, settings)) as client:
+        response = client.get("/health", headers={"Host": host})
+
+    assert response.status_code == 200
+
+
 def test_no_cors_headers_unless_origins_are_configured(client: TestClient) -> None:
     response = client.get("/api/v1/servers", headers={"Origin": "https://elsewhere.example"})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,10 +14,12 @@ import pytest
 
 from storage import Storage
 from tests.storage.builders import NOW
+from tests.web.accounts import PASSWORD, ROUNDS, add_user, bearer
 from tests.web.conftest import SETTINGS
 from tests.web.fleet import MINUTE, scrape
 from tests.web.serving import serving
 from web.app import create_app
+from web.auth import passwords
 
 pytestmark = pytest.mark.slow
 FAST = dataclasses.replace(SETTINGS, stream_interval_s=0.1)
@@ -82,3 +85,61 @@ def test_an_alert_changing_state_is_pushed_with_the_firing_count(store: Storage)
         kind, body = next(events(response))
 
     assert (kind, body) == ("alerts", {"firing": 1, "alerts": 4})
+
+
+def read_to_the_end(response: httpx.Response, seconds: float = 10) -> list[str]:
+    """Every line until the server ends the stream; fails if it still runs after ``seconds``
+    (FAST streams send a keep-alive every 0.1 s, so each read returns in time to notice)."""
+    deadline, lines = time.monotonic() + seconds, []
+    for line in response.iter_lines():
+        lines.append(line)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the stream is still open after {seconds} s")
+    return lines
+
+
+def test_an_anonymous_stream_ends_once_a_first_user_makes_login_mandatory(
+    store: Storage,
+) -> None:
+    later = threading.Timer(0.3, add_user, [store, "ann", "admin"])
+    with (
+        serving(create_app(store, FAST)) as url,
+        httpx.Client(timeout=10) as client,
+        client.stream("GET", f"{url}/api/v1/stream") as response,
+    ):
+        later.start()
+        lines = read_to_the_end(response)
+        refused = client.get(f"{url}/api/v1/stream")
+
+    assert response.status_code == 200
+    assert lines[0] == "retry: 5000"
+    assert refused.status_code == 401
+
+
+def test_a_token_stream_ends_once_the_token_is_revoked(store: Storage) -> None:
+    add_user(store, "ann", "viewer")
+    headers = bearer(store, "ann")
+    (token,) = store.tokens("ann")
+    later = threading.Timer(0.3, store.revoke_token, [token.id])
+    with (
+        serving(create_app(store, FAST)) as url,
+        httpx.Client(timeout=10, headers=headers) as client,
+        client.stream("GET", f"{url}/api/v1/stream") as response,
+    ):
+        later.start()
+        read_to_the_end(response)
+
+    assert response.status_code == 200
+
+
+def test_a_session_stream_ends_once_the_password_changes(store: Storage) -> None:
+    add_user(store, "ann", "viewer")
+    new_hash = passwords.hashed("a different password", rounds=ROUNDS)
+    later = threading.Timer(0.3, store.set_password, ["ann", new_hash])
+    with serving(create_app(store, FAST)) as url, httpx.Client(timeout=10) as client:
+        signed_in = client.post(f"{url}/login", data={"username": "ann", "password": PASSWORD})
+        with client.stream("GET", f"{url}/api/v1/stream") as response:
+            later.start()
+            read_to_the_end(response)
+
+    assert (signed_in.status_code, response.status_code) == (303, 200)

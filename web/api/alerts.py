@@ -3,7 +3,6 @@ GET, DELETE /api/v1/silences/{id}."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -12,12 +11,11 @@ from starlette.responses import Response
 from storage import SHOWN_STATES, AlertEvent, Silence
 from web.api.servers import paginate
 from web.http import params, responses, state
-from web.http.errors import BadParameter, NotFound
+from web.http.bodies import json_document
+from web.http.errors import NotFound
 from web.views import alerts, silences
 from web.views.alerts import Filters, Shown
 from web.views.units import rfc3339
-
-MAX_BODY = 64 * 1024
 
 
 def list_alerts(request: Request) -> Response:
@@ -44,13 +42,7 @@ def list_silences(request: Request) -> Response:
 
 
 async def create_silence(request: Request) -> Response:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise BadParameter("body", f"larger than {MAX_BODY} bytes")
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadParameter("body", "is not JSON") from None
+    body = json_document(await request.body())  # its size bounded by web.http.bodies.BodyLimit
     now = state.now_ms(request)
     created = state.storage(request).add_silence(silences.from_json(body, now))
     return responses.uncached(

@@ -2,12 +2,15 @@
 
 One loop per client polls the targets and alerts tables every ``stream_interval_s`` (two cheap
 queries) and compares each target's last scrape and the alerts' states with the previous
-round, so browsers get pushes instead of polling every page themselves.
+round, so browsers get pushes instead of polling every page themselves. Each round first asks
+the access check again, as the request's first round did: a stream whose caller has lost
+access ends (a browser's EventSource then reconnects, and is refused or sent to sign in).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +22,11 @@ from starlette.responses import Response, StreamingResponse
 
 from storage import Storage, TargetHealth
 from web.api import shapes
+from web.auth import access
 from web.http import params, state
 from web.http.responses import finite
 
+log = logging.getLogger(__name__)
 Key = tuple[str, str]
 
 
@@ -56,6 +61,9 @@ async def _events(request: Request, wanted: Subscription) -> AsyncIterator[str]:
     yield "retry: 5000\n\n"
     while True:
         await anyio.sleep(interval)
+        if not await to_thread.run_sync(access.still_allowed, request):
+            log.info("event stream ended: its caller no longer has access")
+            return
         current = await _snapshot(store, wanted)
         for key, target in current.items():
             for event in await to_thread.run_sync(_changes, store, seen.get(key), target, wanted):

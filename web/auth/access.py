@@ -66,6 +66,19 @@ class Access:
         return forged, found, receive
 
 
+def still_allowed(conn: HTTPConnection) -> bool:
+    """Whether the request would be let in now: a long-lived response (an event stream) asks
+    again while it runs, and ends once its caller lost access (a first user was created, the
+    token was revoked, the user removed, the password changed, the session expired)."""
+    refusal, _ = _checked(conn, _need(conn.scope), _unworded)
+    return refusal is None
+
+
+def _unworded(request: Request, status: int, code: str, detail: str) -> Response:
+    """A refusal only counted, never sent: no page to render."""
+    return responses.error(status, code, detail)
+
+
 def _need(scope: Scope) -> Need:
     return policy.rule(scope["app"].routes, scope).need(scope["method"])
 

@@ -20,6 +20,7 @@ from web.pages import login
 from web.pages.render import render
 
 log = logging.getLogger(__name__)
+WRONG_CURRENT = "the current password is wrong"
 
 
 def account(request: Request) -> Response:
@@ -51,7 +52,20 @@ def revoke_token(request: Request) -> Response:
 async def change_password(request: Request) -> Response:
     form = await forms.submitted(request)
     current, new, again = (form.get(key, "") for key in ("current", "new", "again"))
+    keys = login.throttle_keys(request, _me(request).name)
+    throttle, now = login.throttle_of(request), state.now_ms(request)
+    if wait := throttle.retry_after_s(keys, now):
+        problem = f"too many wrong passwords: try again in {wait} s"
+        refused = await to_thread.run_sync(
+            functools.partial(_account, request, 429, problem=problem)
+        )
+        refused.headers["Retry-After"] = str(wait)
+        return refused
+    # Counted before the check, as at login, so parallel guesses cannot slip past the lock.
+    throttle.attempt(keys, now)
     problem = await to_thread.run_sync(_password_problem, _me(request), current, new, again)
+    if problem != WRONG_CURRENT:
+        throttle.succeeded(keys[0], keys)
     if problem:
         return await to_thread.run_sync(functools.partial(_account, request, 400, problem=problem))
     user = await to_thread.run_sync(_set_password, state.storage(request), _me(request).name, new)
@@ -59,9 +73,16 @@ async def change_password(request: Request) -> Response:
     return login.signed_in(request, RedirectResponse("/account?changed=password", 303), user)
 
 
+def _locked(request: Request, wait_s: int) -> Response:
+    problem = f"too many wrong passwords: try again in {wait_s} s"
+    refused = _account(request, 429, problem=problem)
+    refused.headers["Retry-After"] = str(wait_s)
+    return refused
+
+
 def _password_problem(user: User, current: str, new: str, again: str) -> str:
     if not passwords.matches(current, user.password_hash):
-        return "the current password is wrong"
+        return WRONG_CURRENT
     if new != again:
         return "the new password and its repetition differ"
     try:

@@ -17,7 +17,6 @@ from web.views import alerts, silences
 from web.views.alerts import Filters
 
 HISTORY_SHOWN = 50
-MAX_FORM = 16 * 1024
 
 
 def page(request: Request) -> Response:
@@ -50,9 +49,7 @@ def expire_silence(request: Request) -> Response:
 
 async def _form(request: Request) -> dict[str, str]:
     """An urlencoded form (what a plain HTML form posts), read without python-multipart."""
-    body = await request.body()
-    if len(body) > MAX_FORM:
-        raise BadParameter("form", f"larger than {MAX_FORM} bytes")
+    body = await request.body()  # its size bounded by web.http.bodies.BodyLimit
     try:
         return dict(parse_qsl(body.decode(), max_num_fields=8))
     except (UnicodeDecodeError, ValueError):

@@ -35,16 +35,15 @@ def login_form(request: Request) -> Response:
 async def log_in(request: Request) -> Response:
     form = await forms.submitted(request)
     name, target = form.get("username", ""), safe_next(form.get("next", "/"))
-    address = request.client.host if request.client else ""
-    keys = (f"user:{name}", f"address:{address}")
-    throttle, now = _throttle(request), state.now_ms(request)
+    keys = throttle_keys(request, name)
+    throttle, now = throttle_of(request), state.now_ms(request)
     if wait := throttle.retry_after_s(keys, now):
         return _locked(request, target, wait)
     throttle.attempt(keys, now)
     password = form.get("password", "")
     user = await to_thread.run_sync(verified, state.storage(request), name, password)
     if user is None:
-        log.warning("failed login for user %r from %s", name[:64], address)
+        log.warning("failed login for user %r from %s", name[:64], keys[1][8:])
         return _login(request, 401, target, WRONG)
     throttle.succeeded(keys[0], keys)
     return signed_in(request, RedirectResponse(target, 303), user)
@@ -87,8 +86,18 @@ def _locked(request: Request, target: str, wait_s: int) -> Response:
     return refused
 
 
-def _throttle(request: Request) -> Throttle:
+def throttle_of(request: Request) -> Throttle:
     return cast(Throttle, request.app.state.throttle)
+
+
+def throttle_keys(request: Request, name: str) -> tuple[str, str]:
+    """What a password guess counts against: the user's name, then the client's address.
+
+    The login form and the current-password check of /account/password share them, so
+    guesses on one lock the other too.
+    """
+    address = request.client.host if request.client else ""
+    return f"user:{name}", f"address:{address}"
 
 
 ROUTES = [
