@@ -162,7 +162,24 @@ PATHS: dict[str, Any] = {
             "parameters": [
                 _param("job", "query", "Only this job"),
                 _param("state", "query", "Only this health", enum=["up", "down", "unknown"]),
-                _param("label", "query", "key:value a label must have; repeatable"),
+                _param(
+                    "match[]",
+                    "query",
+                    'Label matchers as in query_range: env="prod" or {env=~"prod|dev", '
+                    'role!="db"}; repeatable, all must hold (job and instance count as labels)',
+                ),
+                {
+                    **_param("label", "query", 'Deprecated: key:value means match[]=key="value"'),
+                    "deprecated": True,
+                },
+                _param(
+                    "headline",
+                    "query",
+                    "true: add each server's headline figures (as on the overview: the five "
+                    "minutes before now, so a down server's are null)",
+                    enum=["false", "true"],
+                    default="false",
+                ),
                 *PAGED,
             ],
             "responses": _answers("servers, total and links (self, next)", 400, 503),

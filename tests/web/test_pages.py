@@ -117,3 +117,11 @@ def test_every_page_names_its_icon(client: TestClient) -> None:
     page = client.get("/").text
 
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+
+
+def test_the_overview_filters_by_label_matchers_and_shows_them_back(client: TestClient) -> None:
+    page = client.get("/", params={"match[]": '{env="prod", instance=~"db.*"}'}).text
+
+    assert ("db1:9100" in page, "web1:9100" in page) == (True, False)
+    assert 'name="match[]"' in page
+    assert 'value="env=&#34;prod&#34;, instance=~&#34;db.*&#34;"' in page
