@@ -235,11 +235,15 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "Server-Sent Events: 'health' when a target's health changes (the target "
             "as in /servers), 'scrape' when it was scraped again (with the newest values of the "
-            "requested metrics), 'alerts' when alerts changed state (firing and total counts)",
+            "requested metrics), 'alerts' when alerts changed state (firing and total counts). "
+            "Every event and round carries an id (unix ms): reconnecting with Last-Event-ID "
+            "within 5 minutes replays what changed since; from further back one 'reset' event "
+            "(reason) says to reload from the REST API",
             "parameters": [
                 _param("server", "query", "Only this instance"),
                 JOB,
                 _param("metric", "query", "Include this metric's newest values; repeatable"),
+                _param("Last-Event-ID", "header", "The id of the last event seen, to resume"),
             ],
             "responses": {
                 "200": {"description": "An endless text/event-stream"},
