@@ -18,10 +18,9 @@ from model.errors import HostwatchError
 from web import pages, responses, state
 from web.auth import csrf, policy
 from web.auth.policy import Need
-from web.auth.principal import ANONYMOUS, Principal, identify
+from web.auth.principal import ANONYMOUS, NO_USERS, Principal, identify
 
 ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
-NO_USERS = "no user exists yet: create one with hostwatch-web user add NAME --role admin"
 SIGN_IN = "sign in, or send a bearer token"
 BAD_TOKEN = "the token is not valid (revoked, or mistyped)"
 
