@@ -41,8 +41,8 @@ from model.errors import ConfigError, HostwatchError, StorageError
 from storage import ROLES, Storage
 from web.app import create_app
 from web.auth.commands import COMMANDS
+from web.http.state import LOCAL_HOSTS, Settings
 from web.startup import wait_for_schema
-from web.state import LOCAL_HOSTS, Settings
 
 PROG = "hostwatch-web"
 SECRET_BYTES = 32

@@ -19,8 +19,8 @@ from tests.storage.builders import NOW
 from tests.web.accounts import add_user, bearer
 from tests.web.conftest import SETTINGS
 from tests.web.fleet import HOSTILE
+from web.api.openapi import DOCUMENT
 from web.app import create_app
-from web.openapi import DOCUMENT
 
 URI = "urn:hostwatch:openapi"
 REGISTRY: Registry[Any] = Registry().with_resource(URI, DRAFT202012.create_resource(DOCUMENT))

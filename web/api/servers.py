@@ -9,9 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import Storage, TargetHealth
-from web import headline, identity, params, responses, servers, state
 from web.api import shapes
-from web.series import of_target, search
+from web.http import params, responses, state
+from web.views import headline, identity, servers
+from web.views.series import of_target, search
 
 T = TypeVar("T")
 HISTORY_SHOWN = 100
@@ -26,7 +27,7 @@ def list_servers(request: Request) -> Response:
     items = [shapes.target(t) for t in page]
     if params.choice("headline", query.get("headline", "false"), ("false", "true")) == "true":
         # The overview's figures (the five minutes before now, shared for --figures-cache s).
-        figures = state.figures(request).get(state.storage(request), state.now_ms(request))
+        figures = headline.shared(request).get(state.storage(request), state.now_ms(request))
         for item, target in zip(items, page, strict=True):
             item["headline"] = shapes.headline(figures.get((target.job, target.instance), NONE))
     return responses.api(request, {"servers": items, "total": len(found), "links": links})

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from storage import ROLES, SHOWN_STATES
-from web.alerts import HISTORY_STATES
-from web.identity import FIELDS
-from web.servers import STATES
+from web.views.alerts import HISTORY_STATES
+from web.views.identity import FIELDS
+from web.views.servers import STATES
 
 Schema = dict[str, Any]
 STRING: Schema = {"type": "string"}

@@ -11,9 +11,9 @@ from typing import Any
 
 from exporter import __version__
 from storage import SHOWN_STATES
-from web.alerts import HISTORY_STATES
+from web.api.schemas import COMPONENTS, ref
 from web.auth import cookies
-from web.schemas import COMPONENTS, ref
+from web.views.alerts import HISTORY_STATES
 
 ERROR = ref("Error")
 
