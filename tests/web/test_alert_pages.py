@@ -112,3 +112,42 @@ def test_every_form_carries_the_csrf_field(writable: TestClient) -> None:
 def test_a_form_post_without_the_csrf_field_is_refused(writable: TestClient) -> None:
     response = writable.post("/alerts/silences/1/expire", follow_redirects=False)
     assert response.status_code == 403
+
+
+def test_an_anonymous_visitor_on_loopback_with_no_user_is_told_how_to_make_one(
+    client: TestClient,
+) -> None:
+    page = client.get("/alerts").text
+
+    assert "Create silence" not in page
+    assert "Silence…" not in page
+    assert 'action="/alerts/silences/1/expire"' not in page
+    assert (
+        "Silencing needs an admin, and no user exists yet: create one on the server with "
+        "<code>hostwatch-web user add NAME --role admin</code>, then "
+        '<a href="/login?next=%2Falerts">log in</a>.'
+    ) in page
+
+
+def test_a_viewer_is_offered_no_silence_form_and_told_why(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    store = open_seeded(fresh_url("sqlite", request, tmp_path))
+    add_user(store, "ann", "viewer")
+    with TestClient(create_app(store, SETTINGS)) as client:
+        log_in(client, "ann")
+        page = client.get("/alerts").text
+    store.close()
+
+    assert "Create silence" not in page
+    assert "Silencing needs the admin role; ann has the viewer role." in page
+
+
+def test_an_admin_is_offered_the_silence_form_and_the_expire_buttons(
+    writable: TestClient,
+) -> None:
+    page = writable.get("/alerts").text
+
+    assert "Create silence" in page
+    assert 'action="/alerts/silences/1/expire"' in page
+    assert 'data-role="needs-admin"' not in page

@@ -39,6 +39,12 @@ def test_unknown_state_names_the_parameter(client: TestClient) -> None:
     )
 
 
+def test_a_bad_label_matcher_names_the_parameter(client: TestClient) -> None:
+    assert error(client, "/api/v1/servers?match[]=env:prod") == (
+        'match[]: \'env:prod\' is not like label="value", label=~"regex"'
+    )
+
+
 def test_label_filter_without_a_colon(client: TestClient) -> None:
     assert error(client, "/api/v1/servers?label=env") == "label: 'env' is not key:value"
 

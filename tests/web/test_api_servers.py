@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 import pytest
 from starlette.testclient import TestClient
 
-from tests.web.fleet import HOSTILE
+from tests.web.fleet import HOSTILE, HOSTILE_LABELS
 
 
 def instances(client: TestClient, query: str = "") -> list[str]:
@@ -33,7 +36,32 @@ def test_servers_filter_by_job(client: TestClient) -> None:
     assert instances(client, "?job=probe") == [HOSTILE]
 
 
-def test_servers_filter_by_label(client: TestClient) -> None:
+def test_servers_filter_by_label_matchers_as_query_range_does(client: TestClient) -> None:
+    assert instances(client, '?match[]=env="prod"&state=up') == ["web1:9100"]
+
+
+def test_servers_filter_by_a_regex_and_a_negative_matcher_in_one_selector(
+    client: TestClient,
+) -> None:
+    query = urlencode({"match[]": '{instance=~"(web|db)1:.*", job!="probe"}'})
+
+    assert instances(client, f"?{query}") == ["db1:9100", "web1:9100"]
+
+
+def test_every_match_must_hold(client: TestClient) -> None:
+    query = urlencode({"match[]": ['env="prod"', 'instance="db1:9100"']}, doseq=True)
+
+    assert instances(client, f"?{query}") == ["db1:9100"]
+
+
+def test_a_label_value_full_of_quotes_is_matched_exactly(client: TestClient) -> None:
+    (note,) = (value for key, value in HOSTILE_LABELS if key == "note")
+    query = urlencode({"match[]": f"note={json.dumps(note)}"})
+
+    assert instances(client, f"?{query}") == [HOSTILE]
+
+
+def test_the_deprecated_label_key_value_filter_still_works(client: TestClient) -> None:
     assert instances(client, "?label=env:prod&state=up") == ["web1:9100"]
 
 
@@ -54,6 +82,22 @@ def test_server_detail_has_the_headline_figures(client: TestClient) -> None:
     assert headline["fullest_filesystem_percent"] == pytest.approx(90.0)
     assert headline["fullest_mountpoint"] == "/boot"
     assert (headline["load1"], headline["uptime_s"]) == (1.5, 3 * 86_400)
+
+
+def test_servers_carry_the_overviews_headline_figures_when_asked(client: TestClient) -> None:
+    servers = client.get("/api/v1/servers?headline=true").json()["servers"]
+    figures = {server["instance"]: server["headline"] for server in servers}
+
+    assert figures["web1:9100"]["cpu_percent"] == pytest.approx(25.0)
+    assert figures["web1:9100"]["fullest_mountpoint"] == "/boot"
+    assert figures["db1:9100"]["cpu_percent"] is None  # down: nothing in the last five minutes
+    assert figures[HOSTILE] == dict.fromkeys(figures[HOSTILE], None)
+
+
+def test_servers_carry_no_headline_figures_unless_asked(client: TestClient) -> None:
+    (server, *_) = client.get("/api/v1/servers").json()["servers"]
+
+    assert "headline" not in server
 
 
 def test_a_down_server_keeps_its_last_known_figures(client: TestClient) -> None:

@@ -136,6 +136,31 @@ def test_logging_in_through_the_form_shows_the_overview(
     assert page.locator("[data-role=user]").inner_text() == "ann"
 
 
+def test_an_open_page_whose_session_ended_says_so_instead_of_going_stale(
+    browser: Browser, store: Storage
+) -> None:
+    add_user(store, "ann")
+    fast = dataclasses.replace(SETTINGS, stream_interval_s=0.2)
+    with serving(create_app(store, fast)) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url + "/login")
+        page.fill("input[name=username]", "ann")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_url(url + "/")
+        context.clear_cookies()  # the session ends, as when it expires
+        store.write([scrape("web1:9100", NOW + MINUTE, "disk on fire")])
+
+        ended = page.locator("[data-role=access-ended]")
+        expect(ended).to_contain_text("Your access to this page has ended", timeout=10_000)
+        shoot(page, "access-ended")
+
+        assert ended.locator("a").get_attribute("href") == "/login?next=%2F"
+        assert page.get_by_text("disk on fire").count() == 0  # nothing shown once access ended
+        context.close()
+
+
 def test_the_explorer_finds_a_series_as_you_type_and_charts_it(page: Page, base_url: str) -> None:
     page.goto(base_url + "/servers/web1:9100")
     page.click("#explore")

@@ -261,3 +261,9 @@ def test_the_account_page_shows_the_csrf_field_to_its_session(
 def test_an_unknown_user_costs_a_bcrypt_check_of_the_same_cost_as_a_real_one() -> None:
     assert passwords.STAND_IN.startswith(f"$2b${passwords.ROUNDS}$")
     assert not passwords.matches("", None)
+
+
+def test_once_a_user_exists_the_login_page_no_longer_says_none_does(
+    app_client: TestClient, ann: Storage
+) -> None:
+    assert 'data-role="no-users"' not in app_client.get("/login").text

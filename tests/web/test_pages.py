@@ -117,3 +117,32 @@ def test_every_page_names_its_icon(client: TestClient) -> None:
     page = client.get("/").text
 
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+
+
+def test_the_overview_filters_by_label_matchers_and_shows_them_back(client: TestClient) -> None:
+    page = client.get("/", params={"match[]": '{env="prod", instance=~"db.*"}'}).text
+
+    assert ("db1:9100" in page, "web1:9100" in page) == (True, False)
+    assert 'name="match[]"' in page
+    assert 'value="env=&#34;prod&#34;, instance=~&#34;db.*&#34;"' in page
+
+
+def test_a_visitor_who_is_not_signed_in_sees_a_log_in_link_back_to_the_page(
+    client: TestClient,
+) -> None:
+    page = client.get("/servers/web1:9100?job=node").text
+
+    assert (
+        '<a class="session" href="/login?next=%2Fservers%2Fweb1%3A9100%3Fjob%3Dnode" '
+        'data-role="log-in">Log in</a>'
+    ) in page
+
+
+def test_the_login_page_says_when_no_user_exists_and_how_to_make_one(client: TestClient) -> None:
+    page = client.get("/login").text
+
+    assert 'data-role="log-in"' not in page
+    assert (
+        "No user exists yet: create the first on the server with "
+        "<code>hostwatch-web user add NAME --role admin</code>, then log in here."
+    ) in page

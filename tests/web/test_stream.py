@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import threading
 import time
@@ -16,7 +17,7 @@ from storage import Storage
 from tests.storage.builders import NOW
 from tests.web.accounts import PASSWORD, ROUNDS, add_user, bearer
 from tests.web.conftest import SETTINGS
-from tests.web.fleet import MINUTE, scrape
+from tests.web.fleet import HOSTILE, MINUTE, scrape
 from tests.web.serving import serving
 from web.app import create_app
 from web.auth import passwords
@@ -143,3 +144,69 @@ def test_a_session_stream_ends_once_the_password_changes(store: Storage) -> None
             read_to_the_end(response)
 
     assert (signed_in.status_code, response.status_code) == (303, 200)
+
+
+def blocks(response: httpx.Response) -> Iterator[dict[str, str]]:
+    """The stream's blank-line-ended blocks, each as its fields (comments left out)."""
+    block: dict[str, str] = {}
+    for line in response.iter_lines():
+        if not line:
+            yield block
+            block = {}
+        elif not line.startswith(":"):
+            name, _, value = line.partition(": ")
+            block[name] = value
+
+
+def fields(response: httpx.Response, count: int) -> list[dict[str, str]]:
+    return list(itertools.islice(blocks(response), count))
+
+
+def test_every_event_and_every_round_carries_an_id_to_resume_from(store: Storage) -> None:
+    later = threading.Timer(0.5, store.write, [[scrape("web1:9100", NOW + MINUTE)]])
+    with (
+        serving(create_app(store, FAST)) as url,
+        httpx.Client(timeout=10) as client,
+        client.stream("GET", f"{url}/api/v1/stream?server=web1:9100") as response,
+    ):
+        later.start()
+        stream = blocks(response)
+        retry, first_round = next(stream), next(stream)
+        event = next(block for block in stream if "event" in block)
+
+    assert retry == {"retry": "5000"}
+    assert first_round == {"id": str(NOW)}  # the clock is pinned to NOW
+    assert (event["id"], event["event"]) == (str(NOW), "scrape")
+
+
+def test_a_client_back_within_the_window_gets_what_it_missed(store: Storage) -> None:
+    missed = {"Last-Event-ID": str(NOW - 2 * MINUTE)}
+    with (
+        serving(create_app(store, FAST)) as url,
+        httpx.Client(timeout=10) as client,
+        client.stream("GET", f"{url}/api/v1/stream", headers=missed) as response,
+    ):
+        replayed = fields(response, 5)[1:]
+
+    kinds = [(block["event"], json.loads(block["data"]).get("instance")) for block in replayed]
+    # Every fleet target was scraped at NOW; none changed health in the last two minutes.
+    assert kinds == [
+        ("scrape", "db1:9100"),
+        ("scrape", "web1:9100"),
+        ("scrape", HOSTILE),
+        ("alerts", None),
+    ]
+
+
+def test_a_client_back_after_the_window_is_told_to_reload(store: Storage) -> None:
+    gone = {"Last-Event-ID": str(NOW - 6 * 60_000)}
+    with (
+        serving(create_app(store, FAST)) as url,
+        httpx.Client(timeout=10) as client,
+        client.stream("GET", f"{url}/api/v1/stream", headers=gone) as response,
+    ):
+        _, reset, after = fields(response, 3)
+
+    assert (reset["event"], reset["id"]) == ("reset", str(NOW))
+    assert "is not an id of the last 5 minutes" in json.loads(reset["data"])["reason"]
+    assert after == {"id": str(NOW)}

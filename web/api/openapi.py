@@ -11,10 +11,11 @@ from typing import Any
 
 from exporter import __version__
 from storage import SHOWN_STATES
+from web.api.schemas import COMPONENTS, ref
 from web.auth import cookies
 from web.views.alerts import HISTORY_STATES
 
-ERROR = {"$ref": "#/components/schemas/Error"}
+ERROR = ref("Error")
 
 
 def _param(name: str, where: str, description: str, **schema: Any) -> dict[str, Any]:
@@ -44,9 +45,13 @@ def _errors(*statuses: int) -> dict[str, Any]:
     }
 
 
-def _answers(description: str, *statuses: int) -> dict[str, Any]:
+def _json(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
+
+
+def _answers(description: str, schema: str, *statuses: int) -> dict[str, Any]:
     return {
-        "200": {"description": description, "content": {"application/json": {}}},
+        "200": _json(description, schema),
         "304": {"description": "Not modified: the If-None-Match ETag is current"},
         **_errors(*statuses),
     }
@@ -90,7 +95,7 @@ ALERT_PATHS: dict[str, Any] = {
                 _param("instance", "query", "Only alerts of this instance"),
                 *PAGED,
             ],
-            "responses": _answers("alerts, total and links (self, next)", 400, 503),
+            "responses": _answers("alerts, total and links (self, next)", "Alerts", 400, 503),
         }
     },
     "/api/v1/alerts/history": {
@@ -103,6 +108,7 @@ ALERT_PATHS: dict[str, Any] = {
             ],
             "responses": _answers(
                 "history (time, fingerprint, alertname, state, labels, value), total and links",
+                "AlertHistory",
                 400,
                 503,
             ),
@@ -111,7 +117,7 @@ ALERT_PATHS: dict[str, Any] = {
     "/api/v1/silences": {
         "get": {
             "summary": "Every silence, newest first, in Alertmanager's shape",
-            "responses": _answers("silences", 503),
+            "responses": _answers("silences", "Silences", 503),
         },
         "post": {
             "summary": "Create a silence (Alertmanager's API v2 body)",
@@ -120,10 +126,7 @@ ALERT_PATHS: dict[str, Any] = {
                 "content": {"application/json": {"schema": NEW_SILENCE}},
             },
             "responses": {
-                "201": {
-                    "description": "silenceID and the silence",
-                    "content": {"application/json": {}},
-                },
+                "201": _json("silenceID and the silence", "CreatedSilence"),
                 **_errors(400, 503),
             },
         },
@@ -132,13 +135,13 @@ ALERT_PATHS: dict[str, Any] = {
         "get": {
             "summary": "One silence",
             "parameters": [SILENCE_ID],
-            "responses": _answers("The silence", 400, 404, 503),
+            "responses": _answers("The silence", "Silence", 400, 404, 503),
         },
         "delete": {
             "summary": "Expire the silence now",
             "parameters": [SILENCE_ID],
             "responses": {
-                "200": {"description": "The expired silence", "content": {"application/json": {}}},
+                "200": _json("The expired silence", "Silence"),
                 **_errors(400, 404, 503),
             },
         },
@@ -151,8 +154,8 @@ PATHS: dict[str, Any] = {
             "summary": "Liveness, and whether the database answers",
             "security": [],  # probes carry no credentials
             "responses": {
-                "200": {"description": "Up, database reachable"},
-                "503": {"description": "Up, database unreachable"},
+                "200": _json("Up, database reachable", "Health"),
+                "503": _json("Up, database unreachable", "Health"),
             },
         }
     },
@@ -162,10 +165,27 @@ PATHS: dict[str, Any] = {
             "parameters": [
                 _param("job", "query", "Only this job"),
                 _param("state", "query", "Only this health", enum=["up", "down", "unknown"]),
-                _param("label", "query", "key:value a label must have; repeatable"),
+                _param(
+                    "match[]",
+                    "query",
+                    'Label matchers as in query_range: env="prod" or {env=~"prod|dev", '
+                    'role!="db"}; repeatable, all must hold (job and instance count as labels)',
+                ),
+                {
+                    **_param("label", "query", 'Deprecated: key:value means match[]=key="value"'),
+                    "deprecated": True,
+                },
+                _param(
+                    "headline",
+                    "query",
+                    "true: add each server's headline figures (as on the overview: the five "
+                    "minutes before now, so a down server's are null)",
+                    enum=["false", "true"],
+                    default="false",
+                ),
                 *PAGED,
             ],
-            "responses": _answers("servers, total and links (self, next)", 400, 503),
+            "responses": _answers("servers, total and links (self, next)", "Servers", 400, 503),
         }
     },
     "/api/v1/servers/{instance}": {
@@ -175,6 +195,7 @@ PATHS: dict[str, Any] = {
             "responses": _answers(
                 "The target; headline has cpu_percent, memory_percent, "
                 "fullest_filesystem_percent, fullest_mountpoint, load1, uptime_s (null if unknown)",
+                "Server",
                 400,
                 404,
                 503,
@@ -190,7 +211,9 @@ PATHS: dict[str, Any] = {
                 _param("search", "query", "Text the name or a label=value must contain"),
                 *PAGED,
             ],
-            "responses": _answers("series (id, name, labels, type), total and links", 400, 404),
+            "responses": _answers(
+                "series (id, name, labels, type), total and links", "SeriesPage", 400, 404
+            ),
         }
     },
     "/api/v1/query_range": {
@@ -209,6 +232,7 @@ PATHS: dict[str, Any] = {
             "responses": _answers(
                 "metric, fn, start, end, step_s, source (raw|rollup) and series, each with "
                 "labels and points [unix seconds, value or null]; at most 11000 points",
+                "RangeResult",
                 400,
                 503,
             ),
@@ -218,14 +242,21 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "Server-Sent Events: 'health' when a target's health changes (the target "
             "as in /servers), 'scrape' when it was scraped again (with the newest values of the "
-            "requested metrics), 'alerts' when alerts changed state (firing and total counts)",
+            "requested metrics), 'alerts' when alerts changed state (firing and total counts). "
+            "Every event and round carries an id (unix ms): reconnecting with Last-Event-ID "
+            "within 5 minutes replays what changed since; from further back one 'reset' event "
+            "(reason) says to reload from the REST API",
             "parameters": [
                 _param("server", "query", "Only this instance"),
                 JOB,
                 _param("metric", "query", "Include this metric's newest values; repeatable"),
+                _param("Last-Event-ID", "header", "The id of the last event seen, to resume"),
             ],
             "responses": {
-                "200": {"description": "An endless text/event-stream"},
+                "200": {
+                    "description": "An endless text/event-stream",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
                 "400": {
                     "description": "A bad parameter",
                     "content": {"application/json": {"schema": ERROR}},
@@ -237,12 +268,15 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "Who the request authenticates as: user (null with open read-only "
             "access), role, and authenticated_by (token, session or nobody)",
-            "responses": {"200": {"description": "user, role and authenticated_by"}},
+            "responses": {"200": _json("user, role and authenticated_by", "Me")},
         }
     },
     **ALERT_PATHS,
     "/api/v1/openapi.json": {
-        "get": {"summary": "This document", "responses": _answers("OpenAPI 3.1 document")}
+        "get": {
+            "summary": "This document",
+            "responses": _answers("OpenAPI 3.1 document", "OpenAPI"),
+        }
     },
 }
 
@@ -254,7 +288,7 @@ def _guarded(paths: dict[str, Any]) -> dict[str, Any]:
             if operation.get("security") == []:
                 continue
             statuses = (401,) if method == "get" else (401, 403)
-            errors = _answers("", *statuses)
+            errors = _errors(*statuses)
             operation["responses"].update({str(s): errors[str(s)] for s in statuses})
     return paths
 
@@ -289,12 +323,6 @@ DOCUMENT: dict[str, Any] = {
                 "password); changes also need its CSRF token in an X-CSRF-Token header",
             },
         },
-        "schemas": {
-            "Error": {
-                "type": "object",
-                "required": ["error", "detail"],
-                "properties": {"error": {"type": "string"}, "detail": {"type": "string"}},
-            }
-        },
+        "schemas": COMPONENTS,
     },
 }

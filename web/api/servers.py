@@ -16,6 +16,7 @@ from web.views.series import of_target, search
 
 T = TypeVar("T")
 HISTORY_SHOWN = 100
+NONE = headline.Headline()
 
 
 def list_servers(request: Request) -> Response:
@@ -24,6 +25,11 @@ def list_servers(request: Request) -> Response:
     found = servers.by_key(filters.apply(state.storage(request).targets()))
     page, links = paginate(request, found, lambda t: [t.job, t.instance])
     items = [shapes.target(t) for t in page]
+    if params.choice("headline", query.get("headline", "false"), ("false", "true")) == "true":
+        # The overview's figures (the five minutes before now, shared for --figures-cache s).
+        figures = headline.shared(request).get(state.storage(request), state.now_ms(request))
+        for item, target in zip(items, page, strict=True):
+            item["headline"] = shapes.headline(figures.get((target.job, target.instance), NONE))
     return responses.api(request, {"servers": items, "total": len(found), "links": links})
 
 

@@ -17,12 +17,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from model.errors import HostwatchError
 from web.auth import csrf, policy
 from web.auth.policy import Need
-from web.auth.principal import ANONYMOUS, Principal, identify
+from web.auth.principal import ANONYMOUS, NO_USERS, Principal, identify
 from web.http import responses, state
 
 ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 ErrorPage = Callable[[Request, int, str, str], Response]
-NO_USERS = "no user exists yet: create one with hostwatch-web user add NAME --role admin"
 SIGN_IN = "sign in, or send a bearer token"
 BAD_TOKEN = "the token is not valid (revoked, or mistyped)"
 

@@ -24,12 +24,24 @@ class Principal:
 
 
 ANONYMOUS = Principal(None, "nobody")
+CREATE_ADMIN = "hostwatch-web user add NAME --role admin"
+NO_USERS = f"no user exists yet: create one with {CREATE_ADMIN}"
 
 
 def of(conn: HTTPConnection) -> Principal:
     """The principal the access middleware found (anonymous on a route open to anyone)."""
     found = conn.scope.get("user")
     return found if isinstance(found, Principal) else ANONYMOUS
+
+
+def is_admin(conn: HTTPConnection) -> bool:
+    """Whether the request may change things (silences): what pages offer forms for."""
+    user = of(conn).user
+    return user is not None and user.role == "admin"
+
+
+def no_users(conn: HTTPConnection) -> bool:
+    return not state.storage(conn).has_users()
 
 
 def identify(conn: HTTPConnection) -> Principal | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
-
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -13,14 +11,8 @@ from web.api import openapi
 from web.http import params, responses, state
 from web.pages.render import render
 from web.views import alerts, dashboard, explorer, headline, identity, notices, overview
-from web.views.headline import SharedFleet
 from web.views.series import haystack
 from web.views.servers import STATES, Filters, find
-
-
-def shared_figures(request: HTTPConnection) -> SharedFleet:
-    """The overview's headline figures, shared between requests (made by ``create_app``)."""
-    return cast(SharedFleet, request.app.state.figures)
 
 
 def fleet(request: Request) -> Response:
@@ -29,7 +21,7 @@ def fleet(request: Request) -> Response:
     column = params.choice("sort", query.get("sort", "state"), tuple(overview.BY_NAME))
     descending = params.choice("order", query.get("order", "asc"), ("asc", "desc")) == "desc"
     targets = store.targets()
-    figures = shared_figures(request).get(store, now)
+    figures = headline.shared(request).get(store, now)
     firing = alerts.firing_by_instance(alerts.current(store, now))
     rows = [
         overview.Row(t, figures.get((t.job, t.instance), headline.Headline()), now)

@@ -46,7 +46,13 @@ TEMPLATES.filters.update(
     dict_without=query_without,
 )
 TEMPLATES.globals.update(
-    server_url=server_url, metrics_url=metrics_url, csrf_field=csrf.field, principal=principal.of
+    server_url=server_url,
+    metrics_url=metrics_url,
+    csrf_field=csrf.field,
+    principal=principal.of,
+    is_admin=principal.is_admin,
+    no_users=principal.no_users,
+    CREATE_ADMIN=principal.CREATE_ADMIN,
 )
 
 

@@ -9,10 +9,48 @@
   const parts = ["#fleet tbody", ".summary", "#server", "#charts", "#server-alerts", "#alerts"];
   let timer = null;
 
+  let ended = false;
+
+  // Once the page may no longer be read (the session expired, was ended elsewhere, the password
+  // changed), what it shows goes stale: say so, once, at the top, and stop updating.
+  function accessEnded() {
+    if (ended) return;
+    ended = true;
+    if (events) events.close();
+    const next = window.location.pathname + window.location.search;
+    const note = document.createElement("p");
+    note.className = "problem stale";
+    note.setAttribute("role", "alert");
+    note.dataset.role = "access-ended";
+    note.append(
+      "Your access to this page has ended (signed out, or the session expired): " +
+        "what it shows is no longer updated. ",
+    );
+    const link = document.createElement("a");
+    link.href = "/login?" + new URLSearchParams({ next: next }).toString();
+    link.textContent = "Log in again";
+    note.append(link);
+    document.querySelector("main").prepend(note);
+    document.body.dataset.stale = "access";
+  }
+
+  function refused(response) {
+    // A page asked for without access is answered by a redirect to /login (fetch follows it).
+    return response.status === 401 || response.status === 403 ||
+      (response.redirected && new URL(response.url).pathname === "/login");
+  }
+
   function refresh() {
     timer = null;
+    if (ended) return;
     fetch(window.location.href, { headers: { Accept: "text/html" } })
-      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((response) => {
+        if (refused(response)) {
+          accessEnded();
+          return Promise.reject(response.status);
+        }
+        return response.ok ? response.text() : Promise.reject(response.status);
+      })
       .then((html) => {
         const fresh = new DOMParser().parseFromString(html, "text/html");
         for (const selector of parts) {
@@ -39,9 +77,23 @@
     return document.querySelector("#fleet, #alerts") ? "/api/v1/stream" : null;
   }
 
+  // The browser reconnects a dropped stream by itself, but gives up on an answer that is not
+  // an event stream (a 401 once access has ended): then ask whether access remains.
+  function lost() {
+    if (events.readyState !== EventSource.CLOSED) return;
+    fetch("/api/v1/me", { headers: { Accept: "application/json" } })
+      .then((response) => {
+        if (refused(response)) accessEnded();
+      })
+      .catch(() => {});
+  }
+
   const url = source();
+  let events = null;
   if (url && window.EventSource) {
-    const events = new EventSource(url);
+    events = new EventSource(url);
+    events.addEventListener("error", lost);
+    events.addEventListener("reset", soon);
     // The stream reports changes after it connects; one refresh on (re)connecting covers what
     // changed between rendering the page (or losing the connection) and subscribing.
     events.addEventListener("open", soon);

@@ -11,6 +11,9 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
+
+from starlette.requests import HTTPConnection
 
 from model import host
 from model.matchers import Matcher
@@ -63,6 +66,11 @@ class SharedFleet:
             if self._computed is None or not 0 <= now_ms - self._computed[0] < self._ttl_ms:
                 self._computed = (now_ms, fleet(storage, now_ms))
             return self._computed[1]
+
+
+def shared(request: HTTPConnection) -> SharedFleet:
+    """The overview's headline figures, shared between requests (made by ``create_app``)."""
+    return cast(SharedFleet, request.app.state.figures)
 
 
 def one(storage: Storage, target: TargetHealth) -> Headline:

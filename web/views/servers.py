@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from starlette.datastructures import QueryParams
 
 from model.health import Health
+from model.matchers import Matcher
 from storage import Storage, TargetHealth
 from web.http import params
 from web.http.errors import BadParameter, NotFound
@@ -17,19 +19,34 @@ STATES: tuple[Health, ...] = ("up", "down", "unknown")
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """``job=``, ``state=`` and any number of ``label=key:value`` (all must hold)."""
+    """``job=``, ``state=`` and label matchers in the matcher syntax of query_range's
+    ``match[]`` (``env="prod"``, ``{env=~"prod|staging", role!="db"}``; all must hold).
+
+    ``label=key:value`` is a deprecated alias of ``match[]=key="value"``, kept for old clients.
+    """
 
     job: str = ""
     state: Health | None = None
-    labels: tuple[tuple[str, str], ...] = ()
+    matchers: tuple[Matcher, ...] = ()
 
     @classmethod
     def from_query(cls, query: QueryParams) -> Filters:
         state = query.get("state", "")
+        old = [params.label_pair("label", value) for value in query.getlist("label") if value]
         return cls(
             job=query.get("job", ""),
             state=params.choice("state", state, STATES) if state else None,
-            labels=tuple(params.label_pair("label", v) for v in query.getlist("label") if v),
+            matchers=(
+                *params.matchers("match[]", [v for v in query.getlist("match[]") if v]),
+                *(Matcher(key, "=", value) for key, value in old),
+            ),
+        )
+
+    @property
+    def selector(self) -> str:
+        """The matchers as one ``match[]`` value, to show in a form."""
+        return ", ".join(
+            f"{m.name}{m.op}{json.dumps(m.value, ensure_ascii=False)}" for m in self.matchers
         )
 
     def keep(self, target: TargetHealth) -> bool:
@@ -38,7 +55,7 @@ class Filters:
         if self.state and target.health != self.state:
             return False
         labels = {**dict(target.labels), "job": target.job, "instance": target.instance}
-        return all(labels.get(key) == value for key, value in self.labels)
+        return all(matcher.matches(labels) for matcher in self.matchers)
 
     def apply(self, targets: Sequence[TargetHealth]) -> list[TargetHealth]:
         return [target for target in targets if self.keep(target)]
