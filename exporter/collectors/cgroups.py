@@ -32,7 +32,7 @@ from exporter.collectors.netdev import interfaces
 from exporter.config import CollectorOptions
 from exporter.engines import EngineNames
 from exporter.families import Family, family
-from exporter.host import Host, read_optional
+from exporter.host import Host, read_optional, read_small
 
 LABELS = ["id", "name", "image"]
 HELP = {
@@ -133,13 +133,13 @@ class CgroupsCollector(HostCollector):
     def _network(
         self, tree: stats.Hierarchy, workload: Workload, host_netns: str | None
     ) -> Iterator[tuple[str, dict[str, float]]]:
-        pid = (read_optional(tree.procs(workload.path)) or "").split("\n", 1)[0].strip()
+        pid = (read_small(tree.procs(workload.path)) or "").split("\n", 1)[0].strip()
         if not pid or host_netns is None:
             return
-        netns = _netns(self.host.proc(f"{pid}/ns/net"))
+        netns = _netns(f"{self.host.procfs}/{pid}/ns/net")
         if netns is None or netns == host_netns:
             return
-        text = read_optional(self.host.proc(f"{pid}/net/dev"))
+        text = read_small(f"{self.host.procfs}/{pid}/net/dev")
         for interface, counters in interfaces(text or ""):
             if not interface.lower().startswith(IGNORED_INTERFACES):
                 yield interface, counters
@@ -161,7 +161,7 @@ class DeviceNames:
         return self._names[device]
 
 
-def _netns(link: Path) -> str | None:
+def _netns(link: str | Path) -> str | None:
     """``net:[4026531840]``, the identity of a process's network namespace, if readable."""
     try:
         return os.readlink(link)

@@ -13,12 +13,16 @@ DOCKER_V1 = f"/docker/{DOCKER_ID}"
 V2_CPU_STAT = """usage_usec 2500000
 user_usec 1500000
 system_usec 1000000
-nr_periods 40
-nr_throttled 3
-throttled_usec 300000
+nr_periods 0
+nr_throttled 0
+throttled_usec 0
 nr_bursts 0
 burst_usec 0
 """
+# Under a quota (cpu.max "50000 100000"): the kernel counts enforcement periods.
+V2_CPU_STAT_QUOTA = V2_CPU_STAT.replace("nr_periods 0", "nr_periods 40").replace(
+    "throttled_usec 0", "throttled_usec 300000"
+)
 V2_MEMORY_STAT = """anon 104857600
 file 52428800
 kernel 4194304
@@ -63,7 +67,10 @@ V2_IO_STAT = """8:16 rbytes=1459200 wbytes=314773504 rios=192 wios=353 dbytes=0 
 """
 
 V1_CPUACCT_STAT = "user 250\nsystem 100\n"
-V1_CPU_STAT = "nr_periods 40\nnr_throttled 3\nthrottled_time 300000000\n"
+V1_CPU_STAT = "nr_periods 0\nnr_throttled 0\nthrottled_time 0\nnr_bursts 0\nburst_time 0\n"
+V1_CPU_STAT_QUOTA = (
+    "nr_periods 40\nnr_throttled 3\nthrottled_time 300000000\nnr_bursts 0\nburst_time 0\n"
+)
 V1_MEMORY_STAT = """cache 52428800
 rss 104857600
 rss_huge 0
@@ -81,7 +88,7 @@ active_anon 4857600
 inactive_file 41943040
 active_file 10485760
 unevictable 0
-hierarchical_memory_limit 536870912
+hierarchical_memory_limit 9223372036854771712
 hierarchical_memsw_limit 9223372036854771712
 total_cache 52428800
 total_rss 104857600
@@ -144,6 +151,7 @@ def v1_cgroup(fake: FakeHost, path: str, files: dict[str, str] | None = None) ->
         "cpuacct/cpuacct.stat": V1_CPUACCT_STAT,
         "cpuacct/cgroup.procs": "",
         "cpu/cpu.cfs_quota_us": "-1\n",
+        "cpu/cpu.cfs_period_us": "100000\n",
         "cpu/cpu.stat": V1_CPU_STAT,
         "memory/memory.usage_in_bytes": "157286400\n",
         "memory/memory.limit_in_bytes": UNLIMITED_V1,

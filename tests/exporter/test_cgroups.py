@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from prometheus_client import generate_latest
+from prometheus_client.registry import CollectorRegistry
 
 from exporter.cgrouptree import recognise
 from exporter.collectors.cgroups import CgroupsCollector
@@ -13,11 +15,15 @@ from tests.exporter.cgroupfiles import (
     DOCKER_V1,
     DOCKER_V2,
     PODMAN_ID,
+    V1_CPU_STAT_QUOTA,
+    V1_MEMORY_STAT,
+    V2_CPU_STAT_QUOTA,
     block_device,
     v1_cgroup,
     v2_cgroup,
     v2_root,
 )
+from tests.exporter.compat import promtool_problems
 from tests.exporter.fakehost import FakeHost, families, samples
 
 SHORT = DOCKER_ID[:12]
@@ -95,9 +101,9 @@ def test_v2_cpu_seconds_come_from_cpu_stat_microseconds(fake: FakeHost) -> None:
     assert got[("container_cpu_system_seconds_total", V2_LABELS)] == 1.0
 
 
-def test_throttled_seconds_are_reported_only_with_a_cpu_quota(fake: FakeHost) -> None:
+def test_throttled_seconds_are_reported_only_under_a_cpu_quota(fake: FakeHost) -> None:
     v2_cgroup(fake, DOCKER_V2)
-    v2_cgroup(fake, NGINX, {"cpu.max": "50000 100000\n"})
+    v2_cgroup(fake, NGINX, {"cpu.max": "50000 100000\n", "cpu.stat": V2_CPU_STAT_QUOTA})
     assert values(fake, "container_cpu_cfs_throttled_seconds_total") == {NGINX: 0.3}
 
 
@@ -153,7 +159,9 @@ def test_v1_cpu_seconds_come_from_cpuacct_usage_and_ticks(fake: FakeHost) -> Non
 
 
 def test_v1_throttled_seconds_come_from_cpu_stat_with_a_quota(fake: FakeHost) -> None:
-    v1_cgroup(fake, DOCKER_V1, {"cpu/cpu.cfs_quota_us": "50000\n"})
+    v1_cgroup(
+        fake, DOCKER_V1, {"cpu/cpu.cfs_quota_us": "50000\n", "cpu/cpu.stat": V1_CPU_STAT_QUOTA}
+    )
     assert values(fake, "container_cpu_cfs_throttled_seconds_total") == {DOCKER_V1: 0.3}
 
 
@@ -168,9 +176,16 @@ def test_v1_memory_reads_the_hierarchical_totals_of_memory_stat(fake: FakeHost) 
     assert got[("container_oom_events_total", V1_LABELS)] == 1
 
 
-def test_v1_unlimited_memory_is_a_zero_limit(fake: FakeHost) -> None:
+def test_v1_limit_is_the_one_in_force_and_unlimited_is_zero(fake: FakeHost) -> None:
     v1_cgroup(fake, DOCKER_V1)
-    v1_cgroup(fake, NGINX, {"memory/memory.limit_in_bytes": "268435456\n"})
+    limited = V1_MEMORY_STAT.replace(
+        "hierarchical_memory_limit 9223372036854771712", "hierarchical_memory_limit 268435456"
+    )
+    v1_cgroup(
+        fake,
+        NGINX,
+        {"memory/memory.limit_in_bytes": "268435456\n", "memory/memory.stat": limited},
+    )
     assert values(fake, "container_spec_memory_limit_bytes") == {DOCKER_V1: 0, NGINX: 268435456}
 
 
@@ -193,6 +208,17 @@ def test_types_and_help_are_cadvisors(fake: FakeHost) -> None:
         "Memory limit for the container."
     )
     assert got["container_last_seen"].type == "gauge"
+
+
+def test_promtool_finds_no_problem_in_the_exposition(fake: FakeHost) -> None:
+    v2_cgroup(fake, DOCKER_V2)
+    v2_cgroup(fake, NGINX, {"cpu.max": "50000 100000\n", "cpu.stat": V2_CPU_STAT_QUOTA})
+    block_device(fake, "8:16", "sdb")
+    registry = CollectorRegistry()
+    registry.register(collector(fake))
+    body = generate_latest(registry).decode()
+    assert "container_cpu_cfs_throttled_seconds_total{" in body
+    assert promtool_problems(body) == set()
 
 
 def test_a_service_has_only_its_path_as_id_like_in_cadvisor(fake: FakeHost) -> None:

@@ -46,6 +46,8 @@ def test_help_documents_every_flag_with_its_env_var_and_default() -> None:
         (["--collectors-enable", "gpu"], "--collectors-enable: unknown collector gpu"),
         (["--netdev-exclude", "("], "--netdev-exclude: invalid regular expression '('"),
         (["--max-requests", "many"], "--max-requests: 'many' is not a non-negative int"),
+        (["--cgroups-max", "-1"], "--cgroups-max: '-1' is not a non-negative int"),
+        (["--cgroups-exclude", "[a-"], "--cgroups-exclude: invalid regular expression '[a-'"),
         (["--log-level", "loud"], "--log-level: 'loud' is not one of debug, info"),
         (["--config", "/nonexistent/web.yml"], "web-config /nonexistent/web.yml: cannot read"),
     ],
@@ -127,3 +129,11 @@ def _get_when_up(url: str) -> str:
 def test_the_textfile_directory_flag_reaches_the_collector_options(tmp_path: Path) -> None:
     args = parser().parse_args(["--textfile-directory", str(tmp_path)])
     assert config_from(args).options.textfile_directory == str(tmp_path)
+
+
+def test_the_cgroups_flags_reach_the_collector_options() -> None:
+    args = ["--cgroups-max", "50", "--cgroups-include", "docker", "--container-sockets", "/a,/b"]
+    options = config_from(parser().parse_args(args)).options
+    assert (options.cgroups_max, options.container_sockets) == (50, ("/a", "/b"))
+    assert options.cgroups.allows("/docker/x")
+    assert not options.cgroups.allows("/lxc/x")
