@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from storage import Function, Matcher, RangeQuery, Series, Storage, TargetHealth
 from storage.model import Points
+from web import workloads
 
 WINDOW_MS = 5 * 60_000
 Key = tuple[str, str]
@@ -31,6 +32,7 @@ class Headline:
     fullest_mountpoint: str | None = None
     load1: float | None = None
     uptime_s: float | None = None
+    containers: int | None = None  # None: the exporter reports no containers
 
     @property
     def is_node(self) -> bool:
@@ -102,11 +104,12 @@ NEEDED: tuple[tuple[str, Function], ...] = (
     *((f"node_{name}", "last") for name in ("memory_MemTotal_bytes", "memory_MemAvailable_bytes")),
     *((f"node_filesystem_{name}_bytes", "last") for name in ("size", "avail")),
     *((f"node_{name}", "last") for name in ("load1", "boot_time_seconds", "time_seconds")),
+    ("container_last_seen", "last"),
 )
 
 
 def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict[Key, Headline]:
-    cpu, total, available, size, free, load, boot, clock = readings(
+    cpu, total, available, size, free, load, boot, clock, seen = readings(
         storage, NEEDED, matchers, end_ms
     )
     keys = set(cpu) | set(total) | set(size) | set(load)
@@ -117,6 +120,7 @@ def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict
             *_fullest(size.get(key, []), free.get(key, [])),
             _single(load, key),
             _uptime(_single(boot, key), _single(clock, key), end_ms),
+            workloads.containers(labels for labels, _ in seen.get(key, [])) or None,
         )
         for key in keys
     }

@@ -16,6 +16,7 @@ from storage import TargetHealth
 from web import (
     alerts,
     charts,
+    containers,
     dashboard,
     explorer,
     headline,
@@ -58,6 +59,7 @@ TEMPLATES.filters.update(
     span=units.span,
     percent=units.percent,
     number=units.number,
+    bytes=units.data,
     rfc3339=units.rfc3339,
     svg=charts.svg,
     dict_without=query_without,
@@ -99,7 +101,7 @@ def fleet(request: Request) -> Response:
         filters=filters,
         sort=column,
         descending=descending,
-        columns=overview.COLUMNS,
+        columns=overview.shown(rows),
     )
 
 
@@ -107,9 +109,14 @@ def server(request: Request) -> Response:
     store, now = state.storage(request), state.now_ms(request)
     target = find(store, request.path_params["instance"], request.query_params.get("job", ""))
     window = dashboard.Window.from_query(request.query_params, now)
+    workloads = containers.of(store, target)
+    picked = containers.picked(workloads.containers, request.query_params.getlist("container"))
     return render(
         request,
         "server.html",
+        workloads=workloads,
+        picked={container.id for container in picked},
+        container_charts=containers.charts(store, target, window, picked),
         target=target,
         now_ms=now,
         identity=identity.of(store, target),
