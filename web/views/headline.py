@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from storage import Function, Matcher, RangeQuery, Series, Storage, TargetHealth
 from storage.model import Points
-from web import workloads
+from web.views import workloads
 
 WINDOW_MS = 5 * 60_000
 Key = tuple[str, str]

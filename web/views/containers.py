@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from storage import Function, Matcher, Storage, TargetHealth
-from web import dashboard, headline
-from web.charts import Chart, Line
-from web.workloads import display_name, is_service
+from web.views import dashboard, headline
+from web.views.charts import Chart, Line
+from web.views.workloads import display_name, is_service
 
 CPU = "container_cpu_usage_seconds_total"
 MEMORY = "container_memory_working_set_bytes"
