@@ -47,6 +47,9 @@ def read_optional(path: Path) -> str | None:
         return None
 
 
+READ_SIZE = 65536
+
+
 def read_small(path: str) -> str | None:
     """Like :func:`read_optional` at a third of its cost, for collectors that read thousands of
     small files per scrape (cgroups): plain read(2) calls, no buffered text layer."""
@@ -55,9 +58,11 @@ def read_small(path: str) -> str | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     try:
-        chunks = []
-        while chunk := os.read(descriptor, 65536):
-            chunks.append(chunk)
+        chunks = [os.read(descriptor, READ_SIZE)]
+        # The kernel's seq files fill the whole buffer while there is more: a short read is
+        # the end, which saves the empty read that would otherwise confirm it.
+        while len(chunks[-1]) == READ_SIZE:
+            chunks.append(os.read(descriptor, READ_SIZE))
         return b"".join(chunks).decode("utf-8", "replace")
     finally:
         os.close(descriptor)

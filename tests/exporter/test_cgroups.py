@@ -9,7 +9,7 @@ from prometheus_client.registry import CollectorRegistry
 from exporter.cgrouptree import recognise
 from exporter.collectors.cgroups import CgroupsCollector
 from exporter.config import CollectorOptions, compile_filter
-from exporter.host import USER_HZ
+from exporter.host import USER_HZ, read_small
 from tests.exporter.cgroupfiles import (
     DOCKER_ID,
     DOCKER_V1,
@@ -295,3 +295,10 @@ def test_no_network_series_for_a_cgroup_in_the_hosts_namespace(fake: FakeHost) -
 def test_no_cgroup_mount_means_no_series_and_no_failure(fake: FakeHost) -> None:
     got = samples(collector(fake))
     assert got == {("hostwatch_cgroups_over_limit", ()): 0}
+
+
+def test_small_file_reads_return_files_longer_than_one_read(tmp_path: Path) -> None:
+    long = tmp_path / "cgroup.procs"
+    long.write_text("".join(f"{pid}\n" for pid in range(100_000)))  # 588,890 bytes
+    assert read_small(str(long)) == long.read_text()
+    assert read_small(str(tmp_path / "missing")) is None

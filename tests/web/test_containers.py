@@ -16,8 +16,8 @@ from tests.web import dockerhost
 from tests.web.conftest import SETTINGS, open_empty, own_database
 from tests.web.dockerhost import DB_ID, DOCKER, PLAIN, WEB_ID
 from tests.web.fleet import node_samples
-from web.views import containers
 from web.app import create_app
+from web.views import containers
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
