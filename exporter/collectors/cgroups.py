@@ -59,6 +59,7 @@ EXTRA = {
     RECEIVE: ("interface", "Cumulative count of bytes received"),
     TRANSMIT: ("interface", "Cumulative count of bytes transmitted"),
 }
+API_ENGINES = frozenset({"docker", "podman", "kubernetes"})  # kubernetes: cgroupfs + dockerd
 IGNORED_INTERFACES = ("lo", "veth", "docker", "nerdctl")  # cAdvisor's ignoredDevicePrefixes
 
 
@@ -125,7 +126,10 @@ class CgroupsCollector(HostCollector):
         return families
 
     def _labels(self, workload: Workload) -> list[str]:
-        names = None if workload.is_service else self.engines.lookup(workload.ident)
+        # Only these engines' containers can be in Docker's or Podman's list: asking for the
+        # others (containerd, CRI-O, LXC) would only make each unknown id refresh the list.
+        known = workload.engine in API_ENGINES
+        names = self.engines.lookup(workload.ident) if known else None
         if names is None:
             return [workload.path, workload.default_name, ""]
         return [workload.path, names.name or workload.default_name, names.image]

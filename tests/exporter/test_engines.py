@@ -144,3 +144,13 @@ def test_names_of_a_moment_ago_are_kept_while_the_engine_fails(
     api.status = 503
     clock.now += REFRESH
     assert engines.lookup(DOCKER_ID) == Names("web", "nginx:1.25")
+
+
+def test_containers_of_other_engines_are_not_looked_up(
+    fake: FakeHost, api: DockerAPI, socket_path: Path
+) -> None:
+    v2_cgroup(fake, "/lxc.payload.web1")
+    v2_cgroup(fake, f"/kubepods.slice/kubepods-pod1.slice/crio-{DOCKER_ID}.scope")
+    names = names_of(collector(fake, socket_path))
+    assert set(names.values()) == {("web1", ""), (DOCKER_ID[:12], "")}
+    assert api.requests == []
