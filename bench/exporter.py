@@ -1,9 +1,11 @@
 """Scrape hostwatch's exporter and Debian's node_exporter alternately; print latency, CPU, memory.
 
-    .venv/bin/python -m bench.exporter [--scrapes 200]
+    .venv/bin/python -m bench.exporter [--scrapes 200] [--cgroups 0,50,200]
 
 Both run on 127.0.0.1 on free ports, started by this script; CPU per scrape is the process's
-utime+stime over the run (from /proc/<pid>/stat) divided by its scrapes.
+utime+stime over the run (from /proc/<pid>/stat) divided by its scrapes. Each ``--cgroups``
+stage adds real Docker-shaped cgroups with a process each (bench/cgroups.py, needs root) and
+measures again; node_exporter does not read cgroups, so it is the same anchor at every stage.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -23,7 +26,12 @@ from dataclasses import dataclass
 
 import httpx
 
+from bench.cgroups import containers
+
 TICKS = os.sysconf("SC_CLK_TCK")
+CGROUPS_DURATION = re.compile(
+    rb'^node_scrape_collector_duration_seconds\{collector="cgroups"\} (\S+)$', re.MULTILINE
+)
 
 
 @dataclass
@@ -34,6 +42,7 @@ class Result:
     rss_bytes: int
     body_bytes: int
     samples: int
+    collector_seconds: list[float]  # the cgroups collector's own duration, per scrape
 
 
 def free_port() -> int:
@@ -77,7 +86,7 @@ def wait_up(client: httpx.Client, url: str) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
-def bench(scrapes: int) -> list[Result]:
+def bench(scrapes: int, stages: list[int]) -> list[tuple[int, list[Result]]]:
     node_exporter = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
     if node_exporter is None:
         raise SystemExit("node_exporter is not installed (Debian: prometheus-node-exporter)")
@@ -90,13 +99,25 @@ def bench(scrapes: int) -> list[Result]:
         "hostwatch": f"http://127.0.0.1:{ports[0]}/metrics",
         "node_exporter": f"http://127.0.0.1:{ports[1]}/metrics",
     }
-    with started(commands["hostwatch"]) as ours, started(commands["node_exporter"]) as theirs:
+    with (
+        started(commands["hostwatch"]) as ours,
+        started(commands["node_exporter"]) as theirs,
+        containers() as made,
+    ):
         pids = {"hostwatch": ours.pid, "node_exporter": theirs.pid}
-        return measure(urls, pids, scrapes)
+        results = []
+        for count in stages:
+            try:
+                made.grow(count)
+            except OSError as error:
+                raise SystemExit(f"cannot create {count} cgroups: {error} (needs root)") from None
+            results.append((count, measure(urls, pids, scrapes)))
+        return results
 
 
 def measure(urls: dict[str, str], pids: dict[str, int], scrapes: int) -> list[Result]:
     latencies: dict[str, list[float]] = {name: [] for name in urls}
+    durations: dict[str, list[float]] = {name: [] for name in urls}
     bodies: dict[str, bytes] = {}
     with httpx.Client(headers={"Accept-Encoding": "identity"}) as client:
         for url in urls.values():
@@ -108,6 +129,9 @@ def measure(urls: dict[str, str], pids: dict[str, int], scrapes: int) -> list[Re
                 started_at = time.perf_counter()
                 bodies[name] = client.get(url).content
                 latencies[name].append(time.perf_counter() - started_at)
+                found = CGROUPS_DURATION.search(bodies[name])
+                if found:
+                    durations[name].append(float(found[1]))
     return [
         Result(
             name,
@@ -116,6 +140,7 @@ def measure(urls: dict[str, str], pids: dict[str, int], scrapes: int) -> list[Re
             rss_bytes(pids[name]),
             len(bodies[name]),
             count_samples(bodies[name]),
+            durations[name],
         )
         for name in urls
     ]
@@ -129,11 +154,17 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98]
 
 
-def report(results: list[Result], scrapes: int) -> None:
+def report(stages: list[tuple[int, list[Result]]], scrapes: int) -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, "
         f"Python {platform.python_version()}; {scrapes} scrapes each, alternating"
     )
+    for count, results in stages:
+        print(f"\n{count} container cgroups")
+        table(results)
+
+
+def table(results: list[Result]) -> None:
     print(
         f"{'exporter':<14} {'median ms':>9} {'p99 ms':>7} {'CPU ms/scrape':>13} "
         f"{'RSS MB':>7} {'body KB':>8} {'samples':>8}"
@@ -151,13 +182,22 @@ def report(results: list[Result], scrapes: int) -> None:
         f"(target <= 2x), CPU per scrape {ours.cpu_seconds / theirs.cpu_seconds:.2f}x "
         f"(target <= 3x); hostwatch RSS {ours.rss_bytes / 2**20:.1f} MB (target <= 40 MB)"
     )
+    if ours.collector_seconds:
+        print(
+            f"cgroups collector: median {statistics.median(ours.collector_seconds) * 1e3:.2f} ms "
+            "per scrape (node_scrape_collector_duration_seconds)"
+        )
 
 
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("--scrapes", type=int, default=200)
-    scrapes = arguments.parse_args().scrapes
-    report(bench(scrapes), scrapes)
+    arguments.add_argument(
+        "--cgroups", default="0,50,200", help="container cgroups at each stage (comma-separated)"
+    )
+    parsed = arguments.parse_args()
+    stages = [int(count) for count in parsed.cgroups.split(",")]
+    report(bench(parsed.scrapes, stages), parsed.scrapes)
 
 
 if __name__ == "__main__":

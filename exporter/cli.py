@@ -13,6 +13,7 @@ from typing import TypeVar
 from exporter import __version__, webconfig
 from exporter.collectors import COLLECTORS, DEFAULT_DISABLED, DEFAULT_ENABLED
 from exporter.config import (
+    CONTAINER_SOCKETS,
     DISK_EXCLUDE,
     FSTYPE_EXCLUDE,
     MOUNT_EXCLUDE,
@@ -57,6 +58,19 @@ def parser() -> FlagParser:
     _filter_flags(flags, "filesystem-fstype", "filesystem types", FSTYPE_EXCLUDE)
     _filter_flags(flags, "netdev", "network devices", NETDEV_EXCLUDE)
     _filter_flags(flags, "disk", "block devices", DISK_EXCLUDE)
+    _filter_flags(flags, "cgroups", "cgroup paths (containers, services)", "")
+    flags.flag(
+        "cgroups-max",
+        "200",
+        "containers and services the cgroups collector reports at most (containers first)",
+        "N",
+    )
+    flags.flag(
+        "container-sockets",
+        ",".join(CONTAINER_SOCKETS),
+        "Docker/Podman API sockets read (GET only) for container names and images",
+        "LIST",
+    )
     flags.flag(
         "filesystem-timeout",
         "5",
@@ -107,6 +121,9 @@ def config_from(args: argparse.Namespace) -> ExporterConfig:
             mount_timeout=_number("filesystem-timeout", args.filesystem_timeout, float),
             top_processes=_number("top-processes", args.top_processes, int),
             textfile_directory=args.textfile_directory,
+            cgroups=compile_filter("cgroups", args.cgroups_include, args.cgroups_exclude),
+            cgroups_max=_number("cgroups-max", args.cgroups_max, int),
+            container_sockets=tuple(split_list(args.container_sockets)),
         ),
         host=Host(Path(args.path_procfs), Path(args.path_sysfs), Path(args.path_rootfs)),
         max_requests=_number("max-requests", args.max_requests, int),

@@ -24,6 +24,7 @@ FSTYPE_EXCLUDE = (
 )
 NETDEV_EXCLUDE = r"^lo$"
 DISK_EXCLUDE = r"^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$"
+CONTAINER_SOCKETS = ("/var/run/docker.sock", "/run/podman/podman.sock")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ class CollectorOptions:
     mount_timeout: float = 5.0
     top_processes: int = 5
     textfile_directory: str = ""  # node_exporter's --collector.textfile.directory; "" reads none
+    cgroups: Filter = field(default_factory=Filter)  # by cgroup path
+    cgroups_max: int = 200
+    container_sockets: tuple[str, ...] = CONTAINER_SOCKETS
 
 
 @dataclass(frozen=True)

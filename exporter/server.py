@@ -16,10 +16,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from prometheus_client.exposition import choose_encoder
+from prometheus_client.exposition import choose_encoder, generate_latest
 from prometheus_client.registry import CollectorRegistry
 
-from exporter import __version__
+from exporter import __version__, exposition
 from exporter.credentials import Credentials
 from exporter.webconfig import WebConfig
 
@@ -114,6 +114,8 @@ class MetricsHandler(BaseHTTPRequestHandler):
             return
         try:
             encoder, content_type = choose_encoder(self.headers.get("Accept", ""))
+            if encoder is generate_latest:  # text 0.0.4, what Prometheus asks for by default
+                encoder = exposition.text
             body = encoder(self.server.registry)
         # The registry also holds prometheus-client's own collectors, outside the node
         # collector's isolation: whatever they raise must become a 500, not a dead thread.

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from exporter.collector import HostCollector
 from exporter.collectors.arp import ArpCollector
+from exporter.collectors.cgroups import CgroupsCollector
 from exporter.collectors.clock import TimeCollector
 from exporter.collectors.conntrack import ConntrackCollector
 from exporter.collectors.cpu import CPUCollector
@@ -45,6 +46,7 @@ COLLECTORS: dict[str, type[HostCollector]] = {
     collector.name: collector
     for collector in (
         ArpCollector,
+        CgroupsCollector,
         ConntrackCollector,
         CPUCollector,
         DiskstatsCollector,

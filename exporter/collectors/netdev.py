@@ -51,13 +51,17 @@ class NetdevCollector(HostCollector):
 
     def devices(self) -> Iterator[tuple[str, dict[str, float]]]:
         """(interface, {column: value}) of each interface the filter allows."""
-        table = read_text(self.host.proc("net/dev")).replace(":", " ")
-        for device, *values in rows(table, skip=2):
+        for device, counters in interfaces(read_text(self.host.proc("net/dev"))):
             if self.options.netdevs.allows(device):
-                counters = dict(zip(COLUMNS, map(float, values), strict=False))
                 nohandler = read_number(
                     self.host.sys(f"class/net/{device}/statistics/rx_nohandler")
                 )
                 if nohandler is not None:
                     counters[NOHANDLER] = nohandler
                 yield device, counters
+
+
+def interfaces(text: str) -> Iterator[tuple[str, dict[str, float]]]:
+    """(interface, {column: value}) of each line of a /proc/net/dev (the host's or a process's)."""
+    for device, *values in rows(text.replace(":", " "), skip=2):
+        yield device, dict(zip(COLUMNS, map(float, values), strict=False))

@@ -83,3 +83,12 @@ def scrape(address: str) -> str:
 def parse(body: str) -> dict[str, Metric]:
     """The body's families by name (counters without their ``_total``, as the parser names them)."""
     return {family.name: family for family in text_string_to_metric_families(body)}
+
+
+def promtool_problems(body: str) -> set[str]:
+    """What ``promtool check metrics`` says of an exposition body, line by line."""
+    promtool = require_tool("promtool")
+    result = subprocess.run(
+        [promtool, "check", "metrics"], input=body, capture_output=True, text=True, timeout=60
+    )
+    return {line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip()}

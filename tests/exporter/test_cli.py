@@ -47,6 +47,8 @@ def test_help_documents_every_flag_with_its_env_var_and_default() -> None:
         (["--collectors-enable", "gpu"], "--collectors-enable: unknown collector gpu"),
         (["--netdev-exclude", "("], "--netdev-exclude: invalid regular expression '('"),
         (["--max-requests", "many"], "--max-requests: 'many' is not a non-negative int"),
+        (["--cgroups-max", "-1"], "--cgroups-max: '-1' is not a non-negative int"),
+        (["--cgroups-exclude", "[a-"], "--cgroups-exclude: invalid regular expression '[a-'"),
         (["--log-level", "loud"], "--log-level: 'loud' is not one of debug, info"),
         (["--config", "/nonexistent/web.yml"], "web-config /nonexistent/web.yml: cannot read"),
     ],
@@ -160,3 +162,11 @@ def test_a_min_tls_version_above_the_max_stops_the_exporter_at_start(tmp_path: P
         "hostwatch-exporter: error: web-config: tls_server_config.min_version TLS13 is above "
         "max_version TLS12: no TLS version is left\n",
     )
+
+
+def test_the_cgroups_flags_reach_the_collector_options() -> None:
+    args = ["--cgroups-max", "50", "--cgroups-include", "docker", "--container-sockets", "/a,/b"]
+    options = config_from(parser().parse_args(args)).options
+    assert (options.cgroups_max, options.container_sockets) == (50, ("/a", "/b"))
+    assert options.cgroups.allows("/docker/x")
+    assert not options.cgroups.allows("/lxc/x")

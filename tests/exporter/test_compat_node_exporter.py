@@ -1,14 +1,12 @@
 """hostwatch next to Debian's node_exporter 1.5 on this very host: same families, clean bodies."""
 
-import subprocess
 import time
 from collections.abc import Iterator
 
 import pytest
 from prometheus_client.metrics_core import Metric
 
-from tests.conftest import require_tool
-from tests.exporter.compat import hostwatch, node_exporter, parse, scrape
+from tests.exporter.compat import hostwatch, node_exporter, parse, promtool_problems, scrape
 
 pytestmark = pytest.mark.slow
 
@@ -60,14 +58,6 @@ def test_every_node_exporter_family_exists_with_the_same_type_labels_and_help(
         elif mine.documentation != family.documentation:
             problems.append(f"{name}: HELP {mine.documentation!r}, not {family.documentation!r}")
     assert problems == []
-
-
-def promtool_problems(body: str) -> set[str]:
-    promtool = require_tool("promtool")
-    result = subprocess.run(
-        [promtool, "check", "metrics"], input=body, capture_output=True, text=True, timeout=60
-    )
-    return {line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip()}
 
 
 def test_promtool_finds_no_problem_node_exporter_does_not_have_itself(

@@ -10,7 +10,16 @@ from starlette.staticfiles import StaticFiles
 from web.api import openapi
 from web.http import params, responses, state
 from web.pages.render import render
-from web.views import alerts, dashboard, explorer, headline, identity, notices, overview
+from web.views import (
+    alerts,
+    containers,
+    dashboard,
+    explorer,
+    headline,
+    identity,
+    notices,
+    overview,
+)
 from web.views.series import haystack
 from web.views.servers import STATES, Filters, find
 
@@ -39,7 +48,7 @@ def fleet(request: Request) -> Response:
         filters=filters,
         sort=column,
         descending=descending,
-        columns=overview.COLUMNS,
+        columns=overview.shown(rows),
     )
 
 
@@ -47,9 +56,14 @@ def server(request: Request) -> Response:
     store, now = state.storage(request), state.now_ms(request)
     target = find(store, request.path_params["instance"], request.query_params.get("job", ""))
     window = dashboard.Window.from_query(request.query_params, now)
+    workloads = containers.of(store, target)
+    picked = containers.picked(workloads.containers, request.query_params.getlist("container"))
     return render(
         request,
         "server.html",
+        workloads=workloads,
+        picked={container.id for container in picked},
+        container_charts=containers.charts(store, target, window, picked),
         target=target,
         now_ms=now,
         identity=identity.of(store, target),

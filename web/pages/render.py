@@ -41,6 +41,7 @@ TEMPLATES.filters.update(
     span=units.span,
     percent=units.percent,
     number=units.number,
+    bytes=units.data,
     rfc3339=units.rfc3339,
     svg=charts.svg,
     dict_without=query_without,

@@ -6,7 +6,10 @@
 
 (function () {
   const QUIET_MS = 1000; // several events within a second cause one refresh
-  const parts = ["#fleet tbody", ".summary", "#server", "#charts", "#server-alerts", "#alerts"];
+  const parts = [
+    "#fleet tbody", ".summary", "#server", "#charts", "#server-alerts", "#alerts",
+    "#container-charts", "#services",
+  ];
   let timer = null;
 
   let ended = false;

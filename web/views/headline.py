@@ -19,6 +19,7 @@ from model import host
 from model.matchers import Matcher
 from storage import Function, RangeQuery, Series, Storage, TargetHealth
 from storage.model import Points
+from web.views import workloads
 
 WINDOW_MS = 5 * 60_000
 Key = tuple[str, str]
@@ -35,6 +36,7 @@ class Headline:
     fullest_mountpoint: str | None = None
     load1: float | None = None
     uptime_s: float | None = None
+    containers: int | None = None  # None: the exporter reports no containers
 
     @property
     def is_node(self) -> bool:
@@ -111,11 +113,12 @@ NEEDED: tuple[tuple[str, Function], ...] = (
     *((name, "last") for name in (host.MEMORY_TOTAL, host.MEMORY_AVAILABLE)),
     *((name, "last") for name in (host.FILESYSTEM_SIZE, host.FILESYSTEM_AVAILABLE)),
     *((f"node_{name}", "last") for name in ("load1", "boot_time_seconds", "time_seconds")),
+    ("container_last_seen", "last"),
 )
 
 
 def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict[Key, Headline]:
-    cpu, total, available, size, free, load, boot, clock = readings(
+    cpu, total, available, size, free, load, boot, clock, seen = readings(
         storage, NEEDED, matchers, end_ms
     )
     keys = set(cpu) | set(total) | set(size) | set(load)
@@ -126,6 +129,7 @@ def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict
             *_fullest(size.get(key, []), free.get(key, [])),
             _single(load, key),
             _uptime(_single(boot, key), _single(clock, key), end_ms),
+            workloads.containers(labels for labels, _ in seen.get(key, [])) or None,
         )
         for key in keys
     }

@@ -51,8 +51,16 @@ COLUMNS = (
     Column("disk", "Fullest disk", lambda r: r.headline.fullest_filesystem_percent),
     Column("load", "Load", lambda r: r.headline.load1),
     Column("uptime", "Uptime", lambda r: r.headline.uptime_s),
+    Column("containers", "Containers", lambda r: r.headline.containers),
 )
 BY_NAME = {column.name: column for column in COLUMNS}
+
+
+def shown(rows: Sequence[Row]) -> tuple[Column, ...]:
+    """The columns of these rows: Containers only when one of them reports containers."""
+    if any(row.headline.containers for row in rows):
+        return COLUMNS
+    return tuple(column for column in COLUMNS if column.name != "containers")
 
 
 def ordered(rows: Sequence[Row], column: str, descending: bool) -> list[Row]:

@@ -38,6 +38,11 @@ def number(value: float | None) -> str:
     return "—" if value is None or not math.isfinite(value) else f"{value:.2f}"
 
 
+def data(value: float | None, unit: str = "") -> str:
+    """:func:`binary`, or a dash where the figure is unknown."""
+    return "—" if value is None or not math.isfinite(value) else binary(value, unit)
+
+
 def binary(value: float, unit: str = "") -> str:
     """Bytes in binary multiples: ``1.5 GiB``; ``unit`` is appended (``/s``)."""
     size, index = abs(value), 0
