@@ -60,6 +60,7 @@ TEMPLATES.filters.update(
     number=units.number,
     rfc3339=units.rfc3339,
     svg=charts.svg,
+    chart_data=charts.data,
     dict_without=query_without,
 )
 TEMPLATES.globals.update(
@@ -107,6 +108,7 @@ def server(request: Request) -> Response:
     store, now = state.storage(request), state.now_ms(request)
     target = find(store, request.path_params["instance"], request.query_params.get("job", ""))
     window = dashboard.Window.from_query(request.query_params, now)
+    shown = dashboard.charts(store, target, window)
     return render(
         request,
         "server.html",
@@ -122,7 +124,8 @@ def server(request: Request) -> Response:
         ],
         window=window,
         windows=dashboard.WINDOWS,
-        charts=dashboard.charts(store, target, window),
+        charts=shown,
+        collecting=dashboard.waiting(shown) if dashboard.collecting(target, shown, now) else None,
     )
 
 
