@@ -126,6 +126,11 @@ class Storage:
         with self._reading() as conn:
             return health.history(conn, job, instance)
 
+    def health_changes(self, since_ms: int) -> list[HealthChange]:
+        """All targets' health transitions from ``since_ms`` on, with the one each was in then."""
+        with self._reading() as conn:
+            return health.changes_since(conn, since_ms)
+
     def latest(self, job: str, instance: str) -> list[LatestSample]:
         """The newest value of each series the target reported in its last successful scrape
         (or within Limits.max_timestamp_skew_ms before it)."""

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 
 from starlette.datastructures import QueryParams
 
@@ -31,17 +32,23 @@ class Window:
     name: str
     start_ms: int
     end_ms: int
+    zone: tzinfo = UTC  # how typed times without a zone are read, and shown back in the form
 
     @classmethod
     def from_query(cls, query: QueryParams, now_ms: int) -> Window:
         name = params.choice("range", query.get("range", "1h"), (*WINDOWS, "custom"))
+        zone = params.zone("tz", query.get("tz", ""))
         if name != "custom":
-            return cls(name, now_ms - WINDOWS[name], now_ms)
-        start = params.timestamp_ms("start", params.required(query, "start"))
-        end = params.timestamp_ms("end", query["end"]) if query.get("end") else now_ms
+            return cls(name, now_ms - WINDOWS[name], now_ms, zone)
+        start = params.local_timestamp_ms("start", params.required(query, "start"), zone)
+        end = params.local_timestamp_ms("end", query["end"], zone) if query.get("end") else now_ms
         if end <= start:
             raise BadParameter("end", "must be after start")
-        return cls(name, start, end)
+        return cls(name, start, end, zone)
+
+    def typed(self, t_ms: int) -> str:
+        """``t_ms`` as the range form shows it: ``2026-12-02 00:50`` in the window's zone."""
+        return datetime.fromtimestamp(t_ms / 1000, self.zone).strftime("%Y-%m-%d %H:%M")
 
     @property
     def step_ms(self) -> int:

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,6 +19,7 @@ from web import (
     charts,
     dashboard,
     explorer,
+    gauges,
     headline,
     identity,
     notices,
@@ -27,6 +29,7 @@ from web import (
     responses,
     state,
     units,
+    uptime,
 )
 from web.auth import csrf, principal
 from web.series import haystack
@@ -54,6 +57,14 @@ def query_without(query: QueryParams, *names: str) -> str:
     return urlencode(kept) + "&" if kept else ""
 
 
+def ago(t_ms: int, now_ms: int) -> Markup:
+    """``15s ago`` in a <time> element that live.js keeps ticking."""
+    iso = escape(units.rfc3339(t_ms))
+    return Markup(
+        f'<time datetime="{iso}" data-ago>{units.span((now_ms - t_ms) / 1000)} ago</time>'
+    )
+
+
 TEMPLATES.filters.update(
     span=units.span,
     percent=units.percent,
@@ -62,9 +73,18 @@ TEMPLATES.filters.update(
     svg=charts.svg,
     chart_data=charts.data,
     dict_without=query_without,
+    uptime=gauges.uptime,
 )
 TEMPLATES.globals.update(
-    server_url=server_url, metrics_url=metrics_url, csrf_field=csrf.field, principal=principal.of
+    server_url=server_url,
+    metrics_url=metrics_url,
+    csrf_field=csrf.field,
+    principal=principal.of,
+    ago=ago,
+    clock=state.now_ms,
+    usage=gauges.usage,
+    strip=gauges.strip,
+    target_haystack=overview.haystack,
 )
 
 
@@ -81,26 +101,34 @@ def fleet(request: Request) -> Response:
     filters = Filters.from_query(query)
     column = params.choice("sort", query.get("sort", "state"), tuple(overview.BY_NAME))
     descending = params.choice("order", query.get("order", "asc"), ("asc", "desc")) == "desc"
+    group = overview.grouping(query.get("group", ""))
     targets = store.targets()
     figures = state.figures(request).get(store, now)
-    firing = alerts.firing_by_instance(alerts.current(store, now))
+    kept = overview.search(filters.apply(targets), query.get("q", ""))
+    since = now - uptime.PERIODS["30d"]
+    uptimes = uptime.fleet(kept, store.health_changes(since), now)
     rows = [
-        overview.Row(t, figures.get((t.job, t.instance), headline.Headline()), now)
-        for t in filters.apply(targets)
-    ]
+        overview.Row(t, figures.get((t.job, t.instance), headline.Headline()), now,
+                     uptimes[(t.job, t.instance)])
+        for t in kept
+    ]  # fmt: skip
     return render(
         request,
         "overview.html",
-        rows=overview.ordered(rows, column, descending),
+        groups=overview.grouped(overview.ordered(rows, column, descending), group),
+        group=group,
+        q=query.get("q", ""),
         counts=overview.counts(targets),
-        firing=firing,
+        firing=alerts.firing_by_instance(alerts.current(store, now)),
         notices=notices.of_scrapers(store.scrapers(), now),
         jobs=sorted({t.job for t in targets}),
+        label_keys=sorted({k for t in targets for k, _ in t.labels}),
         states=STATES,
         filters=filters,
         sort=column,
         descending=descending,
         columns=overview.COLUMNS,
+        now_ms=now,
     )
 
 
@@ -114,6 +142,7 @@ def server(request: Request) -> Response:
         "server.html",
         target=target,
         now_ms=now,
+        stale=target.health != "up",
         identity=identity.of(store, target),
         headline=headline.one(store, target),
         history=store.health_history(target.job, target.instance)[-50:][::-1],

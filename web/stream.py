@@ -1,4 +1,5 @@
-"""GET /api/v1/stream: Server-Sent Events of health changes, new scrapes and alert changes.
+"""GET /api/v1/stream: Server-Sent Events of health changes, new scrapes, alert changes and
+scrapers' configuration reloads.
 
 One loop per client polls the targets and alerts tables every ``stream_interval_s`` (two cheap
 queries) and compares each target's last scrape and the alerts' states with the previous
@@ -53,6 +54,7 @@ def stream(request: Request) -> Response:
 async def _events(request: Request, wanted: Subscription) -> AsyncIterator[str]:
     store, interval = state.storage(request), state.settings(request).stream_interval_s
     seen, alerts = await _snapshot(store, wanted), await _alerts(store, wanted)
+    scrapers = await _scrapers(store)
     yield "retry: 5000\n\n"
     while True:
         await anyio.sleep(interval)
@@ -64,6 +66,10 @@ async def _events(request: Request, wanted: Subscription) -> AsyncIterator[str]:
         if alerts != before:
             firing = sum(1 for state in alerts.values() if state == "firing")
             yield _event("alerts", {"firing": firing, "alerts": len(alerts)})
+        reported, scrapers = scrapers, await _scrapers(store)
+        if scrapers != reported:
+            refused = sum(1 for error in scrapers.values() if error)
+            yield _event("scrapers", {"scrapers": len(scrapers), "refused_config": refused})
         yield ": keep-alive\n\n"  # also how a vanished client is noticed
 
 
@@ -82,6 +88,12 @@ async def _alerts(store: Storage, wanted: Subscription) -> dict[str, str]:
     }
 
 
+async def _scrapers(store: Storage) -> dict[str, str]:
+    """Each scraper's refused-configuration error ("" when its configuration was taken)."""
+    found = await to_thread.run_sync(store.scrapers)
+    return {report.name: report.reload_error or "" for report in found}
+
+
 def _changes(
     store: Storage, before: TargetHealth | None, now: TargetHealth, wanted: Subscription
 ) -> list[str]:
@@ -94,12 +106,16 @@ def _changes(
 
 
 def _scrape(store: Storage, target: TargetHealth, metrics: Sequence[str]) -> dict[str, Any]:
-    samples = store.latest(target.job, target.instance) if metrics else []
+    # A failed scrape brought no values: the newest stored ones are older, so none are sent.
+    failed = target.last_error is not None
+    samples = store.latest(target.job, target.instance) if metrics and not failed else []
     return {
         "job": target.job,
         "instance": target.instance,
         "health": target.health,
         "last_scrape": shapes.rfc3339(target.last_scrape_ms),
+        "last_seen": shapes.rfc3339(target.last_seen_ms),
+        "failed": failed,
         "samples": [
             {"name": s.series.name, "labels": dict(s.series.labels), "value": finite(s.value)}
             for s in samples

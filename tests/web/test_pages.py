@@ -24,7 +24,7 @@ def test_overview_puts_the_down_server_first_with_its_reason(client: TestClient)
     page = client.get("/").text
 
     assert rows(page)[0] == "db1:9100"
-    assert '<tr class="state-down" data-job="node" data-instance="db1:9100">' in page
+    assert '<tr class="state-down" data-job="node" data-instance="db1:9100"' in page
     assert "✖ DOWN" in page
     assert '<td class="reason" data-role="reason">connection refused</td>' in page
 
@@ -33,7 +33,9 @@ def test_overview_shows_headline_figures_of_node_targets(client: TestClient) -> 
     page = client.get("/?job=node&state=up").text
 
     assert rows(page) == ["web1:9100"]
-    for figure in ("25.0 %", "75.0 %", "90.0 %", "1.50", "3d"):
+    for figure in ("25.0 %", "75.0 %", "90.0 %"):
+        assert f'value="{figure[:-2]}">{figure}</meter>{figure}</span></td>' in page
+    for figure in ("1.50", "3d"):
         assert f">{figure}</td>" in page
 
 
