@@ -203,14 +203,14 @@ def data(chart: Chart) -> Markup:
         "title": chart.title,
         "unit": chart.unit,
         "top": chart.top,
-        "start": chart.start_ms / 1000,
-        "end": chart.end_ms / 1000,
+        "start": _seconds(chart.start_ms),
+        "end": _seconds(chart.end_ms),
         "series": [
             {
                 "name": line.name,
                 "stacked": line.stacked,
                 "runs": [
-                    [[t / 1000, round(v, 6)] for t, v in run]
+                    [[_seconds(t), round(v, 6)] for t, v in run]
                     for run in segments(line.points, chart.step_ms)
                 ],
             }
@@ -220,6 +220,10 @@ def data(chart: Chart) -> Markup:
     text = json.dumps(shape, ensure_ascii=False, separators=(",", ":"))
     # "<" escaped so no label can close the script element.
     return Markup(f'<script type="application/json" class="chart-data">{_no_tags(text)}</script>')
+
+
+def _seconds(t_ms: int) -> float:
+    return t_ms // 1000 if t_ms % 1000 == 0 else t_ms / 1000
 
 
 def _no_tags(text: str) -> str:

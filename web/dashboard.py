@@ -125,14 +125,14 @@ def by_label(found: Found, label: str) -> Mapping[str, Buckets]:
 def cpu(source: Source) -> Chart:
     """Busy modes stacked (the busiest at the bottom), and their total as its own line."""
     modes = summed(source.query("node_cpu_seconds_total", "rate"), "mode")
-    shares = {mode: _share(values, modes) for mode, values in modes.items() if mode != "idle"}
+    shares = {mode: share(values, modes) for mode, values in modes.items() if mode != "idle"}
     order = sorted(shares, key=lambda mode: (-sum(v for _, v in shares[mode]), mode))
     busy = [Line(mode, shares[mode], stacked=True) for mode in order]
     total = combine(lambda *v: sum(v), *(dict(shares[m]) for m in order)) if order else []
     return source.chart("CPU by mode", "%", [*busy, Line("total", total)], top=100)
 
 
-def _share(values: Buckets, modes: Mapping[str, Buckets]) -> list[tuple[int, float]]:
+def share(values: Buckets, modes: Mapping[str, Buckets]) -> list[tuple[int, float]]:
     """``values`` as a percentage of all modes' seconds together at each bucket."""
     whole = dict(combine(lambda *v: sum(v), *modes.values()))
     return combine(lambda v, t: 100 * v / t if t else 0.0, values, whole)
@@ -144,7 +144,7 @@ def cores(source: Source) -> Chart:
     for labels, values in source.query("node_cpu_seconds_total", "rate"):
         per_cpu[labels.get("cpu", "")].append((labels, values))
     lines = [
-        Line(f"cpu{cpu}", [(t, 100 - v) for t, v in _share(idle, summed(found, "mode"))])
+        Line(f"cpu{cpu}", [(t, 100 - v) for t, v in share(idle, summed(found, "mode"))])
         for cpu, found in sorted(per_cpu.items(), key=lambda item: _numeric(item[0]))
         if (idle := summed(found, "mode").get("idle"))
     ]

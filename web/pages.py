@@ -17,6 +17,7 @@ from storage import TargetHealth
 from web import (
     alerts,
     charts,
+    compare,
     dashboard,
     explorer,
     gauges,
@@ -174,6 +175,24 @@ def metrics(request: Request) -> Response:
     )
 
 
+def compare_page(request: Request) -> Response:
+    store, query = state.storage(request), request.query_params
+    metric = params.choice("metric", query.get("metric", "cpu"), tuple(compare.METRICS))
+    window = dashboard.Window.from_query(query, state.now_ms(request))
+    targets = compare.chosen(store, [v for v in query.getlist("server") if v])
+    return render(
+        request,
+        "compare.html",
+        metric=metric,
+        metrics=compare.METRICS,
+        chosen=[t.instance for t in targets],
+        targets=sorted(store.targets(), key=lambda t: t.instance),
+        window=window,
+        windows=dashboard.WINDOWS,
+        chart=compare.chart(store, targets, metric, window) if targets else None,
+    )
+
+
 def api_reference(request: Request) -> Response:
     return render(request, "api.html", document=openapi.DOCUMENT)
 
@@ -198,6 +217,7 @@ ROUTES: list[BaseRoute] = [
     # Before the server page, whose {instance:path} would take ".../metrics" as an instance.
     Route("/servers/{instance:path}/metrics", metrics),
     Route("/servers/{instance:path}", server),
+    Route("/compare", compare_page),
     Route("/api", api_reference),
     Route("/api/v1/openapi.json", openapi_json),
     Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),

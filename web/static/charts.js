@@ -41,6 +41,26 @@
   const BINARY = [];
   for (let e = 0; e <= 60; e++) BINARY.push(Math.pow(2, e));
 
+  // The axis goes up to a round value: four steps or fewer, as the server's SVG does.
+  function roundTop(high, binaryUnit) {
+    if (!(high > 0)) return 1;
+    const wanted = high / 4;
+    let step;
+    if (binaryUnit && wanted >= 1) step = Math.pow(2, Math.ceil(Math.log2(wanted)));
+    else {
+      const power = Math.pow(10, Math.floor(Math.log10(wanted)));
+      step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((v) => v >= wanted * (1 - 1e-9));
+    }
+    return Math.ceil(high / step - 1e-9) * step;
+  }
+
+  // Axis labels without needless decimals: "20 %", "1.5", "4 GiB".
+  function axisText(unit, v) {
+    if (unit === "bytes" || unit === "bytes/s") return format(unit, v);
+    const n = String(Number(v.toPrecision(4)));
+    return { "%": n + " %", "°C": n + " °C", "/s": n + "/s" }[unit] || n;
+  }
+
   function utc() {
     return window.localStorage.getItem(UTC_KEY) === "1";
   }
@@ -159,7 +179,7 @@
       legend: { live: true },
       scales: {
         x: { time: true, min: shape.start, max: shape.end },
-        y: { range: (u, low, high) => [0, shape.top || (high > 0 ? high : 1)] },
+        y: { range: (u, low, high) => [0, shape.top || roundTop(high, binaryUnit)] },
       },
       axes: [
         { font: FONT, stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid } },
@@ -167,7 +187,7 @@
           font: FONT, stroke: colors.text, size: 78,
           grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid },
           incrs: binaryUnit ? BINARY : DECIMAL,
-          values: (u, splits) => splits.map((v) => format(shape.unit, v)),
+          values: (u, splits) => splits.map((v) => axisText(shape.unit, v)),
         },
       ],
       series: [
