@@ -13,7 +13,7 @@ from storage import Storage
 from tests.conftest import unavailable
 from tests.web.serving import serving
 from web.app import create_app
-from web.state import Settings
+from web.http.state import Settings
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 CHROMIUM_ARGS = [

@@ -6,11 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from storage import Storage, TargetHealth
-from web import dashboard
-from web.charts import Chart, Line
-from web.dashboard import Source, Window
-from web.errors import BadParameter
-from web.servers import find
+from web.http.errors import BadParameter
+from web.views import dashboard
+from web.views.charts import Chart, Line
+from web.views.dashboard import Source, Window
+from web.views.servers import find
 
 MOST = 12  # servers on one chart: more lines than that cannot be told apart
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from web import units
+from web.views import units
 
 # Above these a bar turns amber, then red (the meter's own high/low regions).
 HIGH, FULL = 80, 95

@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from web import ticks, units
+from web.views import ticks, units
 
 Points = Sequence[tuple[int, float]]
 WIDTH, HEIGHT = 720, 220

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from model.errors import QueryError
 from storage import Matcher
-from web.errors import BadParameter
+from web.http.errors import BadParameter
 
 T = TypeVar("T", bound=str)
 

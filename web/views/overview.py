@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from storage import TargetHealth
-from web.errors import BadParameter
-from web.headline import Headline
-from web.uptime import Uptime
+from web.http.errors import BadParameter
+from web.views.headline import Headline
+from web.views.uptime import Uptime
 
 # Down first: a failing server must be the first thing on the page.
 STATE_ORDER = {"down": 0, "unknown": 1, "up": 2}
