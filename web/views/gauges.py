@@ -4,6 +4,7 @@ the last 24 hours' health. A <meter> and an SVG need no style attribute (the CSP
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -28,16 +29,22 @@ def usage(percent: float | None) -> Markup:
 
 
 def strip(slots: Sequence[str]) -> Markup:
-    """One rect per hour, oldest first; each has a <title> for its hour."""
-    rects = "".join(
-        f'<rect class="{escape(health)}" x="{i * SLOT_WIDTH}" y="0" width="{SLOT_WIDTH - 1}" '
-        f'height="10"><title>{len(slots) - i}h ago: {escape(health or "no data")}</title></rect>'
-        for i, health in enumerate(slots)
-    )
+    """Hour slots oldest first, a run of equal ones drawn as one rect (one for most servers, so a
+    thousand rows stay light); the <title> says the hours."""
+    rects, x = [], 0
+    for health, run in itertools.groupby(slots):
+        hours = len(list(run))
+        ago = len(slots) - x
+        label = f"{ago}h to {ago - hours}h ago: {health or 'no data'}"
+        rects.append(
+            f'<rect class="{escape(health)}" x="{x * SLOT_WIDTH}" y="0" '
+            f'width="{hours * SLOT_WIDTH - 1}" height="10"><title>{escape(label)}</title></rect>'
+        )
+        x += hours
     width = len(slots) * SLOT_WIDTH
     return Markup(
         f'<svg class="strip" viewBox="0 0 {width} 10" role="img" '
-        f'aria-label="health over the last 24 hours" data-role="strip">{rects}</svg>'
+        f'aria-label="health over the last 24 hours" data-role="strip">{"".join(rects)}</svg>'
     )
 
 

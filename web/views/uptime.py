@@ -47,30 +47,31 @@ def _spells(changes: Sequence[HealthChange], target: TargetHealth, now_ms: int) 
 
 
 def of(spells: Sequence[Spell], now_ms: int) -> Uptime:
+    """Uptime over each period and the strip; one pass over the spells for each (most targets
+    have one spell, and a thousand of them are computed for every overview)."""
     percent = {name: _percent(spells, now_ms - length, now_ms) for name, length in PERIODS.items()}
-    slot = PERIODS["24h"] // SLOTS
-    strip = [_slot(spells, now_ms - (SLOTS - i) * slot, now_ms - (SLOTS - i - 1) * slot)
-             for i in range(SLOTS)]  # fmt: skip
-    return Uptime(percent, strip)
-
-
-def _overlap(spells: Sequence[Spell], start: int, end: int) -> dict[str, int]:
-    found: dict[str, int] = defaultdict(int)
-    for low, high, health in spells:
-        length = min(high, end) - max(low, start)
-        if length > 0:
-            found[health] += length
-    return found
+    return Uptime(percent, _strip(spells, now_ms))
 
 
 def _percent(spells: Sequence[Spell], start: int, end: int) -> float | None:
-    found = _overlap(spells, start, end)
-    known = found["up"] + found["down"]
-    return 100 * found["up"] / known if known else None
+    up = known = 0
+    for low, high, health in spells:
+        length = min(high, end) - max(low, start)
+        if length > 0 and health != "unknown":
+            known += length
+            up += length if health == "up" else 0
+    return 100 * up / known if known else None
 
 
-def _slot(spells: Sequence[Spell], start: int, end: int) -> str:
-    found = _overlap(spells, start, end)
-    if found["up"] and found["down"]:
-        return "mixed"
-    return "up" if found["up"] else "down" if found["down"] else ""
+def _strip(spells: Sequence[Spell], now_ms: int) -> list[str]:
+    """Each hour-wide slot of the last 24 h: up, down, mixed (both), or "" (neither)."""
+    slot, start = PERIODS["24h"] // SLOTS, now_ms - PERIODS["24h"]
+    seen: list[set[str]] = [set() for _ in range(SLOTS)]
+    for low, high, health in spells:
+        if health == "unknown" or high <= start or low >= high:
+            continue
+        first = max(0, (low - start) // slot)
+        last = min(SLOTS - 1, (high - 1 - start) // slot)
+        for i in range(first, last + 1):
+            seen[i].add(health)
+    return ["mixed" if len(found) > 1 else next(iter(found), "") for found in seen]
