@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest bench bench-storage bench-parse bench-alerts clean
+# The charts' library, vendored from npm into web/static (docs/web.md): `make vendor-uplot`.
+UPLOT_VERSION := 1.6.32
+
+.PHONY: vendor-uplot run test lint typecheck pytest bench bench-storage bench-parse bench-alerts clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +48,10 @@ bench-alerts: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+vendor-uplot:
+	cd "$$(mktemp -d)" && npm pack --silent uplot@$(UPLOT_VERSION) >/dev/null \
+		&& tar xzf uplot-$(UPLOT_VERSION).tgz \
+		&& cp package/dist/uPlot.iife.min.js $(CURDIR)/web/static/uplot.min.js \
+		&& cp package/dist/uPlot.min.css $(CURDIR)/web/static/uplot.min.css \
+		&& cp package/LICENSE $(CURDIR)/web/static/uplot.LICENSE

@@ -106,7 +106,9 @@ def create(backend: Backend, servers: int, start_ms: int, end_ms: int) -> None:
             "level float8 NOT NULL, swing float8 NOT NULL, phase_ms bigint NOT NULL, "
             "until_ms bigint NOT NULL)"
         )
-        for server in range(servers):
+    # One transaction per server: resolving series stages them in a table dropped on commit.
+    for server in range(servers):
+        with backend.writing() as conn:
             _server(backend, conn, server, start_ms, end_ms)
 
 

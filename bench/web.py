@@ -9,13 +9,16 @@ up to now, unless ``--reload``. Then ``python -m web`` serves it on a free loopb
 as deployed, and with ``--figures-cache 0`` so the overview computes its figures every time) and
 each figure is measured from one client (p50/p90/p99 over ``--runs`` requests, each for the next
 server) and from CLIENTS concurrent ones (requests/s). Every response is checked for 200.
+Last, the weight of the overview and the server page with their scripts and stylesheets.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import itertools
+import re
 import statistics
 import subprocess
 import sys
@@ -130,15 +133,41 @@ def measure(chosen: dict[str, Figure], runs: int, seconds: float) -> None:
         print(f"{name:42} {p50:8.1f} {p90:8.1f} {p99:8.1f} {rate:10.1f}", flush=True)
 
 
+ASSET = re.compile(r'(?:src|href)="(/static/[^"]+\.(?:js|css))"')
+
+
+def weight(base: str, path: str) -> tuple[int, int]:
+    """The page with its scripts and stylesheets: bytes as sent, and gzip-compressed (level 6,
+    what nginx and Caddy use by default); each asset counted once."""
+    with httpx.Client(base_url=base, timeout=60) as client:
+        _wait_ready(client)
+        html = client.get(path).raise_for_status().content
+        assets = sorted(set(ASSET.findall(html.decode())))
+        bodies = [html, *(client.get(asset).raise_for_status().content for asset in assets)]
+    return sum(map(len, bodies)), sum(len(gzip.compress(body, 6)) for body in bodies)
+
+
+def weights(servers: int, base: str) -> None:
+    pages = {
+        "overview /": "/",
+        "server page, 24 h": "/servers/" + fleet.instance(0) + "?job=node&range=24h",
+        "server page, 30 d": "/servers/" + fleet.instance(0) + "?job=node&range=30d",
+    }
+    print(f"{'page weight, HTML + JS + CSS':42} {'raw KB':>8} {'gzip KB':>8}")
+    for name, path in pages.items():
+        raw, compressed = weight(base, path)
+        print(f"{name:42} {raw / 1000:8.1f} {compressed / 1000:8.1f}", flush=True)
+
+
 def _wait_ready(client: httpx.Client) -> None:
-    for _ in range(100):
+    for _ in range(600):
         try:
             if client.get("/health").status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    raise RuntimeError("hostwatch-web did not answer /health within 10 s")
+    raise RuntimeError("hostwatch-web did not answer /health within 60 s")
 
 
 def main() -> None:
@@ -154,6 +183,7 @@ def main() -> None:
     with serving() as base, serving("--figures-cache", "0") as recomputing:
         everything = figures(args.servers, base, recomputing)
         measure({k: v for k, v in everything.items() if args.only in k}, args.runs, args.seconds)
+        weights(args.servers, base)
 
 
 @contextmanager
@@ -168,7 +198,7 @@ def serving(*extra: str) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)
 
 
 if __name__ == "__main__":

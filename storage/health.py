@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, insert, select, tuple_
+from sqlalchemy import Connection, Row, func, insert, or_, select, tuple_
 
 from model.health import Health, TargetHealth, advance
 from storage import schema
@@ -51,6 +51,24 @@ def history(conn: Connection, job: str, instance: str) -> list[HealthChange]:
         select(table.c.job, table.c.instance, table.c.t, table.c.health, table.c.reason)
         .where(table.c.job == job, table.c.instance == instance)
         .order_by(table.c.t, table.c.id)
+    )
+    return [HealthChange(*row) for row in conn.execute(query)]
+
+
+def changes_since(conn: Connection, since_ms: int) -> list[HealthChange]:
+    """Every target's changes from ``since_ms`` on, each target's last one before it first
+    (the health it had at ``since_ms``), oldest first per target."""
+    table = schema.health_history
+    before = (
+        select(func.max(table.c.id))
+        .where(table.c.t < since_ms)
+        .group_by(table.c.job, table.c.instance)
+        .scalar_subquery()
+    )
+    query = (
+        select(table.c.job, table.c.instance, table.c.t, table.c.health, table.c.reason)
+        .where(or_(table.c.t >= since_ms, table.c.id.in_(before)))
+        .order_by(table.c.job, table.c.instance, table.c.t, table.c.id)
     )
     return [HealthChange(*row) for row in conn.execute(query)]
 

@@ -8,6 +8,10 @@ previous point (a decrease is a counter reset, so the new value itself is the in
 the time since it; a bucket's rate is the sum of increases over the sum of times. Rollups keep
 their hour's inner increase and first/last values, so the step between hours is added the same
 way and rate over rollups agrees with rate over raw samples.
+
+A rollup plan reads rollups only for the hours maintain() has rolled up (`raw_from_ms`) and
+raw samples after them, so a long range ending now includes the hours not rolled up yet (and
+a server first scraped an hour ago shows in a 30-day chart).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -45,18 +50,19 @@ class Plan:
     start_ms: int
     end_ms: int
     step_ms: int
+    raw_from_ms: int = 0  # rollup plans: raw samples from here on (the hours not rolled up)
 
 
-def plan(query: RangeQuery, now_ms: int, retention: Retention) -> Plan:
-    """Raw samples unless the range reaches past raw retention or the step is an hour or more."""
+def plan(query: RangeQuery, now_ms: int, retention: Retention, rolled_up_ms: int = 0) -> Plan:
+    """Raw samples unless the range reaches past raw retention or the step is an hour or more;
+    ``rolled_up_ms`` is where maintain()'s rollups end."""
     if query.step_ms < HOUR_MS and query.start_ms >= now_ms - retention.raw_ms:
         step = _widened(query.step_ms, query.end_ms - query.start_ms, query.max_points)
         return Plan("raw", query.start_ms, query.end_ms, step)
     start = query.start_ms - query.start_ms % HOUR_MS
     hourly = -(-query.step_ms // HOUR_MS) * HOUR_MS
-    return Plan(
-        "rollup", start, query.end_ms, _widened(hourly, query.end_ms - start, query.max_points)
-    )
+    step = _widened(hourly, query.end_ms - start, query.max_points)
+    return Plan("rollup", start, query.end_ms, step, rolled_up_ms)
 
 
 def _widened(step_ms: int, span_ms: int, max_points: int) -> int:
@@ -196,31 +202,37 @@ def _ordered(query: Select[int, int, float]) -> Select[int, int, float]:
 def _points(plan: Plan, ids: Members, lookback_ms: int) -> Subquery:
     """Raw samples or hourly rollups of `ids` in the plan's range, as rollup-shaped rows."""
     low = plan.start_ms - lookback_ms
-    if plan.source == "rollup":
-        r = schema.rollups
-        query = select(*(c.label("t") if c is r.c.hour else c for c in r.c)).where(
-            ids.among(r.c.series_id), r.c.hour >= low, r.c.hour <= plan.end_ms
-        )
-        return query.subquery()
-    s = _by_time(low, plan.end_ms) if ids.by_time else schema.samples
-    v, t = s.c.value, s.c.t
-    return (
-        select(
-            s.c.series_id,
-            t.label("t"),
-            literal(1).label("count"),
-            v.label("sum"),
-            v.label("min"),
-            v.label("max"),
-            t.label("first_t"),
-            v.label("first_value"),
-            t.label("last_t"),
-            v.label("last_value"),
-            literal(0.0).label("increase"),
-        )
-        .where(ids.among(s.c.series_id), t >= low, t <= plan.end_ms, v.is_not(None))
-        .subquery()
+    if plan.source == "raw":
+        return _raw(ids, low, plan.end_ms).subquery()
+    r = schema.rollups
+    rolled = select(*(c.label("t") if c is r.c.hour else c for c in r.c)).where(
+        ids.among(r.c.series_id),
+        r.c.hour >= low,
+        r.c.hour <= plan.end_ms,
+        r.c.hour < plan.raw_from_ms,
     )
+    if plan.raw_from_ms > plan.end_ms:
+        return rolled.subquery()
+    return rolled.union_all(_raw(ids, max(low, plan.raw_from_ms), plan.end_ms)).subquery()
+
+
+def _raw(ids: Members, low: int, high: int) -> Select[Any]:
+    """Raw samples in [low, high] as rollup-shaped rows (a rollup of one point)."""
+    s = _by_time(low, high) if ids.by_time else schema.samples
+    v, t = s.c.value, s.c.t
+    return select(
+        s.c.series_id,
+        t.label("t"),
+        literal(1).label("count"),
+        v.label("sum"),
+        v.label("min"),
+        v.label("max"),
+        t.label("first_t"),
+        v.label("first_value"),
+        t.label("last_t"),
+        v.label("last_value"),
+        literal(0.0).label("increase"),
+    ).where(ids.among(s.c.series_id), t >= low, t <= high, v.is_not(None))
 
 
 def _by_time(low: int, high: int) -> Subquery:

@@ -91,6 +91,11 @@ class Maintenance:
             return deleted
 
 
+def rolled_up_until(conn: Connection) -> int:
+    """Where the rollups end: hours before it are rolled up, later ones are raw samples only."""
+    return _state(conn, _ROLLED_UP, 0)
+
+
 def _hour(t_ms: int) -> int:
     return t_ms - t_ms % HOUR_MS
 

@@ -9,7 +9,7 @@ import pytest
 
 from storage import RangeQuery, Storage
 from tests.storage.builders import DAY, HOUR, NOW, gauge_scrapes
-from tests.storage.conftest import StoreFactory
+from tests.storage.conftest import StoreFactory, select_rows
 
 TEN_MINUTES = 600_000
 H0 = NOW - 4 * HOUR
@@ -69,12 +69,14 @@ def test_a_range_reaching_past_raw_retention_reads_rollups_with_hourly_steps(
     assert points == [(H0, 1.0), (H0 + HOUR, 1.0), (H0 + 2 * HOUR, 1.0)]
 
 
-def test_the_current_hour_is_not_rolled_up_until_it_has_closed(store: Storage) -> None:
+def test_the_current_hour_is_not_rolled_up_until_it_has_closed(
+    store: Storage, empty_url: str
+) -> None:
     store.write(gauge_scrapes("g", [1.0, 2.0], start=NOW - 10 * 60_000, interval=60_000))
 
     store.maintain(NOW)
 
-    assert store.query_range(RangeQuery("g", [], NOW - HOUR, NOW, HOUR, "avg")).series == []
+    assert select_rows(empty_url, "SELECT hour FROM rollups_hourly") == []
 
 
 def test_maintain_twice_gives_the_same_rollups(
@@ -102,3 +104,28 @@ def test_a_second_store_racing_on_maintain_gives_the_same_rollups(
 
     assert sum(r.hours_rolled_up for r in reports) == CLOSED_SINCE_H0
     assert len(peek("SELECT * FROM rollups_hourly")) == 3
+
+
+def test_a_rollup_range_reads_the_hours_not_rolled_up_yet_from_raw_samples(
+    store: Storage,
+) -> None:
+    three_hours_of(store, [1.0] * 18)
+    store.write(gauge_scrapes("g", [5.0, 7.0], start=NOW - 10 * 60_000, interval=60_000))
+
+    result = store.query_range(RangeQuery("g", [], NOW - 30 * DAY, NOW, 3 * HOUR, "avg"))
+
+    ((_, points),) = result.series
+    assert result.source == "rollup"
+    # The last bucket: two rolled-up hours of six 1.0s each, then the raw 5.0 and 7.0.
+    assert points[-1][0] == NOW - 3 * HOUR
+    assert points[-1][1] == pytest.approx((12 + 5 + 7) / 14)
+
+
+def test_a_rollup_range_before_any_maintenance_reads_raw_samples(store: Storage) -> None:
+    store.write(gauge_scrapes("g", [2.0, 4.0], start=NOW - 10 * 60_000, interval=60_000))
+
+    result = store.query_range(RangeQuery("g", [], NOW - 30 * DAY, NOW, 3 * HOUR, "avg"))
+
+    assert [p for _, points in result.series for p in points] == [
+        (NOW - 30 * DAY + 239 * 3 * HOUR, 3.0)
+    ]

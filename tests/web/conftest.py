@@ -19,6 +19,7 @@ from tests.conftest import emptied, throwaway_database
 from tests.storage.builders import NOW
 from tests.storage.conftest import BACKENDS
 from tests.web import fleet
+from tests.web.chromium import browser, page, served
 from web.app import create_app
 from web.http.state import Settings
 
@@ -118,3 +119,12 @@ def app_client(empty_store: Storage) -> Iterator[TestClient]:
     """A client of the app on ``empty_store``, with SETTINGS (open while there is no user)."""
     with TestClient(create_app(empty_store, SETTINGS)) as test_client:
         yield test_client
+
+
+__all__ = ["browser", "page"]  # Chromium fixtures (tests/web/chromium.py) for every web test
+
+
+@pytest.fixture
+def base_url(store: Storage) -> Iterator[str]:
+    """The app on this test's own fleet, served by a real uvicorn on loopback."""
+    yield from served(store, SETTINGS)

@@ -55,6 +55,7 @@ def node_samples(instance: str, t_ms: int) -> list[Sample]:
         s("node_network_receive_bytes_total", 1000 * up_s, device="eth0"),
         s("node_network_transmit_bytes_total", 500 * up_s, device="eth0"),
         s("node_network_receive_bytes_total", 9e9, device="lo"),
+        s("node_network_receive_bytes_total", 700 * up_s, device="ifb0"),
         s("node_disk_read_bytes_total", 2048 * up_s, device="sda"),
         s("node_disk_written_bytes_total", 4096 * up_s, device="sda"),
         s("node_load1", 1.5),

@@ -3,58 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from storage import Storage
-from tests.conftest import unavailable
 from tests.storage.builders import NOW
 from tests.web.accounts import PASSWORD, add_user
+from tests.web.chromium import shoot
 from tests.web.conftest import SETTINGS
 from tests.web.fleet import MINUTE, scrape
 from tests.web.serving import serving
 from web.app import create_app
 
 pytestmark = pytest.mark.slow
-ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        unavailable("chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def base_url(store: Storage) -> Iterator[str]:
-    with serving(create_app(store, SETTINGS)) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def shoot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_overview_marks_the_down_server_first_with_its_reason(page: Page, base_url: str) -> None:
@@ -83,10 +45,9 @@ def test_server_page_draws_charts_with_points(page: Page, base_url: str) -> None
     page.click("text=web1:9100")
     shoot(page, "server")
 
-    assert page.locator("figure.panel").count() == 7
-    first_path = page.locator("figure.panel svg path").first.get_attribute("d") or ""
-    assert first_path.count("L") > 50
-    assert page.locator("figure.panel svg rect.hover title").count() > 200
+    assert page.locator("figure.panel[data-drawn=uplot]").count() == 8
+    points = page.evaluate("document.querySelector('figure.panel').hostwatchChart.data[0].length")
+    assert points > 50
 
 
 def test_a_phone_sees_the_overview_without_horizontal_page_scroll(

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.web import dockerhost
+from tests.web.chromium import shoot
 from tests.web.conftest import SETTINGS, open_empty
 from tests.web.serving import serving
-from tests.web.test_browser import browser, page, shoot  # noqa: F401 (fixtures)
 from web.app import create_app
 
 pytestmark = pytest.mark.slow
@@ -26,7 +26,7 @@ def docker_url(tmp_path: Path) -> Iterator[str]:
     store.close()
 
 
-def test_ticking_one_container_charts_only_it(page: Page, docker_url: str) -> None:  # noqa: F811
+def test_ticking_one_container_charts_only_it(page: Page, docker_url: str) -> None:
     page.goto(f"{docker_url}/servers/{dockerhost.DOCKER}?job=node")
     legend = page.locator("#container-charts .legend li")
     assert "web" in legend.all_inner_texts()

@@ -29,9 +29,9 @@ def test_a_refused_reload_shows_the_error_and_that_the_old_config_runs(store: St
     store.report(dataclasses.replace(SCRAPER, reload_ok=False, reload_error=error))
 
     assert notices(store) == [
-        '<p class="notice" role="alert"><strong>Scraper 0/1 refused its new configuration:'
-        "</strong> config/targets.yml:7:13: &#39;not an address&#39; is not host:port (the "
-        "previous configuration keeps running)</p>"
+        '<p class="notice" role="alert"><strong>The scraper refused a new configuration:'
+        "</strong> config/targets.yml:7:13: &#39;not an address&#39; is not host:port. The "
+        "previous configuration keeps running; fix the file and it is read again.</p>"
     ]
 
 
@@ -39,6 +39,12 @@ def test_a_scraper_silent_for_over_a_minute_is_called_out(store: Storage) -> Non
     store.report(dataclasses.replace(SCRAPER, heartbeat_ms=NOW - 300_000))
 
     assert notices(store) == [
-        '<p class="notice" role="alert"><strong>Scraper 0/1 is silent:</strong> its last '
+        '<p class="notice" role="alert"><strong>The scraper is silent:</strong> its last '
         "report was 5m ago: is it running?</p>"
     ]
+
+
+def test_one_of_several_scrapers_is_named_by_its_place_not_its_shard(store: Storage) -> None:
+    store.report(dataclasses.replace(SCRAPER, name="1/3", heartbeat_ms=NOW - 300_000))
+
+    assert notices(store)[0].startswith('<p class="notice" role="alert"><strong>Scraper 2 of 3 ')

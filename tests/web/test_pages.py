@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import pytest
 from starlette.testclient import TestClient
 
 
@@ -22,7 +24,7 @@ def test_overview_puts_the_down_server_first_with_its_reason(client: TestClient)
     page = client.get("/").text
 
     assert rows(page)[0] == "db1:9100"
-    assert '<tr class="state-down" data-job="node" data-instance="db1:9100">' in page
+    assert '<tr class="state-down" data-job="node" data-instance="db1:9100"' in page
     assert "✖ DOWN" in page
     assert '<td class="reason" data-role="reason">connection refused</td>' in page
 
@@ -31,7 +33,9 @@ def test_overview_shows_headline_figures_of_node_targets(client: TestClient) -> 
     page = client.get("/?job=node&state=up").text
 
     assert rows(page) == ["web1:9100"]
-    for figure in ("25.0 %", "75.0 %", "90.0 %", "1.50", "3d"):
+    for figure in ("25.0 %", "75.0 %", "90.0 %"):
+        assert f'value="{figure[:-2]}">{figure}</meter>{figure}</span></td>' in page
+    for figure in ("1.50", "3d"):
         assert f">{figure}</td>" in page
 
 
@@ -71,6 +75,7 @@ def test_server_page_draws_every_node_panel(client: TestClient) -> None:
     titles = re.findall(r"<figcaption>([^<]+)", page)
     assert [t.strip() for t in titles] == [
         "CPU by mode",
+        "CPU per core",
         "Load average",
         "Memory",
         "Filesystem usage",
@@ -86,6 +91,44 @@ def test_a_chart_breaks_its_line_over_the_outage(client: TestClient) -> None:
 
     # 09:00-10:00 and 10:10-12:00: two runs; the ten failed scrapes are not bridged.
     assert load.count("<path") == 2
+
+
+def test_the_30_day_range_charts_the_hours_not_rolled_up_yet(client: TestClient) -> None:
+    page = client.get("/servers/web1:9100?range=30d").text
+
+    assert "No chartable node_exporter data" not in page
+    assert page.count('<figure class="panel"') >= 7
+
+
+def test_cpu_modes_are_stacked_with_their_total(client: TestClient) -> None:
+    page = client.get("/servers/web1:9100").text
+    cpu = json.loads(re.findall(r'class="chart-data">(.*?)</script>', page)[0])
+
+    assert [(s["name"], s["stacked"]) for s in cpu["series"]] == [
+        ("user", True),
+        ("system", True),
+        ("iowait", True),
+        ("total", False),
+    ]
+    assert cpu["series"][-1]["runs"][0][-1][1] == pytest.approx(25.0)
+
+
+def test_chart_ticks_are_round_values(client: TestClient) -> None:
+    page = client.get("/servers/web1:9100").text
+    memory = page[page.index('aria-label="Memory"') :].split("</svg>")[0]
+
+    assert re.findall(r'<text class="tick"[^>]*text-anchor="end">([^<]+)', memory) == [
+        "0 B", "2 GiB", "4 GiB", "6 GiB"
+    ]  # fmt: skip
+
+
+def test_virtual_network_devices_are_left_out(client: TestClient) -> None:
+    page = client.get("/servers/web1:9100").text
+    network = page[page.index('aria-label="Network"') :].split("</figure>")[0]
+
+    assert 'data-name="eth0 in"' in network
+    assert "ifb0" not in network
+    assert 'data-name="lo in"' not in network
 
 
 def test_a_custom_range_needs_a_start(client: TestClient) -> None:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from storage import Storage
-from tests.storage.builders import NOW
+from tests.storage.builders import NOW, SCRAPER
 from tests.web.accounts import PASSWORD, ROUNDS, add_user, bearer
 from tests.web.conftest import SETTINGS
 from tests.web.fleet import HOSTILE, MINUTE, scrape
@@ -210,3 +210,31 @@ def test_a_client_back_after_the_window_is_told_to_reload(store: Storage) -> Non
     assert (reset["event"], reset["id"]) == ("reset", str(NOW))
     assert "is not an id of the last 5 minutes" in json.loads(reset["data"])["reason"]
     assert after == {"id": str(NOW)}
+
+
+def test_a_failed_scrape_event_carries_no_stale_values(store: Storage) -> None:
+    later = threading.Timer(0.5, store.write, [[scrape("web1:9100", NOW + MINUTE, "disk on fire")]])
+    with serving(create_app(store, FAST)) as url, httpx.Client(timeout=10) as client:
+        query = {"server": "web1:9100", "metric": "node_load1"}
+        with client.stream("GET", f"{url}/api/v1/stream", params=query) as response:
+            later.start()
+            body = next(body for kind, body in events(response) if kind == "scrape")
+
+    assert (body["failed"], body["samples"]) == (True, [])
+    assert body["last_seen"] == "2025-06-16T12:00:00Z"
+
+
+def test_a_refused_configuration_is_pushed_to_open_pages(store: Storage) -> None:
+    error = "targets.yml:3:1: not a list"
+    refused = dataclasses.replace(SCRAPER, reload_ok=False, reload_error=error)
+    store.report(SCRAPER)
+    later = threading.Timer(0.5, store.report, [refused])
+    with (
+        serving(create_app(store, FAST)) as url,
+        httpx.Client(timeout=10) as client,
+        client.stream("GET", f"{url}/api/v1/stream?server=none") as response,
+    ):
+        later.start()
+        kind, body = next(events(response))
+
+    assert (kind, body) == ("scrapers", {"scrapers": 1, "refused_config": 1})

@@ -1,4 +1,5 @@
-"""GET /api/v1/stream: Server-Sent Events of health changes, new scrapes and alert changes.
+"""GET /api/v1/stream: Server-Sent Events of health changes, new scrapes, alert changes and
+scrapers' configuration reloads.
 
 One loop per client polls the targets and alerts tables every ``stream_interval_s`` (two cheap
 queries) and compares each target's last scrape and the alerts' states with the previous
@@ -70,6 +71,7 @@ async def _events(request: Request, wanted: Subscription) -> AsyncIterator[str]:
     store, interval = state.storage(request), state.settings(request).stream_interval_s
     seen, alerts = await _snapshot(store, wanted), await _alerts(store, wanted)
     now = state.now_ms(request)
+    scrapers = await _scrapers(store)
     yield "retry: 5000\n\n"
     resumed = request.headers.get("last-event-id")
     if resumed is not None:
@@ -93,6 +95,10 @@ async def _events(request: Request, wanted: Subscription) -> AsyncIterator[str]:
         seen, before_alerts, alerts = current, alerts, await _alerts(store, wanted)
         if alerts != before_alerts:
             yield _alerts_event(alerts, now)
+        reported, scrapers = scrapers, await _scrapers(store)
+        if scrapers != reported:
+            refused = sum(1 for error in scrapers.values() if error)
+            yield _event("scrapers", {"scrapers": len(scrapers), "refused_config": refused}, now)
         yield f"id: {now}\n: keep-alive\n\n"  # also how a vanished client is noticed
 
 
@@ -141,6 +147,12 @@ async def _alerts(store: Storage, wanted: Subscription) -> dict[str, str]:
     }
 
 
+async def _scrapers(store: Storage) -> dict[str, str]:
+    """Each scraper's refused-configuration error ("" when its configuration was taken)."""
+    found = await to_thread.run_sync(store.scrapers)
+    return {report.name: report.reload_error or "" for report in found}
+
+
 def _changes(
     store: Storage,
     target: TargetHealth,
@@ -164,12 +176,16 @@ def _alerts_event(alerts: dict[str, str], now: int) -> str:
 
 
 def _scrape(store: Storage, target: TargetHealth, metrics: Sequence[str]) -> dict[str, Any]:
-    samples = store.latest(target.job, target.instance) if metrics else []
+    # A failed scrape brought no values: the newest stored ones are older, so none are sent.
+    failed = target.last_error is not None
+    samples = store.latest(target.job, target.instance) if metrics and not failed else []
     return {
         "job": target.job,
         "instance": target.instance,
         "health": target.health,
         "last_scrape": shapes.rfc3339(target.last_scrape_ms),
+        "last_seen": shapes.rfc3339(target.last_seen_ms),
+        "failed": failed,
         "samples": [
             {"name": s.series.name, "labels": dict(s.series.labels), "value": finite(s.value)}
             for s in samples

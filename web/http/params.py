@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TypeVar
+from zoneinfo import ZoneInfo, available_timezones
 
 from model.errors import QueryError
 from model.matchers import Matcher, parse_matchers
@@ -38,6 +40,37 @@ def _seconds(value: str) -> float | None:
         return float(value)
     except ValueError:
         return None
+
+
+def local_timestamp_ms(name: str, value: str, zone: tzinfo) -> int:
+    """What people type: ``2026-12-02 00:50`` (seconds optional, ``T`` or a space) in ``zone``,
+    or anything :func:`timestamp_ms` takes."""
+    text = value.strip()
+    found = _LOCAL.fullmatch(text)
+    if found is None:
+        return timestamp_ms(name, text)
+    try:
+        moment = datetime.fromisoformat(f"{found[1]}T{found[2] or '00:00'}")
+    except ValueError:
+        raise BadParameter(name, f"{value!r} is not a date and time") from None
+    return timestamp_ms(name, str(moment.replace(tzinfo=zone).timestamp()))
+
+
+_LOCAL = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?")
+
+
+def zone(name: str, value: str) -> tzinfo:
+    """An IANA time zone name (``Europe/Zurich``, ``UTC``); empty means UTC."""
+    if not value or value == "UTC":
+        return UTC
+    if value not in _zones():
+        raise BadParameter(name, f"{value!r} is not a time zone name like Europe/Zurich")
+    return ZoneInfo(value)
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def _rfc3339(name: str, value: str) -> float:

@@ -12,6 +12,7 @@ from web.http import params, responses, state
 from web.pages.render import render
 from web.views import (
     alerts,
+    compare,
     containers,
     dashboard,
     explorer,
@@ -19,6 +20,7 @@ from web.views import (
     identity,
     notices,
     overview,
+    uptime,
 )
 from web.views.series import haystack
 from web.views.servers import STATES, Filters, find
@@ -29,26 +31,34 @@ def fleet(request: Request) -> Response:
     filters = Filters.from_query(query)
     column = params.choice("sort", query.get("sort", "state"), tuple(overview.BY_NAME))
     descending = params.choice("order", query.get("order", "asc"), ("asc", "desc")) == "desc"
+    group = overview.grouping(query.get("group", ""))
     targets = store.targets()
     figures = headline.shared(request).get(store, now)
-    firing = alerts.firing_by_instance(alerts.current(store, now))
+    kept = overview.search(filters.apply(targets), query.get("q", ""))
+    since = now - uptime.PERIODS["30d"]
+    uptimes = uptime.fleet(kept, store.health_changes(since), now)
     rows = [
-        overview.Row(t, figures.get((t.job, t.instance), headline.Headline()), now)
-        for t in filters.apply(targets)
-    ]
+        overview.Row(t, figures.get((t.job, t.instance), headline.Headline()), now,
+                     uptimes[(t.job, t.instance)])
+        for t in kept
+    ]  # fmt: skip
     return render(
         request,
         "overview.html",
-        rows=overview.ordered(rows, column, descending),
+        groups=overview.grouped(overview.ordered(rows, column, descending), group),
+        group=group,
+        q=query.get("q", ""),
         counts=overview.counts(targets),
-        firing=firing,
+        firing=alerts.firing_by_instance(alerts.current(store, now)),
         notices=notices.of_scrapers(store.scrapers(), now),
         jobs=sorted({t.job for t in targets}),
+        label_keys=sorted({k for t in targets for k, _ in t.labels}),
         states=STATES,
         filters=filters,
         sort=column,
         descending=descending,
         columns=overview.shown(rows),
+        now_ms=now,
     )
 
 
@@ -58,6 +68,7 @@ def server(request: Request) -> Response:
     window = dashboard.Window.from_query(request.query_params, now)
     workloads = containers.of(store, target)
     picked = containers.picked(workloads.containers, request.query_params.getlist("container"))
+    shown = dashboard.charts(store, target, window)
     return render(
         request,
         "server.html",
@@ -66,6 +77,7 @@ def server(request: Request) -> Response:
         container_charts=containers.charts(store, target, window, picked),
         target=target,
         now_ms=now,
+        stale=target.health != "up",
         identity=identity.of(store, target),
         headline=headline.one(store, target),
         history=store.health_history(target.job, target.instance)[-50:][::-1],
@@ -76,7 +88,8 @@ def server(request: Request) -> Response:
         ],
         window=window,
         windows=dashboard.WINDOWS,
-        charts=dashboard.charts(store, target, window),
+        charts=shown,
+        collecting=dashboard.waiting(shown) if dashboard.collecting(target, shown, now) else None,
     )
 
 
@@ -96,6 +109,24 @@ def metrics(request: Request) -> Response:
     )
 
 
+def compare_page(request: Request) -> Response:
+    store, query = state.storage(request), request.query_params
+    metric = params.choice("metric", query.get("metric", "cpu"), tuple(compare.METRICS))
+    window = dashboard.Window.from_query(query, state.now_ms(request))
+    targets = compare.chosen(store, [v for v in query.getlist("server") if v])
+    return render(
+        request,
+        "compare.html",
+        metric=metric,
+        metrics=compare.METRICS,
+        chosen=[t.instance for t in targets],
+        targets=sorted(store.targets(), key=lambda t: t.instance),
+        window=window,
+        windows=dashboard.WINDOWS,
+        chart=compare.chart(store, targets, metric, window) if targets else None,
+    )
+
+
 def api_reference(request: Request) -> Response:
     return render(request, "api.html", document=openapi.DOCUMENT)
 
@@ -109,6 +140,7 @@ ROUTES: list[BaseRoute] = [
     # Before the server page, whose {instance:path} would take ".../metrics" as an instance.
     Route("/servers/{instance:path}/metrics", metrics),
     Route("/servers/{instance:path}", server),
+    Route("/compare", compare_page),
     Route("/api", api_reference),
     Route("/api/v1/openapi.json", openapi_json),
     # Browsers ask for /favicon.ico whatever the page says; the pages name the SVG themselves.

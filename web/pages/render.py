@@ -6,14 +6,15 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import TargetHealth
 from web.auth import csrf, principal
-from web.http import responses
-from web.views import charts, units
+from web.http import responses, state
+from web.views import charts, gauges, overview, units
 
 HTML = "text/html; charset=utf-8"
 TEMPLATES = Environment(
@@ -37,6 +38,14 @@ def query_without(query: QueryParams, *names: str) -> str:
     return urlencode(kept) + "&" if kept else ""
 
 
+def ago(t_ms: int, now_ms: int) -> Markup:
+    """``15s ago`` in a <time> element that live.js keeps ticking."""
+    iso = escape(units.rfc3339(t_ms))
+    return Markup(
+        f'<time datetime="{iso}" data-ago>{units.span((now_ms - t_ms) / 1000)} ago</time>'
+    )
+
+
 TEMPLATES.filters.update(
     span=units.span,
     percent=units.percent,
@@ -44,7 +53,9 @@ TEMPLATES.filters.update(
     bytes=units.data,
     rfc3339=units.rfc3339,
     svg=charts.svg,
+    chart_data=charts.data,
     dict_without=query_without,
+    uptime=gauges.uptime,
 )
 TEMPLATES.globals.update(
     server_url=server_url,
@@ -54,6 +65,11 @@ TEMPLATES.globals.update(
     is_admin=principal.is_admin,
     no_users=principal.no_users,
     CREATE_ADMIN=principal.CREATE_ADMIN,
+    ago=ago,
+    clock=state.now_ms,
+    usage=gauges.usage,
+    strip=gauges.strip,
+    target_haystack=overview.haystack,
 )
 
 

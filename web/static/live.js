@@ -7,7 +7,7 @@
 (function () {
   const QUIET_MS = 1000; // several events within a second cause one refresh
   const parts = [
-    "#fleet tbody", ".summary", "#server", "#charts", "#server-alerts", "#alerts",
+    "#notices", "#fleet", ".summary", "#server", "#charts", "#server-alerts", "#alerts",
     "#container-charts", "#services",
   ];
   let timer = null;
@@ -61,7 +61,11 @@
           const there = fresh.querySelector(selector);
           if (here && there) here.replaceWith(document.importNode(there, true));
         }
+        if (window.hostwatchCharts) window.hostwatchCharts.drawAll(document.querySelector("#charts"));
+        if (window.hostwatchFleet) window.hostwatchFleet.filter();
+        tick();
         document.title = fresh.title;
+        setSkew(fresh.body);
         document.body.dataset.refreshed = String(Date.now());
       })
       .catch(() => {}); // the next event tries again
@@ -77,7 +81,7 @@
       const query = new URLSearchParams({ server: server.dataset.instance, job: server.dataset.job });
       return "/api/v1/stream?" + query.toString();
     }
-    return document.querySelector("#fleet, #alerts") ? "/api/v1/stream" : null;
+    return document.querySelector("#fleet, #alerts, #notices") ? "/api/v1/stream" : null;
   }
 
   // The browser reconnects a dropped stream by itself, but gives up on an answer that is not
@@ -91,6 +95,36 @@
       .catch(() => {});
   }
 
+  // Relative times ("15s ago") count on between refreshes.
+  function span(seconds) {
+    const units = [[86400, "d"], [3600, "h"], [60, "m"], [1, "s"]];
+    let left = Math.max(0, Math.round(seconds));
+    const parts = [];
+    for (const [size, unit] of units) {
+      if (left >= size || (size === 1 && parts.length === 0)) {
+        parts.push(Math.floor(left / size) + unit);
+        left %= size;
+      }
+    }
+    return parts.slice(0, 2).join(" ");
+  }
+
+  // Ages count from the server's clock (the page says what it was), not this machine's.
+  let skew = 0;
+  function setSkew(body) {
+    const now = Number(body.dataset.nowMs);
+    if (now) skew = now - Date.now();
+  }
+  setSkew(document.body);
+
+  function tick() {
+    for (const time of document.querySelectorAll("time[data-ago]")) {
+      const at = Date.parse(time.getAttribute("datetime"));
+      if (!Number.isNaN(at)) time.textContent = span((Date.now() + skew - at) / 1000) + " ago";
+    }
+  }
+  window.setInterval(tick, 1000);
+
   const url = source();
   let events = null;
   if (url && window.EventSource) {
@@ -103,5 +137,6 @@
     events.addEventListener("health", soon);
     events.addEventListener("scrape", soon);
     events.addEventListener("alerts", soon);
+    events.addEventListener("scrapers", soon);
   }
 })();

@@ -1,25 +1,27 @@
-"""Line charts rendered as SVG on the server.
+"""Line charts: an SVG drawn on the server, and the same data as JSON for the browser's charts.
 
-No chart library: the page works without JavaScript and offline, an SVG ``<title>`` gives hover
-values, and a missing bucket (a failed scrape) breaks the line instead of bridging it.
+Without JavaScript the SVG is the chart (an SVG ``<title>`` per bucket gives hover values, a
+missing bucket breaks the line). With it, web/static/charts.js draws the JSON with uPlot
+(crosshair, shared tooltip, legend toggles, drag-to-zoom, local time) in the SVG's place.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from typing import Any
 
 from markupsafe import Markup, escape
 
-from web.views import units
+from web.views import ticks, units
 
 Points = Sequence[tuple[int, float]]
-WIDTH, HEIGHT = 720, 200
-LEFT, RIGHT, TOP, BOTTOM = 70, 10, 10, 22
+WIDTH, HEIGHT = 720, 220
+LEFT, RIGHT, TOP, BOTTOM = 96, 10, 12, 30
 COLORS = 8
 FORMATS: dict[str, Callable[[float], str]] = {
     "%": lambda v: f"{v:.1f} %",
@@ -35,6 +37,7 @@ FORMATS: dict[str, Callable[[float], str]] = {
 class Line:
     name: str
     points: Points
+    stacked: bool = False  # drawn on top of the stacked lines before it (CPU modes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,14 @@ class Chart:
         return FORMATS[self.unit](v)
 
     @property
+    def stacked(self) -> bool:
+        return any(line.stacked for line in self.lines)
+
+    @property
+    def most_points(self) -> int:
+        return max((len(line.points) for line in self.lines), default=0)
+
+    @property
     def has_points(self) -> bool:
         return any(line.points for line in self.lines)
 
@@ -58,7 +69,11 @@ class Chart:
 @dataclass(frozen=True, slots=True)
 class Scale:
     chart: Chart
-    top: float
+    levels: Sequence[float]
+
+    @property
+    def top(self) -> float:
+        return self.levels[-1] or 1.0
 
     def x(self, t: int) -> float:
         span = max(1, self.chart.end_ms - self.chart.start_ms)
@@ -69,31 +84,30 @@ class Scale:
 
 
 def svg(chart: Chart) -> Markup:
-    scale = Scale(chart, _top(chart))
+    scale = Scale(chart, ticks.values(_highest(chart), chart.unit, chart.top))
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">',
         *_grid(scale),
-        *(_line(scale, line, index % COLORS) for index, line in enumerate(chart.lines)),
+        *_lines(scale),
         *_hover(scale),
         "</svg>",
     ]
     return Markup("".join(parts))
 
 
-def _top(chart: Chart) -> float:
-    if chart.top is not None:
-        return chart.top
-    highest = max(
-        (v for line in chart.lines for _, v in line.points if math.isfinite(v)), default=0
-    )
-    return _nice(highest) if highest > 0 else 1.0
-
-
-def _nice(value: float) -> float:
-    """The next of 1, 2, 2.5 or 5 times a power of ten at or above ``value``."""
-    power = 10.0 ** math.floor(math.log10(value))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value)
+def _highest(chart: Chart) -> float:
+    """The largest value drawn: of the stack's sum where lines are stacked."""
+    stacked: dict[int, float] = {}
+    highest = 0.0
+    for line in chart.lines:
+        for t, v in line.points:
+            if not math.isfinite(v):
+                continue
+            if line.stacked:
+                stacked[t] = stacked.get(t, 0.0) + v
+            highest = max(highest, v)
+    return max([highest, *stacked.values()])
 
 
 def _grid(scale: Scale) -> list[str]:
@@ -102,7 +116,7 @@ def _grid(scale: Scale) -> list[str]:
 
 def _y_ticks(scale: Scale) -> list[str]:
     parts = []
-    for v in (scale.top * i / 4 for i in range(5)):
+    for v in scale.levels:
         y = scale.y(v)
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
@@ -113,24 +127,14 @@ def _y_ticks(scale: Scale) -> list[str]:
 
 def _x_ticks(scale: Scale) -> list[str]:
     chart = scale.chart
-    times = [chart.start_ms + (chart.end_ms - chart.start_ms) * i // 4 for i in range(5)]
-    anchors = ("start", "middle", "middle", "middle", "end")
-    return [
-        _text(scale.x(t), HEIGHT - 6, a, _time(t, chart))
-        for t, a in zip(times, anchors, strict=True)
-    ]
+    moments, step = ticks.times(chart.start_ms, chart.end_ms)
+    return [_text(scale.x(t), HEIGHT - 8, "middle", ticks.time_label(t, step)) for t in moments]
 
 
 def _text(x: float, y: float, anchor: str, label: str) -> str:
     return (
         f'<text class="tick" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{escape(label)}</text>'
     )
-
-
-def _time(t: int, chart: Chart) -> str:
-    moment = datetime.fromtimestamp(t / 1000, UTC)
-    long = chart.end_ms - chart.start_ms > 2 * 86_400_000
-    return moment.strftime("%m-%d %H:%M" if long else "%H:%M")
 
 
 def segments(points: Points, step_ms: int) -> list[list[tuple[int, float]]]:
@@ -153,9 +157,13 @@ def _deltas(points: Points) -> list[int]:
     return [b[0] - a[0] for a, b in itertools.pairwise(points)]
 
 
-def _line(scale: Scale, line: Line, color: int) -> str:
+def _line(scale: Scale, line: Line, color: int, below: dict[int, float]) -> str:
     parts = []
-    for run in segments(line.points, scale.chart.step_ms):
+    points = line.points
+    if line.stacked:  # drawn at the sum of the stacked lines so far
+        points = [(t, v + below.get(t, 0.0)) for t, v in points if math.isfinite(v)]
+        below.update(points)
+    for run in segments(points, scale.chart.step_ms):
         coords = [(scale.x(t), scale.y(v)) for t, v in run]
         if len(coords) == 1:
             parts.append(
@@ -165,6 +173,11 @@ def _line(scale: Scale, line: Line, color: int) -> str:
         path = " L".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<path class="s{color}" d="M{path}"/>')
     return f'<g class="line" data-name="{escape(line.name)}">{"".join(parts)}</g>'
+
+
+def _lines(scale: Scale) -> list[str]:
+    below: dict[int, float] = {}
+    return [_line(scale, line, i % COLORS, below) for i, line in enumerate(scale.chart.lines)]
 
 
 def _hover(scale: Scale) -> list[str]:
@@ -182,3 +195,36 @@ def _hover(scale: Scale) -> list[str]:
         f"{escape(chr(10).join(values))}</title></rect>"
         for t, values in sorted(by_time.items())
     ]
+
+
+def data(chart: Chart) -> Markup:
+    """The chart as JSON for charts.js, inside a script element browsers do not run."""
+    shape: dict[str, Any] = {
+        "title": chart.title,
+        "unit": chart.unit,
+        "top": chart.top,
+        "start": _seconds(chart.start_ms),
+        "end": _seconds(chart.end_ms),
+        "series": [
+            {
+                "name": line.name,
+                "stacked": line.stacked,
+                "runs": [
+                    [[_seconds(t), round(v, 6)] for t, v in run]
+                    for run in segments(line.points, chart.step_ms)
+                ],
+            }
+            for line in chart.lines
+        ],
+    }
+    text = json.dumps(shape, ensure_ascii=False, separators=(",", ":"))
+    # "<" escaped so no label can close the script element.
+    return Markup(f'<script type="application/json" class="chart-data">{_no_tags(text)}</script>')
+
+
+def _seconds(t_ms: int) -> float:
+    return t_ms // 1000 if t_ms % 1000 == 0 else t_ms / 1000
+
+
+def _no_tags(text: str) -> str:
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

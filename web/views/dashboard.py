@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 
 from starlette.datastructures import QueryParams
 
@@ -31,17 +33,23 @@ class Window:
     name: str
     start_ms: int
     end_ms: int
+    zone: tzinfo = UTC  # how typed times without a zone are read, and shown back in the form
 
     @classmethod
     def from_query(cls, query: QueryParams, now_ms: int) -> Window:
         name = params.choice("range", query.get("range", "1h"), (*WINDOWS, "custom"))
+        zone = params.zone("tz", query.get("tz", ""))
         if name != "custom":
-            return cls(name, now_ms - WINDOWS[name], now_ms)
-        start = params.timestamp_ms("start", params.required(query, "start"))
-        end = params.timestamp_ms("end", query["end"]) if query.get("end") else now_ms
+            return cls(name, now_ms - WINDOWS[name], now_ms, zone)
+        start = params.local_timestamp_ms("start", params.required(query, "start"), zone)
+        end = params.local_timestamp_ms("end", query["end"], zone) if query.get("end") else now_ms
         if end <= start:
             raise BadParameter("end", "must be after start")
-        return cls(name, start, end)
+        return cls(name, start, end, zone)
+
+    def typed(self, t_ms: int) -> str:
+        """``t_ms`` as the range form shows it: ``2026-12-02 00:50`` in the window's zone."""
+        return datetime.fromtimestamp(t_ms / 1000, self.zone).strftime("%Y-%m-%d %H:%M")
 
     @property
     def step_ms(self) -> int:
@@ -116,15 +124,36 @@ def by_label(found: Found, label: str) -> Mapping[str, Buckets]:
 
 
 def cpu(source: Source) -> Chart:
+    """Busy modes stacked (the busiest at the bottom), and their total as its own line."""
     modes = summed(source.query("node_cpu_seconds_total", "rate"), "mode")
-    total = combine(lambda *v: sum(v), *modes.values()) if modes else []
-    whole = dict(total)
+    shares = {mode: share(values, modes) for mode, values in modes.items() if mode != "idle"}
+    order = sorted(shares, key=lambda mode: (-sum(v for _, v in shares[mode]), mode))
+    busy = [Line(mode, shares[mode], stacked=True) for mode in order]
+    total = combine(lambda *v: sum(v), *(dict(shares[m]) for m in order)) if order else []
+    return source.chart("CPU by mode", "%", [*busy, Line("total", total)], top=100)
+
+
+def share(values: Buckets, modes: Mapping[str, Buckets]) -> list[tuple[int, float]]:
+    """``values`` as a percentage of all modes' seconds together at each bucket."""
+    whole = dict(combine(lambda *v: sum(v), *modes.values()))
+    return combine(lambda v, t: 100 * v / t if t else 0.0, values, whole)
+
+
+def cores(source: Source) -> Chart:
+    """Each CPU's busy share: 100 % less its idle share."""
+    per_cpu: dict[str, Found] = defaultdict(list)
+    for labels, values in source.query("node_cpu_seconds_total", "rate"):
+        per_cpu[labels.get("cpu", "")].append((labels, values))
     lines = [
-        Line(mode, combine(lambda v, t: 100 * v / t if t else 0.0, values, whole))
-        for mode, values in sorted(modes.items())
-        if mode != "idle"
+        Line(f"cpu{cpu}", [(t, 100 - v) for t, v in share(idle, summed(found, "mode"))])
+        for cpu, found in sorted(per_cpu.items(), key=lambda item: _numeric(item[0]))
+        if (idle := summed(found, "mode").get("idle"))
     ]
-    return source.chart("CPU by mode", "%", lines, top=100)
+    return source.chart("CPU per core", "%", lines if len(lines) > 1 else [], top=100)
+
+
+def _numeric(text: str) -> tuple[int, str]:
+    return (int(text), "") if text.isdigit() else (1 << 30, text)
 
 
 def load(source: Source) -> Chart:
@@ -171,14 +200,23 @@ def _percent(size: float, available: float) -> float:
     return 0.0 if found is None else found
 
 
-def _directions(source: Source, title: str, metrics: tuple[tuple[str, str], ...]) -> Chart:
+def _directions(
+    source: Source, title: str, metrics: tuple[tuple[str, str], ...], unit: str = "bytes/s"
+) -> Chart:
     lines = [
         Line(f"{device} {direction}", sorted(values.items()))
         for metric, direction in metrics
         for device, values in sorted(by_label(source.query(metric, "rate"), "device").items())
-        if device != "lo"
+        if not VIRTUAL_DEVICES.fullmatch(device)
     ]
-    return source.chart(title, "bytes/s", lines)
+    return source.chart(title, unit, lines)
+
+
+# Loopback, and the devices containers, bridges, tunnels and traffic shaping add: their traffic
+# is counted again on the physical device, and a host with containers has dozens of them.
+VIRTUAL_DEVICES = re.compile(
+    r"lo|veth.*|docker.*|br-.*|virbr.*|ifb.*|cni.*|flannel.*|cali.*|vxlan.*|kube-.*|tap.*"
+)
 
 
 def disks(source: Source) -> Chart:
@@ -194,6 +232,22 @@ def network(source: Source) -> Chart:
     return _directions(source, "Network", metrics)
 
 
+def network_errors(source: Source) -> Chart:
+    metrics = (
+        ("node_network_receive_errs_total", "in"),
+        ("node_network_transmit_errs_total", "out"),
+        ("node_network_receive_drop_total", "in dropped"),
+        ("node_network_transmit_drop_total", "out dropped"),
+    )
+    chart = _directions(source, "Network errors and drops", metrics, "/s")
+    # All zero on a healthy host: the panel only earns its place when something went wrong.
+    return (
+        chart
+        if any(v for line in chart.lines for _, v in line.points)
+        else source.chart(chart.title, chart.unit, [])
+    )
+
+
 def temperatures(source: Source) -> Chart:
     sensors = [
         Line(f"{labels.get('chip', '')} {labels.get('sensor', '')}".strip(), sorted(values.items()))
@@ -206,7 +260,7 @@ def temperatures(source: Source) -> Chart:
     return source.chart("Temperatures", "°C", [*sensors, *zones])
 
 
-PANELS = (cpu, load, memory, filesystems, disks, network, temperatures)
+PANELS = (cpu, cores, load, memory, filesystems, disks, network, network_errors, temperatures)
 
 
 def charts(storage: Storage, target: TargetHealth, window: Window) -> list[Chart]:
@@ -216,3 +270,24 @@ def charts(storage: Storage, target: TargetHealth, window: Window) -> list[Chart
         panel(dry_run)
     source = fetch(storage, target, window, dry_run.asked)
     return [chart for chart in (panel(source) for panel in PANELS) if chart.has_points]
+
+
+# A first scrape gives one point per gauge and no rate at all; a few minutes later every panel
+# has a line. Until then the page says so instead of showing lone dots.
+COLLECTING_MS = 10 * 60_000
+
+
+def collecting(target: TargetHealth, shown: Sequence[Chart], now_ms: int) -> bool:
+    """Whether the target is too new for its charts: first seen minutes ago, few points yet."""
+    young = now_ms - target.first_seen_ms < COLLECTING_MS
+    return young and max((chart.most_points for chart in shown), default=0) < 3
+
+
+# The panels drawn from counters: a first scrape has no rate for them yet.
+RATE_PANELS = ("CPU by mode", "Disk I/O", "Network")
+
+
+def waiting(shown: Sequence[Chart]) -> list[str]:
+    """The rate panels not drawn yet, shown as "collecting data" while the target is new."""
+    drawn = {chart.title for chart in shown}
+    return [title for title in RATE_PANELS if title not in drawn]

@@ -23,14 +23,24 @@ def of_scrapers(reports: Iterable[ScraperStatus], now_ms: int) -> list[Notice]:
 
 
 def _notices(report: ScraperStatus, now_ms: int) -> Iterator[Notice]:
+    who = _scraper(report.name)
     if not report.reload_ok:
         yield Notice(
-            f"Scraper {report.name} refused its new configuration",
-            f"{report.reload_error} (the previous configuration keeps running)",
+            f"{who} refused a new configuration",
+            f"{report.reload_error}. The previous configuration keeps running; fix the file "
+            "and it is read again.",
         )
     silent_ms = now_ms - report.heartbeat_ms
     if silent_ms > SILENT_AFTER_MS:
         yield Notice(
-            f"Scraper {report.name} is silent",
+            f"{who} is silent",
             f"its last report was {units.span(silent_ms / 1000)} ago: is it running?",
         )
+
+
+def _scraper(name: str) -> str:
+    """``The scraper`` when it is the only one (shard 0/1), else ``Scraper 2 of 3``."""
+    index, slash, count = name.partition("/")
+    if not slash or not index.isdigit() or not count.isdigit():
+        return f"Scraper {name}"
+    return "The scraper" if count == "1" else f"Scraper {int(index) + 1} of {count}"

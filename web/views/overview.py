@@ -7,7 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from storage import TargetHealth
+from web.http.errors import BadParameter
 from web.views.headline import Headline
+from web.views.uptime import Uptime
 
 # Down first: a failing server must be the first thing on the page.
 STATE_ORDER = {"down": 0, "unknown": 1, "up": 2}
@@ -18,6 +20,12 @@ class Row:
     target: TargetHealth
     headline: Headline
     now_ms: int
+    uptime: Uptime | None = None
+
+    @property
+    def stale(self) -> bool:
+        """Figures of a server that is not up are from before it went down, not current."""
+        return self.target.health != "up" and self.headline.is_node
 
     @property
     def state_for_s(self) -> float:
@@ -75,3 +83,34 @@ def ordered(rows: Sequence[Row], column: str, descending: bool) -> list[Row]:
 def counts(targets: Sequence[TargetHealth]) -> dict[str, int]:
     found = Counter(target.health for target in targets)
     return {state: found[state] for state in ("up", "down", "unknown")}
+
+
+def search(targets: Sequence[TargetHealth], text: str) -> list[TargetHealth]:
+    """Targets whose instance, job or any ``key=value`` label contains ``text`` (any case)."""
+    wanted = text.strip().lower()
+    return [t for t in targets if wanted in haystack(t)] if wanted else list(targets)
+
+
+def haystack(target: TargetHealth) -> str:
+    """What the search box looks in (also written on each row for as-you-type filtering)."""
+    labels = " ".join(f"{k}={v}" for k, v in target.labels)
+    return f"{target.instance} {target.job} {labels}".lower()
+
+
+def grouping(value: str) -> str:
+    """``job``, ``label:KEY`` or empty (no groups)."""
+    if value in ("", "job") or (value.startswith("label:") and len(value) > len("label:")):
+        return value
+    raise BadParameter("group", f"{value!r} is not job or label:NAME")
+
+
+def grouped(rows: Sequence[Row], group: str) -> list[tuple[str, list[Row]]]:
+    """Rows in groups by job or by a label's value, groups by name, rows kept in order."""
+    if not group:
+        return [("", list(rows))] if rows else []
+    key = group.removeprefix("label:")
+    found: dict[str, list[Row]] = {}
+    for row in rows:
+        name = row.target.job if group == "job" else dict(row.target.labels).get(key, "")
+        found.setdefault(name, []).append(row)
+    return sorted(found.items(), key=lambda item: (item[0] == "", item[0]))
