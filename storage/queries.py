@@ -1,7 +1,7 @@
-"""Range queries: one value per step-wide bucket, computed in the database.
+"""Range queries: one value per step-wide bucket.
 
-Raw samples and hourly rollups are read through one shape of row, so one set of queries serves
-both: a raw sample is a rollup of one point (count 1, first = last = value, no inner increase).
+Raw samples (compressed chunks and recent plain rows, storage/history.py) are read into numpy
+and bucketed there (storage/buckets.py); hourly rollups are bucketed in the database.
 
 `rate` is per second over consecutive points: each point contributes the increase since the
 previous point (a decrease is a counter reset, so the new value itself is the increase) and
@@ -28,12 +28,11 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from storage import schema
+from storage import buckets, history, schema
 from storage.config import HOUR_MS, Retention
 from storage.model import Function, Points, RangeQuery, Source
 from storage.series import chunks
@@ -68,12 +67,27 @@ def _widened(step_ms: int, span_ms: int, max_points: int) -> int:
 
 
 def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Points]:
+    if plan.source == "raw":
+        return _raw(conn, plan, fn, ids)
     points: dict[int, Points] = {}
     for members in _batches(conn, plan, ids):
         # all() fetches in one call; iterating the result would fetch row by row.
         for series_id, bucket, value in conn.execute(_aggregate(plan, fn, members)).all():
             t = plan.start_ms + bucket * plan.step_ms
             points.setdefault(series_id, []).append((t, math.nan if value is None else value))
+    return points
+
+
+def _raw(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Points]:
+    # One point before the range is read so the first bucket of a rate has its increase too.
+    low = plan.start_ms - (plan.step_ms if fn == "rate" else 0)
+    points: dict[int, Points] = {}
+    for members in _batches(conn, plan, ids):
+        found = history.read(conn, members.among, low, plan.end_ms, members.by_time)
+        for series_id, (times, values) in sorted(found.items()):
+            done = buckets.aggregate(fn, times, values, plan.start_ms, plan.step_ms)
+            if done:
+                points[series_id] = done
     return points
 
 
@@ -157,9 +171,8 @@ def _last(plan: Plan, ids: Members) -> Select[int, int, float]:
 
 
 def _rate(plan: Plan, ids: Members) -> Select[int, int, float]:
-    # One point before the range is read so the first bucket has its increase too.
-    lookback = plan.step_ms if plan.source == "raw" else HOUR_MS
-    points = _points(plan, ids, lookback_ms=lookback)
+    # One hour before the range is read so the first bucket has its increase too.
+    points = _points(plan, ids, lookback_ms=HOUR_MS)
     by, order = points.c.series_id, points.c.t
     paired = select(
         *points.c,
@@ -194,37 +207,9 @@ def _ordered(query: Select[int, int, float]) -> Select[int, int, float]:
 
 
 def _points(plan: Plan, ids: Members, lookback_ms: int) -> Subquery:
-    """Raw samples or hourly rollups of `ids` in the plan's range, as rollup-shaped rows."""
-    low = plan.start_ms - lookback_ms
-    if plan.source == "rollup":
-        r = schema.rollups
-        query = select(*(c.label("t") if c is r.c.hour else c for c in r.c)).where(
-            ids.among(r.c.series_id), r.c.hour >= low, r.c.hour <= plan.end_ms
-        )
-        return query.subquery()
-    s = _by_time(low, plan.end_ms) if ids.by_time else schema.samples
-    v, t = s.c.value, s.c.t
-    return (
-        select(
-            s.c.series_id,
-            t.label("t"),
-            literal(1).label("count"),
-            v.label("sum"),
-            v.label("min"),
-            v.label("max"),
-            t.label("first_t"),
-            v.label("first_value"),
-            t.label("last_t"),
-            v.label("last_value"),
-            literal(0.0).label("increase"),
-        )
-        .where(ids.among(s.c.series_id), t >= low, t <= plan.end_ms, v.is_not(None))
-        .subquery()
+    """The hourly rollups of `ids` in the plan's range."""
+    r = schema.rollups
+    query = select(*(c.label("t") if c is r.c.hour else c for c in r.c)).where(
+        ids.among(r.c.series_id), r.c.hour >= plan.start_ms - lookback_ms, r.c.hour <= plan.end_ms
     )
-
-
-def _by_time(low: int, high: int) -> Subquery:
-    """The samples in [low, high], selected by time alone: OFFSET 0 keeps PostgreSQL from
-    merging the series condition into this scan (and choosing the primary key for it)."""
-    s = schema.samples
-    return select(s).where(s.c.t >= low, s.c.t <= high).offset(0).subquery("samples")
+    return query.subquery()

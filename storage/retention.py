@@ -7,14 +7,16 @@ rollups are upserts and partition DDL is IF NOT EXISTS / serialised.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy import Table, delete
 
 from storage import schema
 from storage.backend import Backend
+from storage.compaction import Compaction
 from storage.config import DAY_MS, HOUR_MS, Retention
 from storage.model import MaintenanceReport
 from storage.partitions import Partitions, day_of
 from storage.rollups import roll_up
+from storage.state import get_state, set_state
 
 # An hour is rolled up only this long after it ends, so scrapes still in flight land first.
 ROLLUP_DELAY_MS = 5 * 60 * 1000
@@ -30,18 +32,24 @@ class Maintenance:
         self._backend = backend
         self._retention = retention
         self._partitions = partitions
+        self._compaction = Compaction(backend)
 
     def run(self, now_ms: int) -> MaintenanceReport:
         today = day_of(now_ms)
         raw_horizon = now_ms - self._retention.raw_ms
         created = self._ahead(today)
         hours = self.roll_up(now_ms)
+        # After the rollups, which are computed from the plain rows compaction removes.
+        windows, compacted = self._compaction.run(now_ms, raw_horizon)
         dropped, raw_deleted = self._expire_raw(raw_horizon)
         return MaintenanceReport(
             partitions_created=created,
             hours_rolled_up=hours,
+            windows_compacted=windows,
+            samples_compacted=compacted,
             partitions_dropped=dropped,
             raw_rows_deleted=raw_deleted,
+            chunks_deleted=self._expire(schema.chunks, "start", raw_horizon),
             rollup_rows_deleted=self._expire(
                 schema.rollups, "hour", now_ms - self._retention.rollup_ms
             ),
@@ -66,12 +74,12 @@ class Maintenance:
         while True:
             with self._backend.writing() as conn:
                 self._backend.lock(conn, _LOCK)
-                start = max(_state(conn, _ROLLED_UP, oldest), oldest)
+                start = max(get_state(conn, _ROLLED_UP) or oldest, oldest)
                 end = min(start + DAY_MS, closed)
                 if start >= end:
                     return hours
                 roll_up(self._backend, conn, start, end)
-                _set_state(self._backend, conn, _ROLLED_UP, end)
+                set_state(self._backend, conn, _ROLLED_UP, end)
             hours += (end - start) // HOUR_MS
 
     def _expire_raw(self, horizon_ms: int) -> tuple[list[str], int]:
@@ -84,23 +92,12 @@ class Maintenance:
         key, horizon = f"expired_{table.name}_until", day_of(horizon_ms)
         with self._backend.writing() as conn:
             self._backend.lock(conn, _LOCK)
-            if _state(conn, key, 0) >= horizon:
+            if (get_state(conn, key) or 0) >= horizon:
                 return 0
             deleted = conn.execute(delete(table).where(table.c[column] < horizon)).rowcount
-            _set_state(self._backend, conn, key, horizon)
+            set_state(self._backend, conn, key, horizon)
             return deleted
 
 
 def _hour(t_ms: int) -> int:
     return t_ms - t_ms % HOUR_MS
-
-
-def _state(conn: Connection, key: str, default: int) -> int:
-    table = schema.maintenance_state
-    value = conn.scalar(select(table.c.value).where(table.c.key == key))
-    return default if value is None else int(value)
-
-
-def _set_state(backend: Backend, conn: Connection, key: str, value: int) -> None:
-    statement = backend.insert(schema.maintenance_state).values(key=key, value=value)
-    conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))

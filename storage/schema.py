@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -52,6 +53,21 @@ samples = Table(
     Column("t", BigInteger, primary_key=True, autoincrement=False),
     Column("value", Double),
     postgresql_partition_by="RANGE (t)",
+    sqlite_with_rowid=False,
+)
+
+# Closed windows of a series' samples, compressed (storage/codec.py, storage/compaction.py):
+# one row per series and UTC day instead of a row per sample. Keyed by series first, like
+# samples, so a distributed PostgreSQL (Citus) can shard both by series_id.
+chunks = Table(
+    "sample_chunks",
+    metadata,
+    Column("series_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("start", BigInteger, primary_key=True, autoincrement=False),
+    Column("first_t", BigInteger, nullable=False),
+    Column("last_t", BigInteger, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
     sqlite_with_rowid=False,
 )
 

@@ -21,7 +21,7 @@ def test_maintain_creates_partitions_for_today_and_two_days_ahead(
 
 
 def test_raw_samples_older_than_raw_days_are_dropped_by_whole_days(
-    open_store: StoreFactory, empty_url: str, count_rows: Callable[[str], int]
+    open_store: StoreFactory, empty_url: str, stored_samples: Callable[[], int]
 ) -> None:
     store = open_store(retention=Retention(raw_days=2, rollup_days=10))
     old, kept = TODAY - 3 * DAY + HOUR, TODAY - 2 * DAY + HOUR
@@ -34,11 +34,11 @@ def test_raw_samples_older_than_raw_days_are_dropped_by_whole_days(
         assert report.partitions_dropped == ["samples_p20250613"]
     else:
         assert report.raw_rows_deleted == 2
-    assert count_rows("samples") == 1
+    assert stored_samples() == 1
 
 
 def test_rollups_outlive_raw_samples_and_expire_after_rollup_days(
-    open_store: StoreFactory, count_rows: Callable[[str], int]
+    open_store: StoreFactory, count_rows: Callable[[str], int], stored_samples: Callable[[], int]
 ) -> None:
     store = open_store(retention=Retention(raw_days=1, rollup_days=2))
     store.write(gauge_scrapes("g", [1.0, 3.0], start=NOW - 5 * HOUR, interval=60_000))
@@ -48,6 +48,6 @@ def test_rollups_outlive_raw_samples_and_expire_after_rollup_days(
     kept = store.query_range(RangeQuery("g", [], NOW - 6 * HOUR, NOW, HOUR, "avg"))
     store.maintain(NOW + 3 * DAY)
 
-    assert count_rows("samples") == 0
+    assert stored_samples() == 0
     assert [points for _, points in kept.series] == [[(NOW - 5 * HOUR, 2.0)]]
     assert count_rows("rollups_hourly") == 0

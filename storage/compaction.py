@@ -1,0 +1,157 @@
+"""Compaction: every closed UTC day of plain sample rows becomes one compressed chunk per series.
+
+Each run of maintain() takes one window at a time: a window left half done by a killed run,
+else a compacted window that got plain rows since (a late sample, a retried batch, an
+import), else the next day that closed more than DELAY_MS ago. A window is done in batches
+of series ids, one transaction each: delete the batch's plain rows of the window (DELETE ...
+RETURNING, so exactly the rows read are removed), merge them with the window's existing chunk,
+write the chunk, and record the next id. A kill at any point rolls back at most one batch,
+and the next run goes on from the recorded id: nothing lost, nothing twice.
+
+Windows are marked compacted before their batches run, so a writer that commits plain rows
+into one afterwards flags it as late (writer.py) and it is compacted again. On PostgreSQL a
+compacted day's partition is then emptied with TRUNCATE (under an exclusive lock, only if no
+row is left), which returns its space at once where DELETE would leave dead rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import Connection, delete, func, select
+
+from storage import codec, history, schema
+from storage.backend import Backend
+from storage.config import DAY_MS
+from storage.history import Arrays
+from storage.partitions import day_of, name_of
+from storage.state import clear_state, get_state, set_state, states_like
+
+WINDOW_MS = DAY_MS
+# A day is compacted this long after it ends, so scrapes in flight and the last hour's
+# rollup (retention.ROLLUP_DELAY_MS) land first.
+DELAY_MS = 15 * 60 * 1000
+BATCH = 500
+DONE = "compacted_until"
+LATE = "late_window_"
+_PENDING = "compacting_window"
+_NEXT_ID = "compacting_from_id"
+_LOCK = "hostwatch compaction"
+
+
+def late_key(window_ms: int) -> str:
+    return f"{LATE}{window_ms}"
+
+
+class Compaction:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+
+    def run(self, now_ms: int, oldest_ms: int) -> tuple[int, int]:
+        """Compact what is due; return (windows, samples) compacted."""
+        closed = day_of(now_ms - DELAY_MS)
+        windows = samples = 0
+        while (window := self._next_window(closed, oldest_ms)) is not None:
+            samples += self._compact(window)
+            windows += 1
+        return windows, samples
+
+    def _next_window(self, closed_ms: int, oldest_ms: int) -> int | None:
+        with self._backend.writing() as conn:
+            self._backend.lock(conn, _LOCK)
+            pending = get_state(conn, _PENDING)
+            if pending is not None:
+                return pending
+            late = states_like(conn, LATE)
+            if late:
+                window = min(late)
+                clear_state(conn, late_key(window))
+            else:
+                done = get_state(conn, DONE)
+                window = _first_window(conn, closed_ms, oldest_ms) if done is None else done
+                if window >= closed_ms:
+                    return None
+                set_state(self._backend, conn, DONE, window + WINDOW_MS)
+            set_state(self._backend, conn, _PENDING, window)
+            set_state(self._backend, conn, _NEXT_ID, 0)
+            return window
+
+    def _compact(self, window: int) -> int:
+        samples = 0
+        while True:
+            with self._backend.writing() as conn:
+                self._backend.lock(conn, _LOCK)
+                first = get_state(conn, _NEXT_ID) or 0
+                last = conn.scalar(select(func.max(schema.series.c.id))) or 0
+                if first > last:
+                    self._finish(conn, window)
+                    return samples
+                samples += _batch(self._backend, conn, window, first, first + BATCH)
+                set_state(self._backend, conn, _NEXT_ID, first + BATCH)
+
+    def _finish(self, conn: Connection, window: int) -> None:
+        clear_state(conn, _PENDING)
+        clear_state(conn, _NEXT_ID)
+        if not self._backend.is_postgresql:
+            return
+        partition = name_of(window)
+        if conn.exec_driver_sql(f"SELECT to_regclass('\"{partition}\"')").scalar() is None:
+            return
+        # Locked before anything else here, as writers lock it before flagging late windows.
+        conn.exec_driver_sql(f'LOCK TABLE "{partition}" IN ACCESS EXCLUSIVE MODE')
+        if conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{partition}")').scalar():
+            set_state(self._backend, conn, late_key(window), window)
+        else:
+            conn.exec_driver_sql(f'TRUNCATE "{partition}"')
+
+
+def _first_window(conn: Connection, closed_ms: int, oldest_ms: int) -> int:
+    """Where the first run starts: the oldest day with plain rows still kept (a database
+    upgraded from plain rows only), or the last closed day of an empty one."""
+    oldest_row = conn.scalar(select(func.min(schema.samples.c.t)))
+    if oldest_row is None:
+        return closed_ms
+    return max(day_of(int(oldest_row)), day_of(oldest_ms))
+
+
+def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_id: int) -> int:
+    """Move the plain rows of series [first_id, end_id) in the window into their chunks."""
+    s, c = schema.samples, schema.chunks
+    in_batch = (s.c.series_id >= first_id, s.c.series_id < end_id)
+    in_window = (s.c.t >= window, s.c.t < window + WINDOW_MS)
+    removed = conn.execute(
+        delete(s).where(*in_batch, *in_window).returning(s.c.series_id, s.c.t, s.c.value)
+    ).all()
+    if not removed:
+        return 0
+    rows = sorted((int(i), int(t), v) for i, t, v in removed)
+    fresh = {series_id: (t, v) for series_id, t, v in history.split(rows)}
+    kept = conn.execute(
+        select(c.c.series_id, c.c.data).where(
+            c.c.series_id >= first_id, c.c.series_id < end_id, c.c.start == window
+        )
+    ).all()
+    old = {int(series_id): codec.decode(data) for series_id, data in kept if series_id in fresh}
+    if old:
+        conn.execute(delete(c).where(c.c.series_id.in_(list(old)), c.c.start == window))
+    conn.execute(
+        c.insert(),
+        [_chunk(series_id, window, old, arrays) for series_id, arrays in fresh.items()],
+    )
+    return len(rows)
+
+
+def _chunk(
+    series_id: int, window: int, old: dict[int, Arrays], arrays: Arrays
+) -> dict[str, object]:
+    parts: Sequence[Arrays] = [old[series_id], arrays] if series_id in old else [arrays]
+    times, values = history.merge(parts)
+    return {
+        "series_id": series_id,
+        "start": window,
+        "first_t": int(times[0]),
+        "last_t": int(times[-1]),
+        "count": int(times.size),
+        "data": codec.encode(times, np.ascontiguousarray(values)),
+    }
