@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.storage write       # samples/s and bytes/sample, both backends
     .venv/bin/python -m bench.storage dashboard   # 30 days x 100 servers x 40 series, PostgreSQL
     .venv/bin/python -m bench.storage rollups --servers 10 --days 3   # bytes/rollup row, PostgreSQL
+    .venv/bin/python -m bench.storage density     # bytes/sample beside Prometheus's TSDB
 
 Uses its own PostgreSQL databases (hostwatch_bench_*), recreated on every run.
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.dialects.postgresql import insert
 
-from bench import loader
+from bench import density, loader
 from model.samples import Sample
 from storage import Matcher, RangeQuery, ScrapeRecord, Storage
 from storage.schema import samples
@@ -313,16 +314,22 @@ def run_dashboard(servers: int, days: int, repeat: int, reuse: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["write", "dashboard", "rollups"])
+    parser.add_argument("part", choices=["write", "dashboard", "rollups", "density"])
     parser.add_argument("--batches", type=int, default=200, help="write: 5000-sample batches")
     parser.add_argument("--servers", type=int, default=100)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=200, help="dashboard: queries per figure")
     parser.add_argument("--reuse", action="store_true", help="dashboard: query the last load")
+    parser.add_argument("--scrapes", type=int, default=720, help="density: scrapes (2 min apart)")
+    parser.add_argument(
+        "--interval", type=float, default=0.1, help="density: real seconds between scrapes"
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores")
     if args.part == "write":
         run_write(args.batches)
+    elif args.part == "density":
+        density.run(args.scrapes, args.interval)
     elif args.part == "rollups":
         run_rollups(args.servers, args.days)
     else:

@@ -11,7 +11,8 @@ and the next run goes on from the recorded id: nothing lost, nothing twice.
 Windows are marked compacted before their batches run, so a writer that commits plain rows
 into one afterwards flags it as late (writer.py) and it is compacted again. On PostgreSQL a
 compacted day's partition is then emptied with TRUNCATE (under an exclusive lock, only if no
-row is left), which returns its space at once where DELETE would leave dead rows.
+row is left), which returns its space at once where DELETE would leave dead rows; SQLite
+gives the freed pages back with PRAGMA incremental_vacuum (backend.py sets auto_vacuum).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class Compaction:
         clear_state(conn, _PENDING)
         clear_state(conn, _NEXT_ID)
         if not self._backend.is_postgresql:
+            conn.exec_driver_sql("PRAGMA incremental_vacuum")
             return
         partition = name_of(window)
         if conn.exec_driver_sql(f"SELECT to_regclass('\"{partition}\"')").scalar() is None:

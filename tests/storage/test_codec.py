@@ -41,7 +41,9 @@ def windows(draw: st.DrawFn, values: st.SearchStrategy[float]) -> tuple[list[int
 
 
 @given(windows(st.one_of(any_float, special)))
-def test_any_floats_and_timestamps_round_trip_bit_exactly(window: tuple[list[int], list[float]]) -> None:
+def test_any_floats_and_timestamps_round_trip_bit_exactly(
+    window: tuple[list[int], list[float]],
+) -> None:
     times, values = window
 
     assert roundtrip(times, values) == (times, bits(np.array(values)))

@@ -58,9 +58,9 @@ def test_a_closed_day_becomes_one_chunk_per_series_and_no_plain_rows(
 
     store.maintain(NOW)
 
-    assert peek("SELECT start, count FROM sample_chunks ORDER BY series_id") == [
-        (YESTERDAY, 720)
-    ] * 4
+    assert (
+        peek("SELECT start, count FROM sample_chunks ORDER BY series_id") == [(YESTERDAY, 720)] * 4
+    )
     assert peek("SELECT count(*) FROM samples") == [(0,)]
 
 
@@ -185,7 +185,9 @@ def test_a_compaction_killed_halfway_loses_and_doubles_nothing(
     assert halfway and 0 < left < 6000
     assert stored_samples() == 6000
     assert peek("SELECT count(*) FROM samples") == [(0,)]
-    assert store.query_range(RangeQuery("m", [], YESTERDAY, TODAY, HOUR // 2, "avg")).series == before
+    assert (
+        store.query_range(RangeQuery("m", [], YESTERDAY, TODAY, HOUR // 2, "avg")).series == before
+    )
 
 
 def _wait_for_progress(peek: Peek, at_least: int) -> bool:
