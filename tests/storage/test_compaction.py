@@ -182,7 +182,8 @@ def test_a_compaction_killed_halfway_loses_and_doubles_nothing(
     left = peek("SELECT count(*) FROM samples")[0][0]
     open_store().maintain(NOW)
 
-    assert halfway and 0 < left < 6000
+    assert halfway
+    assert 0 < left < 6000
     assert stored_samples() == 6000
     assert peek("SELECT count(*) FROM samples") == [(0,)]
     assert (
