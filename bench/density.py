@@ -87,7 +87,7 @@ def _pg_sizes(url: str) -> dict[str, int]:
         total = int(conn.scalar(text("SELECT pg_database_size(current_database())")) or 0)
         parts = {
             table: int(conn.scalar(text(f"SELECT pg_total_relation_size('{table}')")) or 0)
-            for table in ("sample_chunks", "rollups_hourly", "series", "samples")
+            for table in ("sample_chunks", "rollup_chunks", "series", "samples")
         }
         parts["samples"] = int(
             conn.scalar(
@@ -126,7 +126,7 @@ def _sqlite_sizes(path: Path) -> dict[str, int]:
                 )
                 or 0
             )
-            for table in ("sample_chunks", "rollups_hourly", "series", "samples")
+            for table in ("sample_chunks", "rollup_chunks", "series", "samples")
         }
     engine.dispose()
     return {"database": path.stat().st_size - free * page, "file": path.stat().st_size, **parts}

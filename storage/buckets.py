@@ -27,7 +27,7 @@ def aggregate(fn: Function, times: Times, values: Values, start_ms: int, step_ms
     times, values = times[inside], values[inside]
     if not times.size:
         return []
-    buckets, first, counts = _buckets(times, start_ms, step_ms)
+    buckets, first, counts = occupied(times, start_ms, step_ms)
     if fn == "avg":
         found = np.add.reduceat(values, first) / counts
     elif fn == "min":
@@ -36,7 +36,7 @@ def aggregate(fn: Function, times: Times, values: Values, start_ms: int, step_ms
         found = np.maximum.reduceat(values, first)
     else:
         found = values[first + counts - 1]
-    return _points(buckets, found, start_ms, step_ms)
+    return labelled(buckets, found, start_ms, step_ms)
 
 
 def _rate(times: Times, values: Values, start_ms: int, step_ms: int) -> Points:
@@ -49,16 +49,16 @@ def _rate(times: Times, values: Values, start_ms: int, step_ms: int) -> Points:
     times, increase, elapsed = times[inside], increase[inside], elapsed[inside]
     if not times.size:
         return []
-    buckets, first, _ = _buckets(times, start_ms, step_ms)
+    buckets, first, _ = occupied(times, start_ms, step_ms)
     total = np.add.reduceat(increase, first)
     seconds = np.add.reduceat(elapsed, first)
     timed = seconds > 0
-    return _points(
+    return labelled(
         buckets[timed], total[timed] * 1000.0 / seconds[timed].astype(np.float64), start_ms, step_ms
     )
 
 
-def _buckets(
+def occupied(
     times: Times, start_ms: int, step_ms: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Each occupied bucket's number, the index of its first sample, and its sample count."""
@@ -68,7 +68,7 @@ def _buckets(
     return numbers[first], first, counts
 
 
-def _points(
+def labelled(
     buckets: npt.NDArray[np.int64], values: npt.NDArray[np.float64], start_ms: int, step_ms: int
 ) -> Points:
     return list(zip((start_ms + buckets * step_ms).tolist(), values.tolist(), strict=True))

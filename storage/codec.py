@@ -51,13 +51,13 @@ def encode(times: Times, values: Values) -> bytes:
     """``times`` (ms, ascending) and ``values`` of one series as a chunk."""
     if times.shape != values.shape or times.ndim != 1:
         raise StorageError("a chunk needs as many timestamps as values, in one dimension")
-    stamps = _shuffle(_zigzag(_delta(_delta(times))))
-    best = bytes((_VERSION, _XOR, 0)) + _compressor().compress(stamps + _shuffle(_xor(values)))
+    stamps = shuffle(zigzag(delta(delta(times))))
+    best = bytes((_VERSION, _XOR, 0)) + compress(stamps + shuffle(xor(values)))
     scaled = _scaled(values)
     if scaled is not None:
         scale, integers = scaled
-        words = _shuffle(_zigzag(_delta(integers)))
-        candidate = bytes((_VERSION, _SCALED, scale)) + _compressor().compress(stamps + words)
+        words = shuffle(zigzag(delta(integers)))
+        candidate = bytes((_VERSION, _SCALED, scale)) + compress(stamps + words)
         best = min(best, candidate, key=len)
     return best
 
@@ -67,37 +67,33 @@ def decode(chunk: bytes) -> tuple[Times, Values]:
     if len(chunk) < 3 or chunk[0] != _VERSION or chunk[1] not in (_XOR, _SCALED):
         raise StorageError("not a hostwatch chunk (unknown header)")
     method, scale = chunk[1], chunk[2]
-    try:
-        body = _decompressor().decompress(chunk[3:])
-    except zstandard.ZstdError as error:
-        raise StorageError(f"corrupt chunk: {error}") from None
-    count = len(body) // (2 * _WORD)
-    if len(body) != 2 * _WORD * count:
+    body = decompress(chunk[3:])
+    half = len(body) // 2
+    if len(body) != 2 * half:
         raise StorageError("corrupt chunk: its streams are not whole words")
-    stamps = _unshuffle(body[: _WORD * count], count)
-    times = np.cumsum(np.cumsum(_unzigzag(stamps)))
-    words = _unshuffle(body[_WORD * count :], count)
+    times = np.cumsum(np.cumsum(unzigzag(unshuffle(body[:half]))))
+    words = unshuffle(body[half:])
     if method == _XOR:
         return times, np.bitwise_xor.accumulate(words).view(np.float64)
-    integers = np.cumsum(_unzigzag(words))
+    integers = np.cumsum(unzigzag(words))
     return times, integers.astype(np.float64) / np.float64(10.0**scale)
 
 
-def _delta(words: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def delta(words: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Each word minus the one before (the first minus zero), wrapping like the decoder's sum."""
     return np.diff(words, prepend=np.int64(0))
 
 
-def _zigzag(words: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+def zigzag(words: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
     """Small negative numbers as small positive ones: 0, -1, 1, -2 ... -> 0, 1, 2, 3 ..."""
     return ((words << 1) ^ (words >> 63)).view(np.uint64)
 
 
-def _unzigzag(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+def unzigzag(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
     return ((words >> np.uint64(1)) ^ (np.uint64(0) - (words & np.uint64(1)))).view(np.int64)
 
 
-def _xor(values: Values) -> npt.NDArray[np.uint64]:
+def xor(values: Values) -> npt.NDArray[np.uint64]:
     bits = np.ascontiguousarray(values, dtype=np.float64).view(np.uint64)
     return np.bitwise_xor(bits, np.concatenate(([np.uint64(0)], bits[:-1])))
 
@@ -120,13 +116,27 @@ def _scaled(values: Values) -> tuple[int, npt.NDArray[np.int64]] | None:
     return None
 
 
-def _shuffle(words: npt.NDArray[np.uint64] | npt.NDArray[np.int64]) -> bytes:
+def shuffle(words: npt.NDArray[np.uint64] | npt.NDArray[np.int64]) -> bytes:
     return np.ascontiguousarray(words).view(np.uint8).reshape(-1, _WORD).T.tobytes()
 
 
-def _unshuffle(data: bytes, count: int) -> npt.NDArray[np.uint64]:
-    planes = np.frombuffer(data, dtype=np.uint8).reshape(_WORD, count)
-    return np.ascontiguousarray(planes.T).view(np.uint64).reshape(count)
+def unshuffle(data: bytes) -> npt.NDArray[np.uint64]:
+    """The words ``shuffle`` made ``data`` of."""
+    if len(data) % _WORD:
+        raise StorageError("corrupt chunk: its streams are not whole words")
+    planes = np.frombuffer(data, dtype=np.uint8).reshape(_WORD, -1)
+    return np.ascontiguousarray(planes.T).view(np.uint64).reshape(-1)
+
+
+def compress(data: bytes) -> bytes:
+    return _compressor().compress(data)
+
+
+def decompress(data: bytes) -> bytes:
+    try:
+        return _decompressor().decompress(data)
+    except zstandard.ZstdError as error:
+        raise StorageError(f"corrupt chunk: {error}") from None
 
 
 def _compressor() -> zstandard.ZstdCompressor:

@@ -17,24 +17,20 @@ gives the freed pages back with PRAGMA incremental_vacuum (backend.py sets auto_
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, select
 
-import numpy as np
-from sqlalchemy import Connection, delete, func, select
-
-from storage import codec, history, schema
+from storage import codec, history, schema, tiers
 from storage.backend import Backend
 from storage.config import DAY_MS
 from storage.history import Arrays
 from storage.partitions import day_of, name_of
-from storage.state import clear_state, get_state, set_state, states_like
+from storage.state import COMPACTED, clear_state, get_state, set_state, states_like
 
 WINDOW_MS = DAY_MS
 # A day is compacted this long after it ends, so scrapes in flight and the last hour's
 # rollup (retention.ROLLUP_DELAY_MS) land first.
 DELAY_MS = 15 * 60 * 1000
 BATCH = 500
-DONE = "compacted_until"
 LATE = "late_window_"
 _PENDING = "compacting_window"
 _NEXT_ID = "compacting_from_id"
@@ -69,11 +65,14 @@ class Compaction:
                 window = min(late)
                 clear_state(conn, late_key(window))
             else:
-                done = get_state(conn, DONE)
+                done = get_state(conn, COMPACTED)
                 window = _first_window(conn, closed_ms, oldest_ms) if done is None else done
                 if window >= closed_ms:
+                    if done is None:
+                        # Nothing before this day needs compacting: reads may trust the tier.
+                        set_state(self._backend, conn, COMPACTED, window)
                     return None
-                set_state(self._backend, conn, DONE, window + WINDOW_MS)
+                set_state(self._backend, conn, COMPACTED, window + WINDOW_MS)
             set_state(self._backend, conn, _PENDING, window)
             set_state(self._backend, conn, _NEXT_ID, 0)
             return window
@@ -135,25 +134,41 @@ def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_i
         )
     ).all()
     old = {int(series_id): codec.decode(data) for series_id, data in kept if series_id in fresh}
-    if old:
-        conn.execute(delete(c).where(c.c.series_id.in_(list(old)), c.c.start == window))
-    conn.execute(
-        c.insert(),
-        [_chunk(series_id, window, old, arrays) for series_id, arrays in fresh.items()],
-    )
+    merged = {i: history.merge([old[i], a] if i in old else [a]) for i, a in fresh.items()}
+    r = schema.rollup_chunks
+    for table in (c, r):
+        conn.execute(
+            delete(table).where(*_among(table, first_id, end_id, merged), table.c.start == window)
+        )
+    conn.execute(c.insert(), [_chunk(i, window, arrays) for i, arrays in merged.items()])
+    hours = [row for i, arrays in merged.items() if (row := _tier(i, window, arrays))]
+    if hours:
+        conn.execute(r.insert(), hours)
     return len(rows)
 
 
-def _chunk(
-    series_id: int, window: int, old: dict[int, Arrays], arrays: Arrays
-) -> dict[str, object]:
-    parts: Sequence[Arrays] = [old[series_id], arrays] if series_id in old else [arrays]
-    times, values = history.merge(parts)
+def _among(
+    table: Table, first_id: int, end_id: int, ids: dict[int, Arrays]
+) -> tuple[ColumnElement[bool], ...]:
+    column = table.c.series_id
+    return (column >= first_id, column < end_id, column.in_(list(ids)))
+
+
+def _chunk(series_id: int, window: int, arrays: Arrays) -> dict[str, object]:
+    times, values = arrays
     return {
         "series_id": series_id,
         "start": window,
         "first_t": int(times[0]),
         "last_t": int(times[-1]),
         "count": int(times.size),
-        "data": codec.encode(times, np.ascontiguousarray(values)),
+        "data": codec.encode(times, values),
     }
+
+
+def _tier(series_id: int, window: int, arrays: Arrays) -> dict[str, object] | None:
+    """The day's hourly tier row; None when the day holds only NaN."""
+    partials = tiers.hourly(*arrays)
+    if not partials.hour.size:
+        return None
+    return {"series_id": series_id, "start": window, "data": tiers.encode(partials)}

@@ -13,8 +13,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from sqlalchemy import ColumnElement, Connection, Select, Subquery, select
 
-from storage import codec, schema
+from storage import codec, schema, tiers
 from storage.codec import Times, Values
+from storage.config import DAY_MS, HOUR_MS
+from storage.state import COMPACTED, get_state
+from storage.tiers import Partials
 
 Among = Callable[[ColumnElement[int]], ColumnElement[bool]]
 Arrays = tuple[Times, Values]
@@ -34,6 +37,28 @@ def read(
     for series_id, times, values in split(rows):
         parts.setdefault(series_id, []).append((times, values))
     return {series_id: merge(found) for series_id, found in parts.items()}
+
+
+def hourly(conn: Connection, among: Among, low_ms: int, high_ms: int) -> dict[int, Partials]:
+    """The hourly partials of the series ``among`` selects for the hours in [low_ms, high_ms]
+    (hour starts): from the hourly tier for compacted days, from raw samples after them."""
+    compacted = get_state(conn, COMPACTED) or low_ms
+    r = schema.rollup_chunks
+    parts: dict[int, list[Partials]] = {}
+    for series_id, data in conn.execute(
+        select(r.c.series_id, r.c.data)
+        .where(among(r.c.series_id), r.c.start > low_ms - DAY_MS, r.c.start <= high_ms)
+        .where(r.c.start < compacted)
+        .order_by(r.c.series_id, r.c.start)
+    ).all():
+        parts.setdefault(series_id, []).append(tiers.decode(data).between(low_ms, high_ms))
+    recent = max(low_ms, compacted)
+    if recent <= high_ms:
+        # Whole hours: the last one's samples run to its end, as its tier entry would.
+        end = high_ms - high_ms % HOUR_MS + HOUR_MS - 1
+        for series_id, (times, values) in read(conn, among, recent, end).items():
+            parts.setdefault(series_id, []).append(tiers.hourly(times, values))
+    return {series_id: tiers.concatenate(found) for series_id, found in parts.items()}
 
 
 def merge(parts: Sequence[Arrays]) -> Arrays:

@@ -165,11 +165,11 @@ class RangeResult:
 @dataclass(frozen=True, slots=True)
 class MaintenanceReport:
     partitions_created: list[str] = field(default_factory=list)
-    hours_rolled_up: int = 0
     windows_compacted: int = 0
     samples_compacted: int = 0
     partitions_dropped: list[str] = field(default_factory=list)
     raw_rows_deleted: int = 0
     chunks_deleted: int = 0
-    rollup_rows_deleted: int = 0
+    rollup_chunks_deleted: int = 0
+    legacy_rollups_moved: int = 0
     alert_rows_deleted: int = 0

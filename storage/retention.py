@@ -1,28 +1,24 @@
-"""maintain(): partitions ahead, rollups of closed hours, and expiry of old data.
+"""maintain(): partitions ahead, compaction of closed days (chunks and the hourly tier), and
+expiry of old data.
 
 Progress is kept in `maintenance_state` so each run only does what is new, and each step runs
-in its own transaction under a lock, so concurrent runs (or a run racing the writer) are safe:
-rollups are upserts and partition DDL is IF NOT EXISTS / serialised.
+in its own transaction under a lock, so concurrent runs (or a run racing the writer) are safe.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Table, delete
 
-from storage import schema
+from storage import legacy, schema
 from storage.backend import Backend
 from storage.compaction import Compaction
-from storage.config import DAY_MS, HOUR_MS, Retention
+from storage.config import DAY_MS, Retention
 from storage.model import MaintenanceReport
 from storage.partitions import Partitions, day_of
-from storage.rollups import roll_up
 from storage.state import get_state, set_state
 
-# An hour is rolled up only this long after it ends, so scrapes still in flight land first.
-ROLLUP_DELAY_MS = 5 * 60 * 1000
 DAYS_AHEAD = 2
 _LOCK = "hostwatch maintenance"
-_ROLLED_UP = "rolled_up_until"
 
 
 class Maintenance:
@@ -38,26 +34,21 @@ class Maintenance:
         today = day_of(now_ms)
         raw_horizon = now_ms - self._retention.raw_ms
         created = self._ahead(today)
-        hours = self.roll_up(now_ms)
-        # After the rollups, which are computed from the plain rows compaction removes.
         windows, compacted = self._compaction.run(now_ms, raw_horizon)
+        rollup_horizon = now_ms - self._retention.rollup_ms
         dropped, raw_deleted = self._expire_raw(raw_horizon)
         return MaintenanceReport(
             partitions_created=created,
-            hours_rolled_up=hours,
+            legacy_rollups_moved=legacy.move_rollups(self._backend),
             windows_compacted=windows,
             samples_compacted=compacted,
             partitions_dropped=dropped,
             raw_rows_deleted=raw_deleted,
             chunks_deleted=self._expire(schema.chunks, "start", raw_horizon),
-            rollup_rows_deleted=self._expire(
-                schema.rollups, "hour", now_ms - self._retention.rollup_ms
-            ),
-            # Alert history is as small as rollups and as useful for looking back; silences
+            rollup_chunks_deleted=self._expire(schema.rollup_chunks, "start", rollup_horizon),
+            # Alert history is as small as the hourly tier and as useful for looking back; silences
             # that ended are only worth keeping while the raw data they muted is.
-            alert_rows_deleted=self._expire(
-                schema.alert_history, "t", now_ms - self._retention.rollup_ms
-            )
+            alert_rows_deleted=self._expire(schema.alert_history, "t", rollup_horizon)
             + self._expire(schema.silences, "ends_ms", raw_horizon),
         )
 
@@ -65,22 +56,6 @@ class Maintenance:
         if self._partitions is None:
             return []
         return self._partitions.ensure(today + n * DAY_MS for n in range(DAYS_AHEAD + 1))
-
-    def roll_up(self, now_ms: int) -> int:
-        """Roll up every closed hour not rolled up yet, a day per transaction; return hours done."""
-        closed = _hour(now_ms - ROLLUP_DELAY_MS)
-        oldest = _hour(now_ms - self._retention.raw_ms)
-        hours = 0
-        while True:
-            with self._backend.writing() as conn:
-                self._backend.lock(conn, _LOCK)
-                start = max(get_state(conn, _ROLLED_UP) or oldest, oldest)
-                end = min(start + DAY_MS, closed)
-                if start >= end:
-                    return hours
-                roll_up(self._backend, conn, start, end)
-                set_state(self._backend, conn, _ROLLED_UP, end)
-            hours += (end - start) // HOUR_MS
 
     def _expire_raw(self, horizon_ms: int) -> tuple[list[str], int]:
         if self._partitions is not None:
@@ -97,7 +72,3 @@ class Maintenance:
             deleted = conn.execute(delete(table).where(table.c[column] < horizon)).rowcount
             set_state(self._backend, conn, key, horizon)
             return deleted
-
-
-def _hour(t_ms: int) -> int:
-    return t_ms - t_ms % HOUR_MS

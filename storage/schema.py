@@ -71,6 +71,19 @@ chunks = Table(
     sqlite_with_rowid=False,
 )
 
+# The hourly tier (storage/tiers.py): a day of one series' hourly aggregates, compressed, one row
+# per series and UTC day; written by compaction with the day's chunk, kept rollup_days.
+rollup_chunks = Table(
+    "rollup_chunks",
+    metadata,
+    Column("series_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("start", BigInteger, primary_key=True, autoincrement=False),
+    Column("data", LargeBinary, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# Schema 1-5's hourly rollups, a row per series and hour; maintain() moves what an upgraded
+# database still has into rollup_chunks (compaction.py), nothing writes it any more.
 rollups = Table(
     "rollups_hourly",
     metadata,

@@ -7,6 +7,10 @@ from sqlalchemy import Connection, delete, select
 from storage import schema
 from storage.backend import Backend
 
+# Every UTC day before this is compacted (storage/compaction.py): its samples are in chunks
+# and its hours in the hourly tier; plain rows there are late ones, not compacted yet.
+COMPACTED = "compacted_until"
+
 
 def get_state(conn: Connection, key: str) -> int | None:
     table = schema.maintenance_state

@@ -15,7 +15,7 @@ from storage.config import Limits
 from storage.model import ScrapeRecord
 from storage.partitions import Partitions, day_of
 from storage.series import SeriesCache, SeriesKey, resolve
-from storage.state import get_state, set_state
+from storage.state import COMPACTED, get_state, set_state
 from storage.validation import check_series, check_timestamp
 
 
@@ -61,7 +61,7 @@ class Writer:
         Read after the rows went in: a compaction that marked a window since then is seen
         here, and one that marks it later finds the rows (or, on PostgreSQL, waits for them).
         """
-        compacted = get_state(conn, compaction.DONE)
+        compacted = get_state(conn, COMPACTED)
         for day in days:
             if compacted is not None and day < compacted:
                 set_state(self._backend, conn, compaction.late_key(day), day)

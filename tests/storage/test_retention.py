@@ -50,4 +50,4 @@ def test_rollups_outlive_raw_samples_and_expire_after_rollup_days(
 
     assert stored_samples() == 0
     assert [points for _, points in kept.series] == [[(NOW - 5 * HOUR, 2.0)]]
-    assert count_rows("rollups_hourly") == 0
+    assert count_rows("rollup_chunks") == 0
