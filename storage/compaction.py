@@ -126,8 +126,7 @@ def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_i
     ).all()
     if not removed:
         return 0
-    rows = sorted((int(i), int(t), v) for i, t, v in removed)
-    fresh = {series_id: (t, v) for series_id, t, v in history.split(rows)}
+    fresh = {i: (t, v) for i, t, v in history.split(removed, ordered=False)}
     kept = conn.execute(
         select(c.c.series_id, c.c.data).where(
             c.c.series_id >= first_id, c.c.series_id < end_id, c.c.start == window
@@ -144,7 +143,7 @@ def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_i
     hours = [row for i, arrays in merged.items() if (row := _tier(i, window, arrays))]
     if hours:
         conn.execute(r.insert(), hours)
-    return len(rows)
+    return len(removed)
 
 
 def _among(

@@ -99,15 +99,21 @@ def _by_time(low: int, high: int) -> Subquery:
     return select(s).where(s.c.t >= low, s.c.t <= high).offset(0).subquery("samples")
 
 
-def split(rows: Sequence[tuple[int, int, float | None]]) -> list[tuple[int, Times, Values]]:
-    """(series_id, t, value) rows ordered by series and time as one pair of arrays per series."""
+def split(
+    rows: Sequence[tuple[int, int, float | None]], ordered: bool = True
+) -> list[tuple[int, Times, Values]]:
+    """(series_id, t, value) rows as one pair of arrays per series, in time order; ``ordered``
+    says the rows already are (by series, then time)."""
     if not rows:
         return []
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    times = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-    values = np.fromiter(
-        (np.nan if r[2] is None else r[2] for r in rows), dtype=np.float64, count=len(rows)
-    )
+    id_column, time_column, value_column = zip(*rows, strict=True)
+    ids = np.array(id_column, dtype=np.int64)
+    times = np.array(time_column, dtype=np.int64)
+    # numpy reads None as NaN in a float array: NULL is how plain rows store NaN.
+    values = np.array(value_column, dtype=np.float64)
+    if not ordered:
+        order = np.lexsort((times, ids))
+        ids, times, values = ids[order], times[order], values[order]
     edges = np.flatnonzero(ids[1:] != ids[:-1]) + 1
     starts = np.concatenate(([0], edges))
     ends = np.concatenate((edges, [len(rows)]))
