@@ -173,3 +173,27 @@ class MaintenanceReport:
     rollup_chunks_deleted: int = 0
     legacy_rollups_moved: int = 0
     alert_rows_deleted: int = 0
+
+    def __str__(self) -> str:
+        """One line for the log: only what was done, or "nothing to do"."""
+        done = [
+            f"created {', '.join(self.partitions_created)}" if self.partitions_created else "",
+            f"compacted {self.samples_compacted} samples of {self.windows_compacted} days"
+            if self.windows_compacted
+            else "",
+            f"moved {self.legacy_rollups_moved} old rollup rows into the hourly tier"
+            if self.legacy_rollups_moved
+            else "",
+            f"dropped {', '.join(self.partitions_dropped)}" if self.partitions_dropped else "",
+            *(
+                f"deleted {count} {kind}"
+                for kind, count in (
+                    ("raw rows", self.raw_rows_deleted),
+                    ("chunks", self.chunks_deleted),
+                    ("hourly tier rows", self.rollup_chunks_deleted),
+                    ("alert rows", self.alert_rows_deleted),
+                )
+                if count
+            ),
+        ]
+        return "; ".join(part for part in done if part) or "nothing to do"

@@ -20,6 +20,30 @@ def test_maintain_creates_partitions_for_today_and_two_days_ahead(
     assert report.partitions_created == (expected if "postgresql" in empty_url else [])
 
 
+def test_a_fresh_database_has_no_days_to_compact_and_the_report_reads_as_a_sentence(
+    open_store: StoreFactory, empty_url: str
+) -> None:
+    report = open_store().maintain(NOW)
+
+    assert report.windows_compacted == 0
+    assert str(report) == (
+        "created samples_p20250616, samples_p20250617, samples_p20250618"
+        if "postgresql" in empty_url
+        else "nothing to do"
+    )
+
+
+def test_the_first_compaction_starts_at_the_first_samples_day(open_store: StoreFactory) -> None:
+    store = open_store()
+    store.write(gauge_scrapes("g", [1.0, 3.0], start=TODAY - 2 * DAY, interval=60_000))
+
+    report = store.maintain(NOW)
+
+    # That day and yesterday, not raw_days of empty days before them.
+    assert (report.windows_compacted, report.samples_compacted) == (2, 2)
+    assert str(report).endswith("compacted 2 samples of 2 days")
+
+
 def test_raw_samples_older_than_raw_days_are_dropped_by_whole_days(
     open_store: StoreFactory, empty_url: str, stored_samples: Callable[[], int]
 ) -> None:

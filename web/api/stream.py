@@ -87,7 +87,7 @@ def _changes(
 ) -> list[str]:
     events = []
     if before is None or before.health != now.health:
-        events.append(_event("health", shapes.target(now, now.last_scrape_ms or 0)))
+        events.append(_event("health", shapes.target(now)))
     if before is None or before.last_scrape_ms != now.last_scrape_ms:
         events.append(_event("scrape", _scrape(store, now, wanted.metrics)))
     return events

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -105,5 +105,7 @@ ROUTES: list[BaseRoute] = [
     Route("/servers/{instance:path}", server),
     Route("/api", api_reference),
     Route("/api/v1/openapi.json", openapi_json),
+    # Browsers ask for /favicon.ico whatever the page says; the pages name the SVG themselves.
+    Route("/favicon.ico", lambda _: RedirectResponse("/static/favicon.svg", 301)),
     Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),
 ]
