@@ -233,19 +233,18 @@ def run(scrapes: int, interval_s: float) -> None:
     series = len({(s.name, s.labels) for r in recs for s in r.samples})
     print(f"{scrapes} node_exporter scrapes, {series} series, {samples:,} samples")
     batches = [recs[i : i + BATCH] for i in range(0, len(recs), BATCH)]
-    results: dict[str, dict[str, int]] = {}
     print("hostwatch, PostgreSQL:")
-    results["hostwatch PostgreSQL"] = hostwatch_postgresql(batches, now_ms)
+    _show("hostwatch PostgreSQL", hostwatch_postgresql(batches, now_ms), samples)
     print("hostwatch, SQLite:")
-    results["hostwatch SQLite"] = hostwatch_sqlite(batches, now_ms)
-    results["Prometheus TSDB"] = prometheus(recs)
-    print(f"\n{'store':<22} {'B/sample':>9}  parts (B/sample)")
-    anchor = results["Prometheus TSDB"]["database"] / samples
-    for store, sizes in results.items():
-        total = sizes["database"] / samples
-        parts = ", ".join(
-            f"{k} {v / samples:.2f}" if "blocks" not in k else f"{k} {v}"
-            for k, v in sizes.items()
-            if k != "database"
-        )
-        print(f"{store:<22} {total:>9.2f}  {total / anchor:.2f}x Prometheus; {parts}")
+    _show("hostwatch SQLite", hostwatch_sqlite(batches, now_ms), samples)
+    _show("Prometheus TSDB", prometheus(recs), samples)
+
+
+def _show(store: str, sizes: dict[str, int], samples: int) -> None:
+    """A store's bytes per sample, at once (a run takes minutes), with its parts."""
+    parts = ", ".join(
+        f"{k} {v / samples:.2f}" if "blocks" not in k else f"{k} {v}"
+        for k, v in sizes.items()
+        if k != "database"
+    )
+    print(f"{store:<22} {sizes['database'] / samples:>6.2f} B/sample; {parts}", flush=True)
