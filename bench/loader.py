@@ -2,8 +2,8 @@
 
 The database is kept between runs; a later run only tops it up to now (and lets maintenance
 roll up the new hours and drop the day that fell out of retention), so the pages it measures
-always show current data. Days are filled by WORKERS threads, each day followed by its rollups
-through the storage layer's own `roll_up`; `maintain()` then does what is left, as in production.
+always show current data. Days are filled by WORKERS threads; `maintain()` then compacts them
+(chunks and the hourly tier), as in production.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from sqlalchemy import create_engine, text
 from bench import fleet
 from storage import Storage, partitions
 from storage.backend import Backend
-from storage.config import DAY_MS, HOUR_MS
+from storage.config import DAY_MS
 from storage.partitions import day_of
-from storage.rollups import roll_up
 
 SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 WORKERS = 2
@@ -94,7 +93,7 @@ def top_up(database: str, now_ms: int) -> int:
 
 
 def _days(backend: Backend, start_ms: int, end_ms: int) -> None:
-    """Fill [start_ms, end_ms) a day at a time, WORKERS days at once, rolling each day up."""
+    """Fill [start_ms, end_ms) a day at a time, WORKERS days at once."""
     with backend.reading() as conn:
         present = {partitions.day_from_name(name) for name in partitions.existing(conn)}
     days = list(range(day_of(start_ms), end_ms, DAY_MS))
@@ -109,23 +108,12 @@ def _day(backend: Backend, day: int, start_ms: int, end_ms: int, present: bool) 
         rows = fleet.fill(backend, start_ms, end_ms)
     else:
         rows = fleet.fill_day(backend, day, start_ms, end_ms)
-    closed = end_ms - end_ms % HOUR_MS
-    # Hours the span completes, from the start of the hour it begins in.
-    first = start_ms - start_ms % HOUR_MS
-    if closed > first:
-        with backend.writing() as conn:
-            roll_up(backend, conn, first, closed)
     return rows
 
 
 def _finish(backend: Backend, url: str, end_ms: int) -> None:
-    """Let maintenance record the rollups and expire what fell out of retention, then ANALYZE."""
-    with backend.writing() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO maintenance_state VALUES ('rolled_up_until', %(hour)s) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            {"hour": end_ms - end_ms % HOUR_MS - HOUR_MS},
-        )
+    """Let maintenance compact the closed days and expire what fell out of retention, then
+    ANALYZE."""
     backend.close()
     with Storage.open(url, clock=lambda: end_ms) as store:
         store.upgrade()  # a database kept from an older version of the code

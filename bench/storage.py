@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.storage write       # samples/s and bytes/sample, both backends
     .venv/bin/python -m bench.storage dashboard   # 30 days x 100 servers x 40 series, PostgreSQL
-    .venv/bin/python -m bench.storage rollups --servers 10 --days 3   # bytes/rollup row, PostgreSQL
+    .venv/bin/python -m bench.storage rollups --servers 10 --days 3   # hourly tier size, PostgreSQL
+    .venv/bin/python -m bench.storage density     # bytes/sample beside Prometheus's TSDB
 
 Uses its own PostgreSQL databases (hostwatch_bench_*), recreated on every run.
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.dialects.postgresql import insert
 
-from bench import loader
+from bench import density, loader
 from model.matchers import Matcher
 from model.samples import Sample
 from storage import RangeQuery, ScrapeRecord, Storage
@@ -104,13 +105,20 @@ def postgresql(name: str, keep: bool = False) -> Iterator[str]:
     yield loader.url_of(name)
 
 
+_STORED = (
+    "SELECT (SELECT count(*) FROM samples) + (SELECT coalesce(sum(count), 0) FROM sample_chunks)"
+)
+
+
 def bytes_per_sample_postgresql(url: str) -> tuple[int, float]:
+    """Samples stored (plain rows and chunks) and the bytes of both tables per sample."""
     engine = create_engine(url)
     with engine.connect() as conn:
-        rows = conn.scalar(text("SELECT count(*) FROM samples")) or 0
+        rows = conn.scalar(text(_STORED)) or 0
         size = conn.scalar(
             text(
-                "SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits "
+                "SELECT sum(pg_total_relation_size(inhrelid)) "
+                "+ pg_total_relation_size('sample_chunks') FROM pg_inherits "
                 "WHERE inhparent = 'samples'::regclass"
             )
         )
@@ -122,8 +130,8 @@ def bytes_per_sample_sqlite(path: Path) -> tuple[int, float]:
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        rows = conn.scalar(text("SELECT count(*) FROM samples")) or 0
-        pages = conn.scalar(text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'samples%'"))
+        rows = conn.scalar(text(_STORED)) or 0
+        pages = conn.scalar(text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'sample%'"))
     engine.dispose()
     return rows, int(pages or 0) / max(rows, 1)
 
@@ -270,7 +278,10 @@ def load_and_maintain(url: str, servers: int, days: int) -> None:
     started = time.perf_counter()
     report = store.maintain(end_ms)
     took = time.perf_counter() - started
-    print(f"maintain(): {report.hours_rolled_up} hours rolled up in {took:.1f} s")
+    print(
+        f"maintain(): {report.samples_compacted:,} samples compacted "
+        f"({report.windows_compacted} days) in {took:.1f} s"
+    )
     store.close()
 
 
@@ -278,7 +289,10 @@ def measure_queries(url: str, servers: int, repeat: int) -> None:
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
-        end_ms = int(conn.scalar(text("SELECT max(t) FROM samples")) or 0) + 2 * MINUTE
+        newest = (
+            "SELECT greatest((SELECT max(t) FROM samples), (SELECT max(last_t) FROM sample_chunks))"
+        )
+        end_ms = int(conn.scalar(text(newest)) or 0) + 2 * MINUTE
     engine.dispose()
     rows, size = bytes_per_sample_postgresql(url)
     print(f"postgresql: {size:.1f} bytes/sample on disk, {rows:,} rows")
@@ -289,20 +303,21 @@ def measure_queries(url: str, servers: int, repeat: int) -> None:
     store.close()
 
 
-def bytes_per_rollup_row(url: str) -> tuple[int, float]:
+def bytes_per_tier_hour(url: str) -> tuple[int, float]:
+    """Series-hours in the hourly tier and its bytes on disk per series-hour."""
     engine = create_engine(url)
     with engine.connect() as conn:
-        rows = conn.scalar(text("SELECT count(*) FROM rollups_hourly")) or 0
-        size = conn.scalar(text("SELECT pg_total_relation_size('rollups_hourly')"))
+        rows = conn.scalar(text("SELECT count(*) FROM rollup_chunks")) or 0
+        size = conn.scalar(text("SELECT pg_total_relation_size('rollup_chunks')"))
     engine.dispose()
-    return rows, int(size or 0) / max(rows, 1)
+    return rows * 24, int(size or 0) / max(rows * 24, 1)
 
 
 def run_rollups(servers: int, days: int) -> None:
     with postgresql("hostwatch_bench_rollups") as url:
         load_and_maintain(url, servers, days)
-        rows, size = bytes_per_rollup_row(url)
-        print(f"postgresql: {size:.1f} bytes/rollup row on disk (table + PK), {rows:,} rows")
+        hours, size = bytes_per_tier_hour(url)
+        print(f"postgresql: {size:.1f} bytes per series-hour in the hourly tier, {hours:,} hours")
 
 
 def run_dashboard(servers: int, days: int, repeat: int, reuse: bool) -> None:
@@ -314,16 +329,22 @@ def run_dashboard(servers: int, days: int, repeat: int, reuse: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["write", "dashboard", "rollups"])
+    parser.add_argument("part", choices=["write", "dashboard", "rollups", "density"])
     parser.add_argument("--batches", type=int, default=200, help="write: 5000-sample batches")
     parser.add_argument("--servers", type=int, default=100)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=200, help="dashboard: queries per figure")
     parser.add_argument("--reuse", action="store_true", help="dashboard: query the last load")
+    parser.add_argument("--scrapes", type=int, default=720, help="density: scrapes (2 min apart)")
+    parser.add_argument(
+        "--interval", type=float, default=0.1, help="density: real seconds between scrapes"
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores")
     if args.part == "write":
         run_write(args.batches)
+    elif args.part == "density":
+        density.run(args.scrapes, args.interval)
     elif args.part == "rollups":
         run_rollups(args.servers, args.days)
     else:

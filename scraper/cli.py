@@ -2,7 +2,8 @@
 
 hostwatch-scraper [run]              scrape until SIGTERM (the default command)
 hostwatch-scraper check-config FILE  print OK or every error of FILE and of --alerts; exit 0 or 1
-hostwatch-scraper db upgrade         create or upgrade the database schema
+hostwatch-scraper db upgrade         create or upgrade the database schema, then compact the
+                                     closed days of plain rows (resumable: run it again)
 hostwatch-scraper maintain           create partitions, roll up closed hours, expire data
 """
 
@@ -150,9 +151,15 @@ def main_command(argv: Sequence[str] | None = None) -> int:
 def _database(command: str, options: ScraperOptions) -> int:
     store = Storage.open(options.database_url, retention=options.retention)
     try:
-        store.upgrade()
+        applied = store.upgrade()
+        report = store.maintain(now_ms())
         if command == "maintain":
-            print(store.maintain(now_ms()))
+            print(report)
+        else:
+            print(
+                f"schema steps applied: {applied or 'none'}; compacted "
+                f"{report.samples_compacted:,} samples in {report.windows_compacted} day(s)"
+            )
     finally:
         store.close()
     return 0

@@ -161,7 +161,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Transactions are begun explicitly in _sqlite_begin, not by the driver.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+    # auto_vacuum only takes on a new database (before its first table): compaction then hands
+    # the pages of the plain rows it removed back to the file system (PRAGMA incremental_vacuum).
+    pragmas = (
+        "auto_vacuum=INCREMENTAL",
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "busy_timeout=30000",
+    )
+    for pragma in pragmas:
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 

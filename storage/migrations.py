@@ -54,6 +54,7 @@ STEPS: tuple[Step, ...] = (
     _creating(schema.users, schema.api_tokens),
     _creating(schema.alerts, schema.alert_history, schema.silences, schema.notification_log),
     _time_index,
+    _creating(schema.chunks, schema.rollup_chunks),
 )
 LATEST = len(STEPS)
 

@@ -110,24 +110,33 @@ class RangeResult:
 @dataclass(frozen=True, slots=True)
 class MaintenanceReport:
     partitions_created: list[str] = field(default_factory=list)
-    hours_rolled_up: int = 0
+    windows_compacted: int = 0
+    samples_compacted: int = 0
     partitions_dropped: list[str] = field(default_factory=list)
     raw_rows_deleted: int = 0
-    rollup_rows_deleted: int = 0
+    chunks_deleted: int = 0
+    rollup_chunks_deleted: int = 0
+    legacy_rollups_moved: int = 0
     alert_rows_deleted: int = 0
 
     def __str__(self) -> str:
         """One line for the log: only what was done, or "nothing to do"."""
         done = [
             f"created {', '.join(self.partitions_created)}" if self.partitions_created else "",
-            f"rolled up {self.hours_rolled_up} hours" if self.hours_rolled_up else "",
+            f"compacted {self.samples_compacted} samples of {self.windows_compacted} days"
+            if self.windows_compacted
+            else "",
+            f"moved {self.legacy_rollups_moved} old rollup rows into the hourly tier"
+            if self.legacy_rollups_moved
+            else "",
             f"dropped {', '.join(self.partitions_dropped)}" if self.partitions_dropped else "",
             *(
-                f"deleted {count} {kind} rows"
+                f"deleted {count} {kind}"
                 for kind, count in (
-                    ("raw", self.raw_rows_deleted),
-                    ("rollup", self.rollup_rows_deleted),
-                    ("alert", self.alert_rows_deleted),
+                    ("raw rows", self.raw_rows_deleted),
+                    ("chunks", self.chunks_deleted),
+                    ("hourly tier rows", self.rollup_chunks_deleted),
+                    ("alert rows", self.alert_rows_deleted),
                 )
                 if count
             ),

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Select, func, select
 
 from model.matchers import Matcher
 from model.samples import Labels
-from storage import schema
+from storage import codec, schema
 from storage.model import LatestSample, Series
 from storage.series import chunks, labels_from_json
 
@@ -49,11 +49,42 @@ def latest(conn: Connection, job: str, instance: str, since_ms: int) -> list[Lat
     """The newest sample at or after `since_ms` of every series of the target."""
     series = find_series(conn, None, [Matcher("job", "=", job), Matcher("instance", "=", instance)])
     by_id = {s.id: s for s in series}
-    found = []
+    newest: dict[int, tuple[int, float]] = {}
     for ids in chunks(list(by_id)):
         for series_id, t, value in conn.execute(_latest_query(ids, since_ms)):
-            found.append(LatestSample(by_id[series_id], t, math.nan if value is None else value))
-    return sorted(found, key=lambda s: s.series.id)
+            newest[series_id] = (t, math.nan if value is None else value)
+        newest.update(_newest_compacted(conn, ids, since_ms, newest))
+    return [LatestSample(by_id[i], t, value) for i, (t, value) in sorted(newest.items())]
+
+
+def _newest_compacted(
+    conn: Connection, ids: Sequence[int], since_ms: int, plain: dict[int, tuple[int, float]]
+) -> dict[int, tuple[int, float]]:
+    """The last sample of each series' newest chunk, where it is newer than its plain rows:
+    only those chunks are fetched and decoded."""
+    c = schema.chunks
+    newest: dict[int, tuple[int, int]] = {}
+    for series_id, start, last_t in conn.execute(
+        select(c.c.series_id, c.c.start, c.c.last_t).where(
+            c.c.series_id.in_(ids), c.c.last_t >= since_ms
+        )
+    ):
+        floor = max(plain.get(series_id, (since_ms - 1, 0.0))[0], newest.get(series_id, (0, 0))[1])
+        if last_t > floor:
+            newest[series_id] = (start, last_t)
+    if not newest:
+        return {}
+    wanted = {(i, start) for i, (start, _) in newest.items()}
+    found: dict[int, tuple[int, float]] = {}
+    for series_id, start, data in conn.execute(
+        select(c.c.series_id, c.c.start, c.c.data).where(
+            c.c.series_id.in_(list(newest)), c.c.start.in_({s for _, s in wanted})
+        )
+    ):
+        if (series_id, start) in wanted:
+            times, values = codec.decode(data)
+            found[series_id] = (int(times[-1]), float(values[-1]))
+    return found
 
 
 def _latest_query(ids: Sequence[int], since_ms: int) -> Select[int, int, float | None]:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -55,6 +56,34 @@ samples = Table(
     sqlite_with_rowid=False,
 )
 
+# Closed windows of a series' samples, compressed (storage/codec.py, storage/compaction.py):
+# one row per series and UTC day instead of a row per sample. Keyed by series first, like
+# samples, so a distributed PostgreSQL (Citus) can shard both by series_id.
+chunks = Table(
+    "sample_chunks",
+    metadata,
+    Column("series_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("start", BigInteger, primary_key=True, autoincrement=False),
+    Column("first_t", BigInteger, nullable=False),
+    Column("last_t", BigInteger, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# The hourly tier (storage/tiers.py): a day of one series' hourly aggregates, compressed, one row
+# per series and UTC day; written by compaction with the day's chunk, kept rollup_days.
+rollup_chunks = Table(
+    "rollup_chunks",
+    metadata,
+    Column("series_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("start", BigInteger, primary_key=True, autoincrement=False),
+    Column("data", LargeBinary, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# Schema 1-5's hourly rollups, a row per series and hour; maintain() moves what an upgraded
+# database still has into rollup_chunks (compaction.py), nothing writes it any more.
 rollups = Table(
     "rollups_hourly",
     metadata,

@@ -37,7 +37,7 @@ from storage.model import (
     Series,
 )
 from storage.partitions import Partitions
-from storage.retention import Maintenance, rolled_up_until
+from storage.retention import Maintenance
 from storage.writer import Writer
 
 
@@ -156,9 +156,8 @@ class Storage:
         """Several range queries on one connection; those that share a plan and a function are
         answered by one statement, so a dashboard of a dozen charts costs a few round trips."""
         now = self._clock()
+        plans = [queries.plan(query, now, self._retention) for query in wanted]
         with self._reading() as conn:
-            rolled = rolled_up_until(conn)
-            plans = [queries.plan(query, now, self._retention, rolled) for query in wanted]
             found = [reader.find_series(conn, q.metric, q.matchers) for q in wanted]
             jobs = [
                 (p, q.fn, [s.id for s in f]) for p, q, f in zip(plans, wanted, found, strict=True)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import Connection
+
 from model.samples import Metadata
-from storage import bulk, catalog, health
+from storage import bulk, catalog, compaction, health
 from storage.backend import Backend
 from storage.catalog import Catalog
 from storage.config import Limits
 from storage.model import ScrapeRecord
 from storage.partitions import Partitions, day_of
 from storage.series import SeriesCache, SeriesKey, resolve
+from storage.state import COMPACTED, get_state, set_state
 from storage.validation import check_series, check_timestamp
 
 
@@ -45,11 +48,23 @@ class Writer:
             ids = self._series.with_pending(created)
             rows = [(ids[key], t, v) for key, t, v in plan.points]
             bulk.load(self._backend, conn, rows)
+            self._flag_late(conn, plan.days)
             catalog.store(self._backend, conn, plan.metadata)
             health.update(self._backend, conn, records)
         # Only now that the transaction committed may the caches trust what it created.
         self._series.remember(created)
         self._catalog.remember(plan.metadata)
+
+    def _flag_late(self, conn: Connection, days: set[int]) -> None:
+        """Mark the compacted windows this batch wrote into, so maintain() compacts them again.
+
+        Read after the rows went in: a compaction that marked a window since then is seen
+        here, and one that marks it later finds the rows (or, on PostgreSQL, waits for them).
+        """
+        compacted = get_state(conn, COMPACTED)
+        for day in days:
+            if compacted is not None and day < compacted:
+                set_state(self._backend, conn, compaction.late_key(day), day)
 
     def _plan(self, records: Sequence[ScrapeRecord]) -> _Plan:
         plan = _Plan()

@@ -79,6 +79,17 @@ def count_rows(empty_url: str) -> Callable[[str], int]:
     return functools.partial(count, empty_url)
 
 
+def stored(url: str) -> int:
+    """Samples stored, plain rows and compressed chunks together."""
+    chunked = select_rows(url, "SELECT coalesce(sum(count), 0) FROM sample_chunks")[0][0]
+    return count(url, "samples") + int(chunked)
+
+
+@pytest.fixture
+def stored_samples(empty_url: str) -> Callable[[], int]:
+    return functools.partial(stored, empty_url)
+
+
 @pytest.fixture
 def store(open_store: StoreFactory) -> Storage:
     """An upgraded, empty store whose clock reads NOW."""

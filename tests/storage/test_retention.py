@@ -20,12 +20,12 @@ def test_maintain_creates_partitions_for_today_and_two_days_ahead(
     assert report.partitions_created == (expected if "postgresql" in empty_url else [])
 
 
-def test_a_fresh_database_has_no_hours_to_roll_up_and_the_report_reads_as_a_sentence(
+def test_a_fresh_database_has_no_days_to_compact_and_the_report_reads_as_a_sentence(
     open_store: StoreFactory, empty_url: str
 ) -> None:
     report = open_store().maintain(NOW)
 
-    assert report.hours_rolled_up == 0
+    assert report.windows_compacted == 0
     assert str(report) == (
         "created samples_p20250616, samples_p20250617, samples_p20250618"
         if "postgresql" in empty_url
@@ -33,16 +33,19 @@ def test_a_fresh_database_has_no_hours_to_roll_up_and_the_report_reads_as_a_sent
     )
 
 
-def test_the_first_roll_up_starts_at_the_first_samples_hour(open_store: StoreFactory) -> None:
+def test_the_first_compaction_starts_at_the_first_samples_day(open_store: StoreFactory) -> None:
     store = open_store()
-    store.write(gauge_scrapes("g", [1.0, 3.0], start=NOW - 5 * HOUR, interval=60_000))
+    store.write(gauge_scrapes("g", [1.0, 3.0], start=TODAY - 2 * DAY, interval=60_000))
 
-    # NOW - 5h up to the hour before NOW, which has closed too recently.
-    assert store.maintain(NOW).hours_rolled_up == 4
+    report = store.maintain(NOW)
+
+    # That day and yesterday, not raw_days of empty days before them.
+    assert (report.windows_compacted, report.samples_compacted) == (2, 2)
+    assert str(report).endswith("compacted 2 samples of 2 days")
 
 
 def test_raw_samples_older_than_raw_days_are_dropped_by_whole_days(
-    open_store: StoreFactory, empty_url: str, count_rows: Callable[[str], int]
+    open_store: StoreFactory, empty_url: str, stored_samples: Callable[[], int]
 ) -> None:
     store = open_store(retention=Retention(raw_days=2, rollup_days=10))
     old, kept = TODAY - 3 * DAY + HOUR, TODAY - 2 * DAY + HOUR
@@ -55,11 +58,11 @@ def test_raw_samples_older_than_raw_days_are_dropped_by_whole_days(
         assert report.partitions_dropped == ["samples_p20250613"]
     else:
         assert report.raw_rows_deleted == 2
-    assert count_rows("samples") == 1
+    assert stored_samples() == 1
 
 
 def test_rollups_outlive_raw_samples_and_expire_after_rollup_days(
-    open_store: StoreFactory, count_rows: Callable[[str], int]
+    open_store: StoreFactory, count_rows: Callable[[str], int], stored_samples: Callable[[], int]
 ) -> None:
     store = open_store(retention=Retention(raw_days=1, rollup_days=2))
     store.write(gauge_scrapes("g", [1.0, 3.0], start=NOW - 5 * HOUR, interval=60_000))
@@ -69,6 +72,6 @@ def test_rollups_outlive_raw_samples_and_expire_after_rollup_days(
     kept = store.query_range(RangeQuery("g", [], NOW - 6 * HOUR, NOW, HOUR, "avg"))
     store.maintain(NOW + 3 * DAY)
 
-    assert count_rows("samples") == 0
+    assert stored_samples() == 0
     assert [points for _, points in kept.series] == [[(NOW - 5 * HOUR, 2.0)]]
-    assert count_rows("rollups_hourly") == 0
+    assert count_rows("rollup_chunks") == 0

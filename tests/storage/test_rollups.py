@@ -9,12 +9,10 @@ import pytest
 
 from storage import RangeQuery, Storage
 from tests.storage.builders import DAY, HOUR, NOW, gauge_scrapes
-from tests.storage.conftest import StoreFactory, select_rows
+from tests.storage.conftest import StoreFactory
 
 TEN_MINUTES = 600_000
 H0 = NOW - 4 * HOUR
-# From H0, the first sample's hour, up to the hour before NOW, which has closed too recently.
-CLOSED_SINCE_H0 = 3
 
 
 def three_hours_of(store: Storage, values: list[float]) -> None:
@@ -69,41 +67,39 @@ def test_a_range_reaching_past_raw_retention_reads_rollups_with_hourly_steps(
     assert points == [(H0, 1.0), (H0 + HOUR, 1.0), (H0 + 2 * HOUR, 1.0)]
 
 
-def test_the_current_hour_is_not_rolled_up_until_it_has_closed(
-    store: Storage, empty_url: str
-) -> None:
+def test_hours_not_compacted_yet_are_aggregated_from_raw_samples(store: Storage) -> None:
     store.write(gauge_scrapes("g", [1.0, 2.0], start=NOW - 10 * 60_000, interval=60_000))
 
-    store.maintain(NOW)
+    result = store.query_range(RangeQuery("g", [], NOW - HOUR, NOW, HOUR, "avg"))
 
-    assert select_rows(empty_url, "SELECT hour FROM rollups_hourly") == []
+    assert [points for _, points in result.series] == [[(NOW - HOUR, 1.5)]]
 
 
-def test_maintain_twice_gives_the_same_rollups(
+def test_a_compacted_day_keeps_one_hourly_tier_row_per_series_and_maintain_twice_keeps_it(
     store: Storage, peek: Callable[[str], list[tuple[Any, ...]]]
 ) -> None:
-    store.write(gauge_scrapes("g", [float(i) for i in range(18)], start=H0, interval=TEN_MINUTES))
+    yesterday = NOW - NOW % DAY - DAY
+    store.write(gauge_scrapes("g", [float(i) for i in range(18)], start=yesterday, interval=HOUR))
 
-    first = store.maintain(NOW)
-    rollups = peek("SELECT * FROM rollups_hourly ORDER BY series_id, hour")
-    second = store.maintain(NOW)
+    store.maintain(NOW)
+    tier = peek("SELECT series_id, start, data FROM rollup_chunks")
+    store.maintain(NOW)
 
-    assert first.hours_rolled_up == CLOSED_SINCE_H0
-    assert (second.hours_rolled_up, second.partitions_created) == (0, [])
-    assert peek("SELECT * FROM rollups_hourly ORDER BY series_id, hour") == rollups
-    assert len(rollups) == 3
+    assert [(series_id, start) for series_id, start, _ in tier] == [(1, yesterday)]
+    assert peek("SELECT series_id, start, data FROM rollup_chunks") == tier
 
 
-def test_a_second_store_racing_on_maintain_gives_the_same_rollups(
+def test_a_second_store_racing_on_maintain_compacts_each_day_once(
     open_store: StoreFactory, peek: Callable[[str], list[tuple[Any, ...]]]
 ) -> None:
     writer, other = open_store(), open_store()
-    writer.write(gauge_scrapes("g", [float(i) for i in range(18)], start=H0, interval=TEN_MINUTES))
+    yesterday = NOW - NOW % DAY - DAY
+    writer.write(gauge_scrapes("g", [float(i) for i in range(18)], start=yesterday, interval=HOUR))
 
     reports = [writer.maintain(NOW), other.maintain(NOW)]
 
-    assert sum(r.hours_rolled_up for r in reports) == CLOSED_SINCE_H0
-    assert len(peek("SELECT * FROM rollups_hourly")) == 3
+    assert sum(r.samples_compacted for r in reports) == 18
+    assert peek("SELECT count(*) FROM rollup_chunks") == [(1,)]
 
 
 def test_a_rollup_range_reads_the_hours_not_rolled_up_yet_from_raw_samples(

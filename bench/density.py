@@ -1,0 +1,250 @@
+"""Bytes per sample: hostwatch's store (PostgreSQL, SQLite) beside Prometheus's TSDB, on one
+day of real node_exporter samples.
+
+    .venv/bin/python -m bench.storage density [--scrapes 720] [--interval 0.1]
+
+Debian's prometheus-node-exporter is scraped ``--scrapes`` times, ``--interval`` seconds
+apart; the bodies are stamped 2 minutes apart over yesterday (UTC), so the day is closed and
+compacted like any other. hostwatch: written through Storage.write in batches of 10 scrapes,
+then maintain(); the figure is the database's growth from its empty schema. Prometheus: the
+same samples as an OpenMetrics file, backfilled with `promtool tsdb create-blocks-from
+openmetrics`, then a Prometheus started on the blocks until it has compacted them.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from bench import loader
+from bench.exporter import free_port, started, wait_up
+from model.samples import Sample
+from scraper.parser import parse
+from storage import ScrapeRecord, Storage
+
+MINUTE = 60_000
+DAY = 24 * 60 * MINUTE
+INSTANCE = "127.0.0.1:9100"
+BATCH = 10
+
+
+def capture(scrapes: int, interval_s: float) -> list[str]:
+    """``scrapes`` bodies of Debian's node_exporter, ``interval_s`` apart."""
+    binary = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+    if binary is None:
+        raise SystemExit("node_exporter is not installed (Debian: prometheus-node-exporter)")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/metrics"
+    with started([binary, f"--web.listen-address=127.0.0.1:{port}"]), httpx.Client() as client:
+        wait_up(client, url)
+        bodies = []
+        for _ in range(scrapes):
+            bodies.append(client.get(url).text)
+            time.sleep(interval_s)
+    return bodies
+
+
+def records(bodies: Sequence[str], start_ms: int) -> list[ScrapeRecord]:
+    """The bodies as the scraper would store them, 2 minutes apart from ``start_ms``."""
+    target = (("instance", INSTANCE), ("job", "node"))
+    found = []
+    for i, body in enumerate(bodies):
+        samples = [
+            Sample(s.name, tuple(sorted((*s.labels, *target))), s.value, None)
+            for s in parse(body).samples
+        ]
+        found.append(
+            ScrapeRecord("node", INSTANCE, (), start_ms + i * 2 * MINUTE, 0.01, None, samples)
+        )
+    return found
+
+
+def hostwatch_postgresql(batches: Sequence[Sequence[ScrapeRecord]], now_ms: int) -> dict[str, int]:
+    name = "hostwatch_bench_density"
+    loader.recreate(name)
+    url = loader.url_of(name)
+    store = Storage.open(url, clock=lambda: now_ms)
+    store.upgrade()
+    before = _pg_sizes(url)
+    _load(store, batches, now_ms)
+    after = _pg_sizes(url)
+    loader.drop(name)
+    return {key: after[key] - before.get(key, 0) for key in after}
+
+
+def _pg_sizes(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        conn.execute(text("CHECKPOINT"))
+        total = int(conn.scalar(text("SELECT pg_database_size(current_database())")) or 0)
+        parts = {
+            table: int(conn.scalar(text(f"SELECT pg_total_relation_size('{table}')")) or 0)
+            for table in ("sample_chunks", "rollup_chunks", "series", "samples")
+        }
+        parts["samples"] = int(
+            conn.scalar(
+                text(
+                    "SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits "
+                    "WHERE inhparent = 'samples'::regclass"
+                )
+            )
+            or 0
+        )
+    engine.dispose()
+    return {"database": total, **parts}
+
+
+def hostwatch_sqlite(batches: Sequence[Sequence[ScrapeRecord]], now_ms: int) -> dict[str, int]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "density.db"
+        store = Storage.open(f"sqlite:///{path}", clock=lambda: now_ms)
+        store.upgrade()
+        before = _sqlite_sizes(path)
+        _load(store, batches, now_ms)
+        after = _sqlite_sizes(path)
+    return {key: after[key] - before.get(key, 0) for key in after}
+
+
+def _sqlite_sizes(path: Path) -> dict[str, int]:
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = int(conn.exec_driver_sql("PRAGMA page_size").scalar() or 0)
+        free = int(conn.exec_driver_sql("PRAGMA freelist_count").scalar() or 0)
+        parts = {
+            table: int(
+                conn.scalar(
+                    text(f"SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = '{table}'")
+                )
+                or 0
+            )
+            for table in ("sample_chunks", "rollup_chunks", "series", "samples")
+        }
+    engine.dispose()
+    return {"database": path.stat().st_size - free * page, "file": path.stat().st_size, **parts}
+
+
+def _load(store: Storage, batches: Sequence[Sequence[ScrapeRecord]], now_ms: int) -> None:
+    started_at = time.perf_counter()
+    for batch in batches:
+        store.write(batch)
+    written = time.perf_counter()
+    report = store.maintain(now_ms)
+    done = time.perf_counter()
+    store.close()
+    samples = sum(len(r.samples) for b in batches for r in b)
+    print(
+        f"  {samples:,} samples written in {written - started_at:.1f} s "
+        f"({samples / (written - started_at):,.0f}/s); maintain {done - written:.1f} s, "
+        f"{report.samples_compacted:,} compacted into {report.windows_compacted} window(s)"
+    )
+
+
+def openmetrics(recs: Sequence[ScrapeRecord]) -> Iterable[str]:
+    """The samples as one OpenMetrics text with timestamps, each series' samples together and
+    in time order (what promtool wants), every family untyped."""
+    by_series: dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[int, float]]] = {}
+    for record in recs:
+        for sample in record.samples:
+            by_series.setdefault((sample.name, sample.labels), []).append(
+                (record.timestamp_ms, sample.value)
+            )
+    for (name, labels), points in sorted(by_series.items()):
+        rendered = ",".join(f'{k}="{_escaped(v)}"' for k, v in labels)
+        for t, value in points:
+            yield f"{name}{{{rendered}}} {_number(value)} {t / 1000:.3f}\n"
+    yield "# EOF\n"
+
+
+def _escaped(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _number(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    return repr(value)
+
+
+def prometheus(recs: Sequence[ScrapeRecord]) -> dict[str, int]:
+    """Prometheus's TSDB size for the samples: backfilled blocks, compacted by a Prometheus."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, data = Path(folder) / "samples.om", Path(folder) / "data"
+        with source.open("w") as out:
+            out.writelines(openmetrics(recs))
+        subprocess.run(
+            ["promtool", "tsdb", "create-blocks-from", "openmetrics", str(source), str(data)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        backfilled = _blocks(data)
+        _compact(Path(folder), data)
+        return {
+            "database": sum(f.stat().st_size for f in data.rglob("*") if f.is_file()),
+            "chunks": sum(f.stat().st_size for f in data.glob("*/chunks/*")),
+            "index": sum(f.stat().st_size for f in data.glob("*/index")),
+            "blocks before": backfilled,
+            "blocks after": _blocks(data),
+        }
+
+
+def _blocks(data: Path) -> int:
+    return sum(1 for d in data.iterdir() if (d / "meta.json").exists())
+
+
+def _compact(folder: Path, data: Path) -> None:
+    """Run a Prometheus on ``data`` until its block count has stayed put for 70 s (it plans
+    compactions once a minute), at most 5 minutes."""
+    config = folder / "prometheus.yml"
+    config.write_text("global: {}\n")
+    port = free_port()
+    command = [
+        "prometheus",
+        f"--config.file={config}",
+        f"--storage.tsdb.path={data}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--storage.tsdb.retention.time=30d",
+    ]
+    with started(command), httpx.Client() as client:
+        wait_up(client, f"http://127.0.0.1:{port}/-/ready")
+        blocks, steady_since, deadline = _blocks(data), time.monotonic(), time.monotonic() + 300
+        while time.monotonic() < deadline and time.monotonic() - steady_since < 70:
+            time.sleep(2)
+            if (now := _blocks(data)) != blocks:
+                blocks, steady_since = now, time.monotonic()
+
+
+def run(scrapes: int, interval_s: float) -> None:
+    now_ms = time.time_ns() // 1_000_000
+    yesterday = now_ms - now_ms % DAY - DAY
+    bodies = capture(scrapes, interval_s)
+    recs = records(bodies, yesterday)
+    samples = sum(len(r.samples) for r in recs)
+    series = len({(s.name, s.labels) for r in recs for s in r.samples})
+    print(f"{scrapes} node_exporter scrapes, {series} series, {samples:,} samples")
+    batches = [recs[i : i + BATCH] for i in range(0, len(recs), BATCH)]
+    print("hostwatch, PostgreSQL:")
+    _show("hostwatch PostgreSQL", hostwatch_postgresql(batches, now_ms), samples)
+    print("hostwatch, SQLite:")
+    _show("hostwatch SQLite", hostwatch_sqlite(batches, now_ms), samples)
+    _show("Prometheus TSDB", prometheus(recs), samples)
+
+
+def _show(store: str, sizes: dict[str, int], samples: int) -> None:
+    """A store's bytes per sample, at once (a run takes minutes), with its parts."""
+    parts = ", ".join(
+        f"{k} {v / samples:.2f}" if "blocks" not in k else f"{k} {v}"
+        for k, v in sizes.items()
+        if k != "database"
+    )
+    print(f"{store:<22} {sizes['database'] / samples:>6.2f} B/sample; {parts}", flush=True)

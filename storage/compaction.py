@@ -1,0 +1,173 @@
+"""Compaction: every closed UTC day of plain sample rows becomes one compressed chunk per series.
+
+Each run of maintain() takes one window at a time: a window left half done by a killed run,
+else a compacted window that got plain rows since (a late sample, a retried batch, an
+import), else the next day that closed more than DELAY_MS ago. A window is done in batches
+of series ids, one transaction each: delete the batch's plain rows of the window (DELETE ...
+RETURNING, so exactly the rows read are removed), merge them with the window's existing chunk,
+write the chunk, and record the next id. A kill at any point rolls back at most one batch,
+and the next run goes on from the recorded id: nothing lost, nothing twice.
+
+Windows are marked compacted before their batches run, so a writer that commits plain rows
+into one afterwards flags it as late (writer.py) and it is compacted again. On PostgreSQL a
+compacted day's partition is then emptied with TRUNCATE (under an exclusive lock, only if no
+row is left), which returns its space at once where DELETE would leave dead rows; SQLite
+gives the freed pages back with PRAGMA incremental_vacuum (backend.py sets auto_vacuum).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, select
+
+from storage import codec, history, schema, tiers
+from storage.backend import Backend
+from storage.config import DAY_MS
+from storage.history import Arrays
+from storage.partitions import day_of, name_of
+from storage.state import COMPACTED, clear_state, get_state, set_state, states_like
+
+WINDOW_MS = DAY_MS
+# A day is compacted this long after it ends, so scrapes in flight and the last hour's
+# rollup (retention.ROLLUP_DELAY_MS) land first.
+DELAY_MS = 15 * 60 * 1000
+BATCH = 500
+LATE = "late_window_"
+_PENDING = "compacting_window"
+_NEXT_ID = "compacting_from_id"
+_LOCK = "hostwatch compaction"
+
+
+def late_key(window_ms: int) -> str:
+    return f"{LATE}{window_ms}"
+
+
+class Compaction:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+
+    def run(self, now_ms: int, oldest_ms: int) -> tuple[int, int]:
+        """Compact what is due; return (windows, samples) compacted."""
+        closed = day_of(now_ms - DELAY_MS)
+        windows = samples = 0
+        while (window := self._next_window(closed, oldest_ms)) is not None:
+            samples += self._compact(window)
+            windows += 1
+        return windows, samples
+
+    def _next_window(self, closed_ms: int, oldest_ms: int) -> int | None:
+        with self._backend.writing() as conn:
+            self._backend.lock(conn, _LOCK)
+            pending = get_state(conn, _PENDING)
+            if pending is not None:
+                return pending
+            late = states_like(conn, LATE)
+            if late:
+                window = min(late)
+                clear_state(conn, late_key(window))
+            else:
+                done = get_state(conn, COMPACTED)
+                window = _first_window(conn, closed_ms, oldest_ms) if done is None else done
+                if window >= closed_ms:
+                    if done is None:
+                        # Nothing before this day needs compacting: reads may trust the tier.
+                        set_state(self._backend, conn, COMPACTED, window)
+                    return None
+                set_state(self._backend, conn, COMPACTED, window + WINDOW_MS)
+            set_state(self._backend, conn, _PENDING, window)
+            set_state(self._backend, conn, _NEXT_ID, 0)
+            return window
+
+    def _compact(self, window: int) -> int:
+        samples = 0
+        while True:
+            with self._backend.writing() as conn:
+                self._backend.lock(conn, _LOCK)
+                first = get_state(conn, _NEXT_ID) or 0
+                last = conn.scalar(select(func.max(schema.series.c.id))) or 0
+                if first > last:
+                    self._finish(conn, window)
+                    return samples
+                samples += _batch(self._backend, conn, window, first, first + BATCH)
+                set_state(self._backend, conn, _NEXT_ID, first + BATCH)
+
+    def _finish(self, conn: Connection, window: int) -> None:
+        clear_state(conn, _PENDING)
+        clear_state(conn, _NEXT_ID)
+        if not self._backend.is_postgresql:
+            conn.exec_driver_sql("PRAGMA incremental_vacuum")
+            return
+        partition = name_of(window)
+        if conn.exec_driver_sql(f"SELECT to_regclass('\"{partition}\"')").scalar() is None:
+            return
+        # Locked before anything else here, as writers lock it before flagging late windows.
+        conn.exec_driver_sql(f'LOCK TABLE "{partition}" IN ACCESS EXCLUSIVE MODE')
+        if conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{partition}")').scalar():
+            set_state(self._backend, conn, late_key(window), window)
+        else:
+            conn.exec_driver_sql(f'TRUNCATE "{partition}"')
+
+
+def _first_window(conn: Connection, closed_ms: int, oldest_ms: int) -> int:
+    """Where the first run starts: the oldest day with plain rows still kept (a database
+    upgraded from plain rows only), or the last closed day of an empty one."""
+    oldest_row = conn.scalar(select(func.min(schema.samples.c.t)))
+    if oldest_row is None:
+        return closed_ms
+    return max(day_of(int(oldest_row)), day_of(oldest_ms))
+
+
+def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_id: int) -> int:
+    """Move the plain rows of series [first_id, end_id) in the window into their chunks."""
+    s, c = schema.samples, schema.chunks
+    in_batch = (s.c.series_id >= first_id, s.c.series_id < end_id)
+    in_window = (s.c.t >= window, s.c.t < window + WINDOW_MS)
+    removed = conn.execute(
+        delete(s).where(*in_batch, *in_window).returning(s.c.series_id, s.c.t, s.c.value)
+    ).all()
+    if not removed:
+        return 0
+    fresh = {i: (t, v) for i, t, v in history.split(removed, ordered=False)}
+    kept = conn.execute(
+        select(c.c.series_id, c.c.data).where(
+            c.c.series_id >= first_id, c.c.series_id < end_id, c.c.start == window
+        )
+    ).all()
+    old = {int(series_id): codec.decode(data) for series_id, data in kept if series_id in fresh}
+    merged = {i: history.merge([old[i], a] if i in old else [a]) for i, a in fresh.items()}
+    r = schema.rollup_chunks
+    for table in (c, r):
+        conn.execute(
+            delete(table).where(*_among(table, first_id, end_id, merged), table.c.start == window)
+        )
+    conn.execute(c.insert(), [_chunk(i, window, arrays) for i, arrays in merged.items()])
+    hours = [row for i, arrays in merged.items() if (row := _tier(i, window, arrays))]
+    if hours:
+        conn.execute(r.insert(), hours)
+    return len(removed)
+
+
+def _among(
+    table: Table, first_id: int, end_id: int, ids: dict[int, Arrays]
+) -> tuple[ColumnElement[bool], ...]:
+    column = table.c.series_id
+    return (column >= first_id, column < end_id, column.in_(list(ids)))
+
+
+def _chunk(series_id: int, window: int, arrays: Arrays) -> dict[str, object]:
+    times, values = arrays
+    return {
+        "series_id": series_id,
+        "start": window,
+        "first_t": int(times[0]),
+        "last_t": int(times[-1]),
+        "count": int(times.size),
+        "data": codec.encode(times, values),
+    }
+
+
+def _tier(series_id: int, window: int, arrays: Arrays) -> dict[str, object] | None:
+    """The day's hourly tier row; None when the day holds only NaN."""
+    partials = tiers.hourly(*arrays)
+    if not partials.hour.size:
+        return None
+    return {"series_id": series_id, "start": window, "data": tiers.encode(partials)}

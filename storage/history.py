@@ -1,0 +1,120 @@
+"""Raw samples of many series over a time range, as numpy arrays: compressed chunks and the
+plain rows not compacted yet, merged.
+
+A sample can be in both places only when a batch was written again after its window was
+compacted (a retry, an import run twice); the plain row then wins, which is also what the
+next compaction of that window keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from sqlalchemy import ColumnElement, Connection, Select, Subquery, select
+
+from storage import codec, schema, tiers
+from storage.codec import Times, Values
+from storage.config import DAY_MS, HOUR_MS
+from storage.state import COMPACTED, get_state
+from storage.tiers import Partials
+
+Among = Callable[[ColumnElement[int]], ColumnElement[bool]]
+Arrays = tuple[Times, Values]
+
+
+def read(
+    conn: Connection, among: Among, low_ms: int, high_ms: int, by_time: bool = False
+) -> dict[int, Arrays]:
+    """Every sample of the series ``among`` selects with low_ms <= t <= high_ms, by time; NaN
+    (stored as NULL in plain rows) included."""
+    parts: dict[int, list[Arrays]] = {}
+    for series_id, data in conn.execute(_chunks(among, low_ms, high_ms)).all():
+        times, values = codec.decode(data)
+        keep = (times >= low_ms) & (times <= high_ms)
+        parts.setdefault(series_id, []).append((times[keep], values[keep]))
+    rows = conn.execute(_rows(among, low_ms, high_ms, by_time)).all()
+    for series_id, times, values in split(rows):
+        parts.setdefault(series_id, []).append((times, values))
+    return {series_id: merge(found) for series_id, found in parts.items()}
+
+
+def hourly(conn: Connection, among: Among, low_ms: int, high_ms: int) -> dict[int, Partials]:
+    """The hourly partials of the series ``among`` selects for the hours in [low_ms, high_ms]
+    (hour starts): from the hourly tier for compacted days, from raw samples after them."""
+    compacted = get_state(conn, COMPACTED) or low_ms
+    r = schema.rollup_chunks
+    parts: dict[int, list[Partials]] = {}
+    for series_id, data in conn.execute(
+        select(r.c.series_id, r.c.data)
+        .where(among(r.c.series_id), r.c.start > low_ms - DAY_MS, r.c.start <= high_ms)
+        .where(r.c.start < compacted)
+        .order_by(r.c.series_id, r.c.start)
+    ).all():
+        parts.setdefault(series_id, []).append(tiers.decode(data).between(low_ms, high_ms))
+    recent = max(low_ms, compacted)
+    if recent <= high_ms:
+        # Whole hours: the last one's samples run to its end, as its tier entry would.
+        end = high_ms - high_ms % HOUR_MS + HOUR_MS - 1
+        for series_id, (times, values) in read(conn, among, recent, end).items():
+            parts.setdefault(series_id, []).append(tiers.hourly(times, values))
+    return {series_id: tiers.concatenate(found) for series_id, found in parts.items()}
+
+
+def merge(parts: Sequence[Arrays]) -> Arrays:
+    """One series' pieces in time order; of two samples at one time the later piece's wins."""
+    if len(parts) == 1:
+        return parts[0]
+    times = np.concatenate([t for t, _ in parts])
+    values = np.concatenate([v for _, v in parts])
+    order = np.argsort(times, kind="stable")
+    times, values = times[order], values[order]
+    # Keep the last of each run of equal timestamps: the piece given later.
+    last = np.append(times[1:] != times[:-1], True)
+    return times[last], values[last]
+
+
+def _chunks(among: Among, low_ms: int, high_ms: int) -> Select[int, bytes]:
+    c = schema.chunks
+    return (
+        select(c.c.series_id, c.c.data)
+        .where(among(c.c.series_id), c.c.start <= high_ms, c.c.last_t >= low_ms)
+        .order_by(c.c.series_id, c.c.start)
+    )
+
+
+def _rows(among: Among, low_ms: int, high_ms: int, by_time: bool) -> Select[int, int, float | None]:
+    s = _by_time(low_ms, high_ms) if by_time else schema.samples
+    return (
+        select(s.c.series_id, s.c.t, s.c.value)
+        .where(among(s.c.series_id), s.c.t >= low_ms, s.c.t <= high_ms)
+        .order_by(s.c.series_id, s.c.t)
+    )
+
+
+def _by_time(low: int, high: int) -> Subquery:
+    """The samples in [low, high], selected by time alone: OFFSET 0 keeps PostgreSQL from
+    merging the series condition into this scan (and choosing the primary key for it)."""
+    s = schema.samples
+    return select(s).where(s.c.t >= low, s.c.t <= high).offset(0).subquery("samples")
+
+
+def split(
+    rows: Sequence[tuple[int, int, float | None]], ordered: bool = True
+) -> list[tuple[int, Times, Values]]:
+    """(series_id, t, value) rows as one pair of arrays per series, in time order; ``ordered``
+    says the rows already are (by series, then time)."""
+    if not rows:
+        return []
+    id_column, time_column, value_column = zip(*rows, strict=True)
+    ids = np.array(id_column, dtype=np.int64)
+    times = np.array(time_column, dtype=np.int64)
+    # numpy reads None as NaN in a float array: NULL is how plain rows store NaN.
+    values = np.array(value_column, dtype=np.float64)
+    if not ordered:
+        order = np.lexsort((times, ids))
+        ids, times, values = ids[order], times[order], values[order]
+    edges = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+    starts = np.concatenate(([0], edges))
+    ends = np.concatenate((edges, [len(rows)]))
+    return [(int(ids[a]), times[a:b], values[a:b]) for a, b in zip(starts, ends, strict=True)]

@@ -1,0 +1,158 @@
+"""The hourly tier: per series and hour, the aggregates that answer avg, min, max, last and rate
+exactly as the raw samples of the same hours do, stored compressed one row per series and day.
+
+An hour's partial is count, sum, min and max of its samples, its first and last sample (time and
+value), and the counter increase between its own samples (a decrease is a reset: the new value
+is the increase). The step from one hour's last value to the next hour's first is added when
+a query combines them, so rate over hours counts resets and the gaps between hours exactly as
+rate over raw samples. NaN samples are left out, as every range query leaves them out.
+
+A day of partials is encoded like a chunk (storage/codec.py): the integer columns as deltas
+(hour start as delta-of-delta, first/last time as offsets into the hour), the float columns
+XOR-ed with the previous hour's, all byte-shuffled together and compressed with zstd.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from model.errors import StorageError
+from storage import codec
+from storage.buckets import labelled, occupied
+from storage.codec import Times, Values
+from storage.config import HOUR_MS
+from storage.model import Function, Points
+
+_VERSION = 1
+_INTS = ("hour", "count", "first_t", "last_t")
+_FLOATS = ("sum", "min", "max", "first_value", "last_value", "increase")
+
+
+@dataclass(frozen=True, slots=True)
+class Partials:
+    """Hourly aggregates of one series, by hour."""
+
+    hour: Times
+    count: Times
+    first_t: Times
+    last_t: Times
+    sum: Values
+    min: Values
+    max: Values
+    first_value: Values
+    last_value: Values
+    increase: Values
+
+    def where(self, keep: npt.NDArray[np.bool_]) -> Partials:
+        return Partials(*(getattr(self, name)[keep] for name in _INTS + _FLOATS))
+
+    def between(self, low_ms: int, high_ms: int) -> Partials:
+        return self.where((self.hour >= low_ms) & (self.hour <= high_ms))
+
+
+def hourly(times: Times, values: Values) -> Partials:
+    """The hourly partials of one series' samples (ordered by time)."""
+    keep = ~np.isnan(values)
+    times, values = times[keep], values[keep]
+    if not times.size:
+        return _empty()
+    hours = times - times % HOUR_MS
+    first = np.concatenate(([0], np.flatnonzero(hours[1:] != hours[:-1]) + 1)).astype(np.intp)
+    last = np.append(first[1:], hours.size) - 1
+    current, previous = values[1:], values[:-1]
+    step = np.where(current >= previous, current - previous, current)
+    # A sample that opens its hour adds nothing inside it.
+    step[hours[1:] != hours[:-1]] = 0.0
+    increase = np.concatenate(([0.0], step))
+    return Partials(
+        hours[first],
+        (last - first + 1).astype(np.int64),
+        times[first],
+        times[last],
+        np.add.reduceat(values, first),
+        np.minimum.reduceat(values, first),
+        np.maximum.reduceat(values, first),
+        values[first],
+        values[last],
+        np.add.reduceat(increase, first),
+    )
+
+
+def concatenate(parts: list[Partials]) -> Partials:
+    """Partials of disjoint hour ranges, given in hour order, as one."""
+    if len(parts) == 1:
+        return parts[0]
+    return Partials(
+        *(np.concatenate([getattr(p, name) for p in parts]) for name in _INTS + _FLOATS)
+    )
+
+
+def encode(partials: Partials) -> bytes:
+    hour = partials.hour
+    ints = [
+        codec.delta(codec.delta(hour)),
+        codec.delta(partials.count),
+        codec.delta(partials.first_t - hour),
+        codec.delta(partials.last_t - hour),
+    ]
+    words = [codec.zigzag(column) for column in ints]
+    words += [codec.xor(getattr(partials, name)) for name in _FLOATS]
+    return bytes((_VERSION,)) + codec.compress(codec.shuffle(np.concatenate(words)))
+
+
+def decode(data: bytes) -> Partials:
+    if not data or data[0] != _VERSION:
+        raise StorageError("not a hostwatch rollup chunk (unknown header)")
+    columns = len(_INTS) + len(_FLOATS)
+    words = codec.unshuffle(codec.decompress(data[1:]))
+    if words.size % columns:
+        raise StorageError("corrupt rollup chunk: its columns are not of one length")
+    split = words.reshape(columns, -1)
+    hour = np.cumsum(np.cumsum(codec.unzigzag(split[0])))
+    count, first_t, last_t = (np.cumsum(codec.unzigzag(column)) for column in split[1:4])
+    floats = (np.bitwise_xor.accumulate(column).view(np.float64) for column in split[4:])
+    return Partials(hour, count, first_t + hour, last_t + hour, *floats)
+
+
+def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> Points:
+    """``fn`` per step-wide bucket from hourly partials (those before start_ms only complete
+    the first bucket of a rate)."""
+    if fn == "rate":
+        return _rate(partials, start_ms, step_ms)
+    p = partials.where(partials.hour >= start_ms)
+    if not p.hour.size:
+        return []
+    numbers, first, counts = occupied(p.hour, start_ms, step_ms)
+    if fn == "avg":
+        found = np.add.reduceat(p.sum, first) / np.add.reduceat(p.count, first)
+    elif fn == "min":
+        found = np.minimum.reduceat(p.min, first)
+    elif fn == "max":
+        found = np.maximum.reduceat(p.max, first)
+    else:
+        found = p.last_value[first + counts - 1]
+    return labelled(numbers, found, start_ms, step_ms)
+
+
+def _rate(p: Partials, start_ms: int, step_ms: int) -> Points:
+    current, previous = p.first_value[1:], p.last_value[:-1]
+    between = np.where(current >= previous, current - previous, current)
+    increase = p.increase + np.concatenate(([0.0], between))
+    elapsed = p.last_t - np.concatenate((p.first_t[:1], p.last_t[:-1]))
+    inside = p.hour >= start_ms
+    hours, increase, elapsed = p.hour[inside], increase[inside], elapsed[inside]
+    if not hours.size:
+        return []
+    numbers, first, _ = occupied(hours, start_ms, step_ms)
+    total = np.add.reduceat(increase, first)
+    seconds = np.add.reduceat(elapsed, first)
+    timed = seconds > 0
+    return labelled(numbers[timed], total[timed] * 1000.0 / seconds[timed], start_ms, step_ms)
+
+
+def _empty() -> Partials:
+    none, nothing = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return Partials(none, none, none, none, nothing, nothing, nothing, nothing, nothing, nothing)
