@@ -12,23 +12,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import anyio
+import anyio.from_thread
+import anyio.lowlevel
 import anyio.to_thread
 from anyio.abc import TaskGroup
 
-from exporter.server import MetricsServer
 from model.errors import StorageError
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.service import AlertService
 from scraper.buffer import WriteBuffer
 from scraper.config import load
 from scraper.parser import ScrapeCache
+from scraper.remote.pushers import Pushers, PushLimits
+from scraper.remote.receiver import Receiver
+from scraper.remote.server import ScraperServer
 from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop, Sink
 from scraper.scrape.manager import Reloader, ScrapeManager
 from scraper.scrape.target import Target
 from scraper.telemetry import Telemetry
-from storage import Retention, ScrapeRecord, ScraperStatus, Storage
+from storage import Limits, Retention, ScrapeRecord, ScraperStatus, Storage
 
 log = logging.getLogger(__name__)
 FLEET_CACHE_ENTRIES = 200_000
@@ -48,6 +52,8 @@ class ScraperOptions:
     maintenance_interval: float = 3600.0
     status_interval: float = 15.0
     retention: Retention = field(default_factory=Retention)
+    remote_write_receiver: bool = False
+    push_limits: PushLimits = field(default_factory=PushLimits)
 
 
 async def serve(options: ScraperOptions) -> None:
@@ -55,7 +61,8 @@ async def serve(options: ScraperOptions) -> None:
     _collect_cycles_rarely()
     config = load(options.config_file)
     alerts_config = load_or_defaults(options.alerts_file, options.alerts_required)
-    store = Storage.open(options.database_url, retention=options.retention)
+    limits = Limits()
+    store = Storage.open(options.database_url, retention=options.retention, limits=limits)
     store.upgrade()
     telemetry = Telemetry()
     buffer = WriteBuffer(store, telemetry, max_samples=options.buffer_samples)
@@ -63,16 +70,24 @@ async def serve(options: ScraperOptions) -> None:
         alerts_config, store, telemetry, buffer.used_percent, options.alerts_required
     )
     fetcher = Fetcher(options.max_concurrency)
-    metrics = _serve_metrics(options.listen, telemetry)
+    sink = _sink(buffer, alerting)
+    pushers = Pushers(options.push_limits, limits)
+    receiver = (
+        Receiver(store, pushers, _from_threads(sink), telemetry, storage_limits=limits)
+        if options.remote_write_receiver
+        else None
+    )
+    metrics = _serve_metrics(options.listen, telemetry, receiver)
     try:
         async with anyio.create_task_group() as group:
-            sink = _sink(buffer, alerting)
             manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options))
             reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)
-            group.start_soon(alerting.run, lambda: _scraped(manager))
+            group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
+            if receiver is not None:
+                group.start_soon(_watch_pushers, store, pushers, sink, options.status_interval)
             group.start_soon(reloader.run, options.reload_interval)
             group.start_soon(_maintain, store, options.maintenance_interval)
             status = functools.partial(_status, reloader, alerting, manager)
@@ -97,6 +112,31 @@ def _sink(buffer: WriteBuffer, alerting: AlertService) -> Sink:
         alerting.observe(record)
 
     return take
+
+
+def _from_threads(sink: Sink) -> Sink:
+    """``sink`` for the receiver's request threads: each record is taken in the event loop,
+    where the buffer and the alert rules live, and the request waits until it is."""
+    token = anyio.lowlevel.current_token()
+
+    def take(record: ScrapeRecord) -> None:
+        anyio.from_thread.run_sync(sink, record, token=token)
+
+    return take
+
+
+async def _watch_pushers(store: Storage, pushers: Pushers, sink: Sink, interval: float) -> None:
+    """Mark down the pushing hosts that fell silent, those of a previous run included."""
+    try:
+        known = await anyio.to_thread.run_sync(store.targets)
+        pushers.restore(known, time.time_ns() // 1_000_000)
+    except StorageError as error:
+        log.warning("pushing hosts of a previous run not known (database unavailable): %s", error)
+    while True:
+        for record in pushers.silent(time.time_ns() // 1_000_000):
+            log.warning("%s/%s: %s", record.job, record.instance, record.error)
+            sink(record)
+        await anyio.sleep(interval)
 
 
 def _collect_cycles_rarely() -> None:
@@ -158,8 +198,12 @@ async def _report(store: Storage, status: Callable[[], ScraperStatus], interval:
         await anyio.sleep(interval)
 
 
-def _serve_metrics(listen: tuple[str, int], telemetry: Telemetry) -> MetricsServer:
-    server = MetricsServer(listen, telemetry.registry)
+def _serve_metrics(
+    listen: tuple[str, int], telemetry: Telemetry, receiver: Receiver | None
+) -> ScraperServer:
+    server = ScraperServer(listen, telemetry.registry, receiver)
     threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
     log.info("own metrics on %s/metrics", server.url)
+    if receiver is not None:
+        log.info("receiving remote write on %s/api/v1/write", server.url)
     return server

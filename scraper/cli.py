@@ -65,6 +65,11 @@ def parser() -> FlagParser:
         "seconds between checks of the config files for changes (SIGHUP reloads at once)",
         "SECONDS",
     )
+    flags.switch(
+        "enable-remote-write-receiver",
+        "accept Prometheus remote write 1.0 on POST /api/v1/write of --listen "
+        "(senders authenticate with an API token of an admin)",
+    )
     flags.flag("retention-raw-days", "30", "days raw samples are kept", "DAYS")
     flags.flag("retention-rollup-days", "400", "days hourly rollups are kept", "DAYS")
     flags.log_level_flag()
@@ -82,6 +87,7 @@ def options_from(args: argparse.Namespace) -> ScraperOptions:
         buffer_samples=positive("buffer-samples", args.buffer_samples, ConfigError),
         max_concurrency=positive("max-concurrency", args.max_concurrency, ConfigError),
         reload_interval=positive("reload-interval", args.reload_interval, ConfigError),
+        remote_write_receiver=args.enable_remote_write_receiver,
         retention=Retention(
             raw_days=positive("retention-raw-days", args.retention_raw_days, ConfigError),
             rollup_days=positive("retention-rollup-days", args.retention_rollup_days, ConfigError),

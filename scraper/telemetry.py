@@ -55,6 +55,17 @@ class Telemetry:
         self.write_errors = Counter(
             "hostwatch_scraper_write_errors", "Failed database writes (retried).", registry=r
         )
+        self.push_requests = Counter(
+            "hostwatch_scraper_remote_write_requests",
+            "Remote write requests received, by the HTTP status answered.",
+            ["code"],
+            registry=r,
+        )
+        self.received = Counter(
+            "hostwatch_scraper_remote_write_samples_received",
+            "Samples taken from remote write requests into the write buffer.",
+            registry=r,
+        )
         self.reload_success = Gauge(
             "hostwatch_config_last_reload_successful",
             "Whether the last configuration reload succeeded.",

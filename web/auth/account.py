@@ -11,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from model import tokens
 from model.errors import AccountError
 from storage import Storage, User
 from web import pages, state
-from web.auth import forms, login, passwords, principal, tokens
+from web.auth import forms, login, passwords, principal
 from web.errors import NotFound, PasswordRefused
 
 log = logging.getLogger(__name__)

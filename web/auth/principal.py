@@ -7,9 +7,10 @@ from typing import Literal
 
 from starlette.requests import HTTPConnection
 
+from model import tokens
 from storage import User
 from web import state
-from web.auth import cookies, tokens
+from web.auth import cookies
 
 Via = Literal["token", "session", "nobody"]
 
