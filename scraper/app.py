@@ -87,7 +87,8 @@ async def serve(options: ScraperOptions) -> None:
             group.start_soon(buffer.run)
             group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
             if receiver is not None:
-                group.start_soon(_watch_pushers, store, pushers, sink, options.status_interval)
+                every = min(options.status_interval, options.push_limits.silence_ms / 4000)
+                group.start_soon(_watch_pushers, store, pushers, sink, every)
             group.start_soon(reloader.run, options.reload_interval)
             group.start_soon(_maintain, store, options.maintenance_interval)
             status = functools.partial(_status, reloader, alerting, manager)

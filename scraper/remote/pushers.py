@@ -73,7 +73,7 @@ class Pushers:
 
     def silent(self, now_ms: int) -> list[ScrapeRecord]:
         """A down record for each pusher that has just passed ``silence_ms`` without samples."""
-        reason = f"no samples for {self.limits.silence_ms // 60_000}m"
+        reason = f"no samples for {_duration(self.limits.silence_ms)}"
         with self._lock:
             self._prune(now_ms)
             quiet = [
@@ -131,6 +131,10 @@ class Pushers:
         oldest = now_ms - self.limits.series_ttl_ms
         for pusher in self._known.values():
             pusher.series = {key: seen for key, seen in pusher.series.items() if seen >= oldest}
+
+
+def _duration(ms: int) -> str:
+    return f"{ms // 60_000}m" if ms % 60_000 == 0 else f"{ms / 1000:g}s"
 
 
 def _down(job: str, instance: str, now_ms: int, reason: str) -> ScrapeRecord:
