@@ -5,6 +5,7 @@ from __future__ import annotations
 from prometheus_client.registry import CollectorRegistry
 
 from exporter.server import MetricsHandler, MetricsServer
+from scraper import __version__
 from scraper.remote.receiver import PATH, Receiver
 
 TEXT = "text/plain; charset=utf-8"
@@ -22,6 +23,7 @@ class ScraperServer(MetricsServer):
 
 class ScraperHandler(MetricsHandler):
     server: ScraperServer
+    server_version = f"hostwatch-scraper/{__version__}"
 
     def do_POST(self) -> None:
         receiver = self.server.receiver

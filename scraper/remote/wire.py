@@ -22,7 +22,7 @@ def decode(body: bytes, max_decoded: int) -> WriteRequest:
     try:
         size = cramjam.snappy.decompress_raw_len(body)
     except cramjam.DecompressionError:
-        raise PushError(400, "body is not snappy-compressed (block format)") from None
+        raise PushError(400, "body is not snappy-compressed (block format expected)") from None
     if size > max_decoded:
         raise PushError(
             413, f"body decompresses to {size:,} bytes, over the limit of {max_decoded:,}"
@@ -30,7 +30,7 @@ def decode(body: bytes, max_decoded: int) -> WriteRequest:
     try:
         raw = bytes(cramjam.snappy.decompress_raw(body))
     except cramjam.DecompressionError as error:
-        raise PushError(400, f"body is not valid snappy: {error}") from None
+        raise PushError(400, f"body is not snappy-compressed: {error}") from None
     request = WriteRequest()
     try:
         request.ParseFromString(raw)
