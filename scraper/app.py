@@ -25,6 +25,7 @@ from scraper.config import load
 from scraper.parser import ScrapeCache
 from scraper.remote.pushers import Pushers, PushLimits
 from scraper.remote.receiver import Receiver
+from scraper.remote.sender import Sender
 from scraper.remote.server import ScraperServer
 from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
@@ -70,7 +71,8 @@ async def serve(options: ScraperOptions) -> None:
         alerts_config, store, telemetry, buffer.used_percent, options.alerts_required
     )
     fetcher = Fetcher(options.max_concurrency)
-    sink = _sink(buffer, alerting)
+    senders = [Sender(endpoint, telemetry) for endpoint in config.remote_write]
+    sink = _sink(buffer, alerting, senders)
     pushers = Pushers(options.push_limits, limits)
     receiver = (
         Receiver(store, pushers, _from_threads(sink), telemetry, storage_limits=limits)
@@ -85,6 +87,8 @@ async def serve(options: ScraperOptions) -> None:
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)
+            for sender in senders:
+                group.start_soon(sender.run)
             group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
             if receiver is not None:
                 every = min(options.status_interval, options.push_limits.silence_ms / 4000)
@@ -105,11 +109,14 @@ def _scraped(manager: ScrapeManager) -> set[tuple[str, str]]:
     return {(loop.target.job.job_name, loop.target.instance) for loop in manager.loops}
 
 
-def _sink(buffer: WriteBuffer, alerting: AlertService) -> Sink:
-    """Each scrape is buffered for the database and evaluated by the alert rules at once."""
+def _sink(buffer: WriteBuffer, alerting: AlertService, senders: list[Sender]) -> Sink:
+    """Each scrape is buffered for the database, queued for each remote_write endpoint and
+    evaluated by the alert rules at once."""
 
     def take(record: ScrapeRecord) -> None:
         buffer.put(record)
+        for sender in senders:
+            sender.offer(record)
         alerting.observe(record)
 
     return take

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from collections.abc import Callable
 from typing import TypeVar
+
+import re2
 
 from model.errors import ConfigError
 
@@ -19,6 +22,10 @@ _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _HOST = re.compile(r"\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9_.-]+")
 # Prometheus's file_sd pattern: the file name may hold one *, and must name a JSON or YAML file.
 _FILE_SD_PATTERN = re.compile(r"[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)")
+
+
+QUIET = re2.Options()
+QUIET.log_errors = False  # a bad pattern is reported as a config error, not on stderr too
 
 
 def quote(text: str) -> str:
@@ -97,3 +104,37 @@ def timeout_within(timeout: float, interval: float) -> float:
     if timeout > interval:
         raise ConfigError(f"{timeout:g}s is longer than scrape_interval {interval:g}s")
     return timeout
+
+
+def relabel_action(value: str) -> str:
+    if value not in ("keep", "drop"):
+        raise ConfigError(
+            f'expected "keep" or "drop" (the actions hostwatch supports), got {quote(value)}'
+        )
+    return value
+
+
+def re2_pattern(value: str) -> str:
+    """A regex RE2 compiles: linear-time matching, whatever the pattern."""
+    try:
+        re2.compile(value, QUIET)
+    except re2.error as error:
+        reason = (
+            error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else error
+        )
+        raise ConfigError(f"invalid regular expression {quote(value)}: {reason}") from None
+    return value
+
+
+def source_label(value: str) -> str:
+    """A label name to read, reserved ones (``__name__``) included."""
+    if not _LABEL_NAME.fullmatch(value):
+        raise ConfigError(f"expected a label name ([a-zA-Z_][a-zA-Z0-9_]*), got {quote(value)}")
+    return value
+
+
+def http_url(value: str) -> str:
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"expected an http:// or https:// URL, got {quote(value)}")
+    return value
