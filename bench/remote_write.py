@@ -25,18 +25,25 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import anyio
 import httpx
 
 from bench import loader
 from bench.exporter import cpu_seconds, free_port
 from bench.scrape import metric, stop
 from model import tokens
+from model.samples import Sample as Scraped
+from scraper.config.model import QueueConfig, RemoteWriteConfig
 from scraper.remote import wire
 from scraper.remote.prompb.remote_pb2 import WriteRequest
 from scraper.remote.prompb.types_pb2 import Label, Sample, TimeSeries
-from storage import Storage
+from scraper.remote.sender import Sender
+from scraper.telemetry import Telemetry
+from storage import ScrapeRecord, Storage
 
 PER_REQUEST = 2000
+SENT = "prometheus_remote_storage_samples_total"
+SAMPLES_PER_SCRAPE = 510  # a node_exporter scrape with up, scrape_duration_seconds, ...
 CLIENTS = 4
 Round = list[bytes]
 
@@ -146,7 +153,40 @@ def hostwatch(made: list[Round], workdir: Path) -> None:
         loader.drop(database)
 
 
-def prometheus(made: list[Round], workdir: Path) -> None:
+async def ship(url: str, records: list[ScrapeRecord]) -> tuple[float, float]:
+    """(samples/s, CPU ms per 1,000 samples) of one Sender shipping ``records`` to ``url``."""
+    total = sum(len(record.samples) for record in records)
+    queue = QueueConfig(capacity=total, batch_send_deadline=1.0)
+    telemetry = Telemetry()
+    sender = Sender(RemoteWriteConfig(url, name="bench", queue_config=queue), telemetry)
+    async with anyio.create_task_group() as group:
+        group.start_soon(sender.run)
+        cpu, started = time.process_time(), time.perf_counter()
+        for record in records:
+            sender.offer(record)
+        labels = {"remote_name": "bench", "url": url}
+        while (telemetry.registry.get_sample_value(SENT, labels) or 0) < total:
+            await anyio.sleep(0.02)
+        took, used = time.perf_counter() - started, time.process_time() - cpu
+        group.cancel_scope.cancel()
+    return total / took, used / total * 1e6
+
+
+def scrapes(targets: int) -> list[ScrapeRecord]:
+    """One scrape of ``targets`` hosts, SAMPLES_PER_SCRAPE samples each, as the loops make."""
+    now = time.time_ns() // 1_000_000
+    made = []
+    for t in range(targets):
+        labels = (("instance", f"sent{t}:9100"), ("job", "node"))
+        samples = [
+            Scraped(f"bench_sent_{i % 50}", (("id", str(i)), *labels), float(i))
+            for i in range(SAMPLES_PER_SCRAPE)
+        ]
+        made.append(ScrapeRecord("node", f"sent{t}:9100", labels, now, 0.1, None, samples))
+    return made
+
+
+def prometheus(made: list[Round], workdir: Path, targets: int) -> None:
     binary = shutil.which("prometheus")
     if binary is None:
         print("prometheus    not installed (Debian package prometheus): no anchor")
@@ -165,6 +205,13 @@ def prometheus(made: list[Round], workdir: Path) -> None:
         try:
             wait_ready(f"http://{listen}/-/ready")
             measure("Prometheus", f"http://{listen}/api/v1/write", server.pid, made, "-")
+            rate, per_1000 = anyio.run(ship, f"http://{listen}/api/v1/write", scrapes(targets))
+            needed = 10_000 * SAMPLES_PER_SCRAPE / 120
+            print(
+                f"sent by one remote_write queue to Prometheus: {rate:,.0f} samples/s, "
+                f"{per_1000:.1f} ms CPU per 1,000 samples (10,000 targets at 2 min need "
+                f"{needed:,.0f} samples/s: {rate / needed:.1f}x)"
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -197,6 +244,7 @@ def main() -> None:
     parser.add_argument("--targets", type=int, default=200)
     parser.add_argument("--series", type=int, default=1000, help="per target")
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--send-targets", type=int, default=2000, help="scrapes shipped")
     args = parser.parse_args()
     made = rounds(args.targets, args.series, args.rounds)
     print(
@@ -206,7 +254,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         hostwatch(made, Path(tmp))
-        prometheus(made, Path(tmp))
+        prometheus(made, Path(tmp), args.send_targets)
 
 
 if __name__ == "__main__":
