@@ -20,6 +20,7 @@ from scraper.telemetry import Telemetry
 from storage import Limits, ScrapeRecord, Storage
 
 Point = tuple[int, float]  # (timestamp ms, value)
+SCRAPER_START_S = 90.0  # a scraper process imports and upgrades its schema; machines are shared
 
 
 def series(name: str, labels: dict[str, str], *points: Point) -> TimeSeries:

@@ -17,7 +17,7 @@ from storage import Storage
 from tests.conftest import require_tool
 from tests.exporter.compat import node_exporter, running
 from tests.exporter.serving import free_port
-from tests.remote.pushing import token_of
+from tests.remote.pushing import SCRAPER_START_S, token_of
 from tests.scraper.test_cli import SCRAPER
 from tests.web.accounts import add_user
 from web.app import create_app
@@ -68,7 +68,7 @@ def scraper(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
         *("--listen", address, "--enable-remote-write-receiver"),
         *("--remote-write-silence", str(SILENCE_S)),
     ]
-    with running(argv, f"http://{address}/metrics", tmp_path / "scraper.log"):
+    with running(argv, f"http://{address}/metrics", tmp_path / "scraper.log", SCRAPER_START_S):
         yield address, url, token
 
 

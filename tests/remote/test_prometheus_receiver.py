@@ -16,6 +16,7 @@ from storage import Storage
 from tests.conftest import require_tool
 from tests.exporter.compat import node_exporter, running
 from tests.exporter.serving import free_port
+from tests.remote.pushing import SCRAPER_START_S
 from tests.scraper.test_cli import SCRAPER
 from tests.storage.conftest import select_rows
 
@@ -71,7 +72,7 @@ def shipping(tmp_path: Path) -> Iterator[tuple[str, str, str, str]]:
             *("--config", str(tmp_path / "targets.yml"), "--database-url", url),
             *("--listen", metrics),
         ]
-        with running(argv, f"http://{metrics}/metrics", tmp_path / "scraper.log"):
+        with running(argv, f"http://{metrics}/metrics", tmp_path / "scraper.log", SCRAPER_START_S):
             yield node, address, url, f"http://{metrics}/metrics"
 
 
