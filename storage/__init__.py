@@ -20,6 +20,7 @@ from storage.alerting import (
     silenced_by,
 )
 from storage.config import Limits, Retention
+from storage.migrations import LATEST as SCHEMA_VERSION
 from storage.model import (
     Function,
     HealthChange,
@@ -38,6 +39,7 @@ from storage.store import Storage
 __all__ = [
     "ALERT_STATES",
     "ROLES",
+    "SCHEMA_VERSION",
     "SHOWN_STATES",
     "Alert",
     "AlertEvent",

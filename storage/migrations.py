@@ -83,7 +83,7 @@ def check(backend: Backend) -> None:
     if current < LATEST:
         raise SchemaError(
             f"database schema is at version {current}, this code needs {LATEST}: "
-            "run Storage.upgrade()"
+            "run hostwatch-scraper db upgrade (the scraper also does at start)"
         )
 
 

@@ -170,3 +170,21 @@ class MaintenanceReport:
     raw_rows_deleted: int = 0
     rollup_rows_deleted: int = 0
     alert_rows_deleted: int = 0
+
+    def __str__(self) -> str:
+        """One line for the log: only what was done, or "nothing to do"."""
+        done = [
+            f"created {', '.join(self.partitions_created)}" if self.partitions_created else "",
+            f"rolled up {self.hours_rolled_up} hours" if self.hours_rolled_up else "",
+            f"dropped {', '.join(self.partitions_dropped)}" if self.partitions_dropped else "",
+            *(
+                f"deleted {count} {kind} rows"
+                for kind, count in (
+                    ("raw", self.raw_rows_deleted),
+                    ("rollup", self.rollup_rows_deleted),
+                    ("alert", self.alert_rows_deleted),
+                )
+                if count
+            ),
+        ]
+        return "; ".join(part for part in done if part) or "nothing to do"

@@ -7,7 +7,7 @@ rollups are upserts and partition DDL is IF NOT EXISTS / serialised.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy import Connection, Table, delete, func, select
 
 from storage import schema
 from storage.backend import Backend
@@ -66,7 +66,7 @@ class Maintenance:
         while True:
             with self._backend.writing() as conn:
                 self._backend.lock(conn, _LOCK)
-                start = max(_state(conn, _ROLLED_UP, oldest), oldest)
+                start = max(_state(conn, _ROLLED_UP, _first_hour(conn, closed)), oldest)
                 end = min(start + DAY_MS, closed)
                 if start >= end:
                     return hours
@@ -93,6 +93,13 @@ class Maintenance:
 
 def _hour(t_ms: int) -> int:
     return t_ms - t_ms % HOUR_MS
+
+
+def _first_hour(conn: Connection, closed: int) -> int:
+    """Where the first roll-up starts: the first sample's hour, not ``raw_days`` of empty
+    hours before it (with no sample yet, nothing to do: the last closed hour)."""
+    first = conn.scalar(select(func.min(schema.samples.c.t)))
+    return closed if first is None else _hour(int(first))
 
 
 def _state(conn: Connection, key: str, default: int) -> int:

@@ -96,6 +96,11 @@ class Storage:
         self._schema_checked = True
         return applied
 
+    def schema_version(self) -> int:
+        """The database's schema version: 0 if never upgraded, ``SCHEMA_VERSION`` when current."""
+        with self._backend.reading() as conn:
+            return migrations.version(conn)
+
     def write(self, records: Sequence[ScrapeRecord]) -> None:
         """Write the whole batch in one transaction; on StorageUnavailable retry the same batch."""
         self._ready()

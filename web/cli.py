@@ -41,7 +41,8 @@ from model.errors import ConfigError, HostwatchError, StorageError
 from storage import ROLES, Storage
 from web.app import create_app
 from web.auth.commands import COMMANDS
-from web.state import LOCAL_HOSTS, Settings
+from web.http.state import LOCAL_HOSTS, Settings
+from web.startup import wait_for_schema
 
 PROG = "hostwatch-web"
 SECRET_BYTES = 32
@@ -86,6 +87,12 @@ def parser() -> FlagParser:
     flags.flag("session-max-age", "43200", "seconds a login lasts", "SECONDS")
     flags.flag(
         "figures-cache", "10", "seconds the overview's headline figures are reused", "SECONDS"
+    )
+    flags.flag(
+        "schema-wait",
+        "60",
+        "seconds to wait at start for the scraper to create or upgrade the database schema",
+        "SECONDS",
     )
     flags.log_level_flag()
     flags.add_argument("--role", choices=ROLES, default="viewer", help="user add: the role")
@@ -205,6 +212,7 @@ def serve(args: argparse.Namespace, level: str) -> int:
     host, port = parse_listen(args.listen, ConfigError)
     settings = settings_from(args, host)
     storage = open_storage(args.database_url, args.read_database_url)
+    wait_for_schema(storage, seconds("--schema-wait", args.schema_wait))
     storage.targets()  # fail now, in one line, if the database is missing or unreachable
     if not settings.open_without_users and not storage.has_users():
         raise ConfigError(

@@ -64,9 +64,8 @@ class Reader:
         try:
             return yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
+            mark, reason = _where(error)
             line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-            reason = str(error.problem)
         except yaml.reader.ReaderError as error:  # a character YAML refuses, at an offset
             before = text[: error.position]
             line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
@@ -208,3 +207,19 @@ def size(node: Node) -> int:
     if node.tag != _STR:
         raise ConfigError(f"expected a size like 10MiB, got {describe(node)}")
     return parse_size(node.value)
+
+
+# Constructs that may span lines: left open, the parser notices only where it gives up, often
+# the end of the file, which says nothing of where the problem is; where they began does.
+_UNCLOSED = {"flow sequence": "[", "flow mapping": "{", "quoted scalar": "quote"}
+
+
+def _where(error: yaml.MarkedYAMLError) -> tuple[yaml.Mark | None, str]:
+    """Where to point for ``error``, and what to say."""
+    opened = _UNCLOSED.get((error.context or "").split(" a ")[-1], "")
+    begun, end = error.context_mark, error.problem_mark
+    if not (opened and begun and end) or begun.line == end.line:
+        return end or begun, str(error.problem)
+    if end.index >= len((end.buffer or "").rstrip("\0\n")):
+        return begun, f"this {opened} is never closed ({error.problem} at the end of the file)"
+    return end, f"{error.problem} (inside the {opened} begun at line {begun.line + 1})"

@@ -123,8 +123,10 @@ async def test_a_silenced_alert_is_not_notified_and_shows_as_silenced(
     telemetry = Telemetry()
     async with running(service(alerts_file, store, telemetry)) as alerting:
         alerting.observe(scrape(t=now_ms(), error="connection refused"))
-        await anyio.sleep(0.5)
-    labels = {"alertname": "TargetDown", "state": "silenced"}
+        labels = {"alertname": "TargetDown", "state": "silenced"}
+        # Waits for the evaluation rather than sleeping a fixed time: a loaded machine is slow.
+        await until(lambda: telemetry.registry.get_sample_value("hostwatch_alerts", labels) == 1)
+        await anyio.sleep(0.5)  # several group intervals, in which nothing may be sent
     assert telemetry.registry.get_sample_value("hostwatch_alerts", labels) == 1
     assert hook.posts == []
 

@@ -30,7 +30,26 @@ def job(body: str) -> str:
 
 def test_a_yaml_syntax_error_names_its_line_and_column() -> None:
     assert problems("scrape_configs: [\n  a: b: c\n") == (
-        "targets.yml:2:7: invalid YAML: expected ',' or ']', but got ':'"
+        "targets.yml:2:7: invalid YAML: expected ',' or ']', but got ':' "
+        "(inside the [ begun at line 1)"
+    )
+
+
+def test_a_bracket_never_closed_is_reported_where_it_opens_not_at_the_end_of_the_file() -> None:
+    text = 'scrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: ["a:1"\n'
+
+    assert problems(text + "\n# a comment\n\n") == (
+        "targets.yml:4:18: invalid YAML: this [ is never closed "
+        "(expected ',' or ']', but got '<stream end>' at the end of the file)"
+    )
+
+
+def test_a_quote_never_closed_is_reported_where_it_opens() -> None:
+    text = 'scrape_configs:\n  - job_name: "node\n    scrape_interval: 30s\n'
+
+    assert problems(text) == (
+        "targets.yml:2:15: invalid YAML: this quote is never closed "
+        "(found unexpected end of stream at the end of the file)"
     )
 
 

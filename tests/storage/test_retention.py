@@ -20,6 +20,27 @@ def test_maintain_creates_partitions_for_today_and_two_days_ahead(
     assert report.partitions_created == (expected if "postgresql" in empty_url else [])
 
 
+def test_a_fresh_database_has_no_hours_to_roll_up_and_the_report_reads_as_a_sentence(
+    open_store: StoreFactory, empty_url: str
+) -> None:
+    report = open_store().maintain(NOW)
+
+    assert report.hours_rolled_up == 0
+    assert str(report) == (
+        "created samples_p20250616, samples_p20250617, samples_p20250618"
+        if "postgresql" in empty_url
+        else "nothing to do"
+    )
+
+
+def test_the_first_roll_up_starts_at_the_first_samples_hour(open_store: StoreFactory) -> None:
+    store = open_store()
+    store.write(gauge_scrapes("g", [1.0, 3.0], start=NOW - 5 * HOUR, interval=60_000))
+
+    # NOW - 5h up to the hour before NOW, which has closed too recently.
+    assert store.maintain(NOW).hours_rolled_up == 4
+
+
 def test_raw_samples_older_than_raw_days_are_dropped_by_whole_days(
     open_store: StoreFactory, empty_url: str, count_rows: Callable[[str], int]
 ) -> None:

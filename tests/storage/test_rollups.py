@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from storage import RangeQuery, Retention, Storage
+from storage import RangeQuery, Storage
 from tests.storage.builders import DAY, HOUR, NOW, gauge_scrapes
 from tests.storage.conftest import StoreFactory
 
 TEN_MINUTES = 600_000
 H0 = NOW - 4 * HOUR
-# Raw retention back from NOW, less the hour before NOW, which has closed too recently.
-ALL_CLOSED_HOURS = Retention().raw_days * 24 - 1
+# From H0, the first sample's hour, up to the hour before NOW, which has closed too recently.
+CLOSED_SINCE_H0 = 3
 
 
 def three_hours_of(store: Storage, values: list[float]) -> None:
@@ -86,7 +86,7 @@ def test_maintain_twice_gives_the_same_rollups(
     rollups = peek("SELECT * FROM rollups_hourly ORDER BY series_id, hour")
     second = store.maintain(NOW)
 
-    assert first.hours_rolled_up == ALL_CLOSED_HOURS
+    assert first.hours_rolled_up == CLOSED_SINCE_H0
     assert (second.hours_rolled_up, second.partitions_created) == (0, [])
     assert peek("SELECT * FROM rollups_hourly ORDER BY series_id, hour") == rollups
     assert len(rollups) == 3
@@ -100,5 +100,5 @@ def test_a_second_store_racing_on_maintain_gives_the_same_rollups(
 
     reports = [writer.maintain(NOW), other.maintain(NOW)]
 
-    assert sum(r.hours_rolled_up for r in reports) == ALL_CLOSED_HOURS
+    assert sum(r.hours_rolled_up for r in reports) == CLOSED_SINCE_H0
     assert len(peek("SELECT * FROM rollups_hourly")) == 3

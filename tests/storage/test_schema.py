@@ -46,7 +46,7 @@ def test_upgrade_twice_applies_nothing_the_second_time(fresh: Storage) -> None:
 
 
 def test_writing_to_a_database_never_upgraded_asks_for_an_upgrade(fresh: Storage) -> None:
-    needs = rf"version 0, this code needs {LATEST}: run Storage.upgrade\(\)"
+    needs = rf"version 0, this code needs {LATEST}: run hostwatch-scraper db upgrade"
     with pytest.raises(SchemaError, match=needs):
         fresh.write([record([sample("m", 1.0)])])
 

@@ -135,7 +135,9 @@ def test_a_viewer_reads_the_api_and_the_pages(guarded: Guarded) -> None:
         assert guarded.client.get(url, headers=guarded.viewer).status_code == 200, url
 
 
-@pytest.mark.parametrize("url", ["/health", "/login", "/static/style.css", "/static/live.js"])
+@pytest.mark.parametrize(
+    "url", ["/health", "/login", "/static/style.css", "/static/live.js", "/favicon.ico"]
+)
 def test_liveness_login_and_assets_need_no_credentials(guarded: Guarded, url: str) -> None:
     assert guarded.client.get(url).status_code == 200
 

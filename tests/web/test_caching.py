@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import itertools
 
+import pytest
 from starlette.testclient import TestClient
+
+from storage import Storage
+from tests.storage.builders import NOW
+from tests.web.conftest import SETTINGS
+from web.app import create_app
 
 
 def test_an_api_answer_carries_the_hash_of_its_body_as_etag(client: TestClient) -> None:
@@ -40,3 +48,15 @@ def test_errors_are_never_cached(client: TestClient) -> None:
     response = client.get("/api/v1/servers/nowhere:1")
 
     assert (response.headers["cache-control"], "etag" in response.headers) == ("no-store", False)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/servers", "/api/v1/servers/web1:9100"])
+def test_the_etag_covers_the_data_not_the_clock(seeded: Storage, path: str) -> None:
+    seconds = itertools.count()
+    ticking = dataclasses.replace(SETTINGS, clock=lambda: NOW + 1000 * next(seconds))
+    with TestClient(create_app(seeded, ticking)) as client:
+        etag = client.get(path).headers["etag"]
+
+        again = client.get(path, headers={"If-None-Match": etag})
+
+    assert again.status_code == 304

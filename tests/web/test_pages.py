@@ -104,3 +104,16 @@ def test_static_assets_are_served_by_the_app(client: TestClient) -> None:
     response = client.get("/static/style.css")
 
     assert (response.status_code, "prefers-color-scheme: dark" in response.text) == (200, True)
+
+
+def test_the_favicon_browsers_ask_for_is_served(client: TestClient) -> None:
+    response = client.get("/favicon.ico")
+
+    assert (response.status_code, response.headers["content-type"]) == (200, "image/svg+xml")
+    assert response.text.startswith("<svg")
+
+
+def test_every_page_names_its_icon(client: TestClient) -> None:
+    page = client.get("/").text
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page

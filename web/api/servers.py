@@ -9,9 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import Storage, TargetHealth
-from web import headline, identity, params, responses, servers, state
 from web.api import shapes
-from web.series import of_target, search
+from web.http import params, responses, state
+from web.views import headline, identity, servers
+from web.views.series import of_target, search
 
 T = TypeVar("T")
 HISTORY_SHOWN = 100
@@ -22,15 +23,14 @@ def list_servers(request: Request) -> Response:
     filters = servers.Filters.from_query(query)
     found = servers.by_key(filters.apply(state.storage(request).targets()))
     page, links = paginate(request, found, lambda t: [t.job, t.instance])
-    now = state.now_ms(request)
-    items = [shapes.target(t, now) for t in page]
+    items = [shapes.target(t) for t in page]
     return responses.api(request, {"servers": items, "total": len(found), "links": links})
 
 
 def server(request: Request) -> Response:
     store = state.storage(request)
     target = _target(request, store)
-    body = shapes.target(target, state.now_ms(request))
+    body = shapes.target(target)
     body["identity"] = identity.of(store, target)
     body["headline"] = shapes.headline(headline.one(store, target))
     history = store.health_history(target.job, target.instance)[-HISTORY_SHOWN:]

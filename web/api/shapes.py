@@ -1,4 +1,4 @@
-"""How storage's values look in JSON: times as RFC 3339, ages in seconds, NaN as null."""
+"""How storage's values look in JSON: times as RFC 3339, durations in seconds, NaN as null."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from storage import HealthChange, Series, TargetHealth
-from web.headline import Headline
-from web.responses import finite
-from web.units import rfc3339
+from web.http.responses import finite
+from web.views.headline import Headline
+from web.views.units import rfc3339
 
 __all__ = ["change", "headline", "rfc3339", "series", "server_path", "target"]
 
@@ -19,16 +19,16 @@ def server_path(target: TargetHealth, suffix: str = "") -> str:
     return f"/api/v1/servers/{quote(target.instance, safe=':')}{suffix}?{query}"
 
 
-def target(target: TargetHealth, now_ms: int) -> dict[str, Any]:
+def target(target: TargetHealth) -> dict[str, Any]:
+    """Times only, no ages: an age changes every second, so the ETag over it would too and a
+    cached copy would be wrong at once; a client knows its own clock."""
     return {
         "job": target.job,
         "instance": target.instance,
         "labels": dict(target.labels),
         "health": target.health,
         "health_since": rfc3339(target.health_since_ms),
-        "health_for_s": _age(target.health_since_ms, now_ms),
         "last_scrape": rfc3339(target.last_scrape_ms),
-        "last_scrape_age_s": _age(target.last_scrape_ms, now_ms),
         "last_duration_s": target.last_duration_s,
         "last_error": target.last_error,
         "consecutive_failures": target.consecutive_failures,
@@ -36,10 +36,6 @@ def target(target: TargetHealth, now_ms: int) -> dict[str, Any]:
         "last_seen": rfc3339(target.last_seen_ms),
         "links": {"self": server_path(target), "series": server_path(target, "/series")},
     }
-
-
-def _age(ms: int | None, now_ms: int) -> float | None:
-    return None if ms is None else (now_ms - ms) / 1000
 
 
 def headline(figures: Headline) -> dict[str, Any]:

@@ -41,6 +41,7 @@ OWN = Rule(read=Need.SIGNED_IN, write=Need.SIGNED_IN)
 RULES: dict[str, Rule] = {
     "/health": OPEN,  # liveness probes carry no credentials
     "/static": OPEN,  # the login page needs its stylesheet
+    "/favicon.ico": OPEN,
     "/login": OPEN,
     "/logout": OWN,
     "/account": OWN,

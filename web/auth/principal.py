@@ -9,8 +9,8 @@ from starlette.requests import HTTPConnection
 
 from model import tokens
 from storage import User
-from web import state
 from web.auth import cookies
+from web.http import state
 
 Via = Literal["token", "session", "nobody"]
 

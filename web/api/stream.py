@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from storage import Storage, TargetHealth
-from web import params, state
 from web.api import shapes
-from web.responses import finite
+from web.http import params, state
+from web.http.responses import finite
 
 Key = tuple[str, str]
 
@@ -87,7 +87,7 @@ def _changes(
 ) -> list[str]:
     events = []
     if before is None or before.health != now.health:
-        events.append(_event("health", shapes.target(now, now.last_scrape_ms or 0)))
+        events.append(_event("health", shapes.target(now)))
     if before is None or before.last_scrape_ms != now.last_scrape_ms:
         events.append(_event("scrape", _scrape(store, now, wanted.metrics)))
     return events
