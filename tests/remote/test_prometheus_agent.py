@@ -21,7 +21,7 @@ from tests.remote.pushing import SCRAPER_START_S, token_of
 from tests.scraper.test_cli import SCRAPER
 from tests.web.accounts import add_user
 from web.app import create_app
-from web.state import Settings
+from web.http.state import Settings
 
 T = TypeVar("T")
 AGENT = """\
