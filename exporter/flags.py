@@ -39,6 +39,16 @@ class FlagParser(argparse.ArgumentParser):
             help=f"{help} [env {variable}; default: {shown}]",
         )
 
+    def switch(self, name: str, help: str) -> None:
+        """Add ``--name``, off unless given or ``$HOSTWATCH_NAME`` is true, 1 or yes."""
+        variable = env_name(name)
+        self.add_argument(
+            f"--{name}",
+            action="store_true",
+            default=os.environ.get(variable, "").strip().lower() in {"1", "true", "yes"},
+            help=f"{help} [env {variable}; default: off]",
+        )
+
     def log_level_flag(self) -> None:
         self.flag("log-level", "info", f"log verbosity: {', '.join(LOG_LEVELS)}", "LEVEL")
 

@@ -50,6 +50,7 @@ class MetricsServer(ThreadingHTTPServer):
         registry: CollectorRegistry,
         web: WebConfig | None = None,
         max_requests: int = 40,
+        handler: type[MetricsHandler] | None = None,
     ) -> None:
         self.registry = registry
         self.web = web or WebConfig()
@@ -57,7 +58,7 @@ class MetricsServer(ThreadingHTTPServer):
         self.slots = threading.BoundedSemaphore(max_requests) if max_requests else None
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
-        super().__init__(address, MetricsHandler)
+        super().__init__(address, handler or MetricsHandler)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         """Handshake TLS here, in the connection's own thread, never in the accept loop."""

@@ -12,6 +12,7 @@ what is wrong (the key, the value, the line) and never need a traceback to be un
     │                        label name/value length): the whole scrape fails, as in Prometheus
     ├── ScrapeError          a scrape failed; ``reason`` is what the dashboard shows
     ├── NotifyError          a receiver did not take a notification; ``retry`` if it may later
+    ├── PushError            a remote write request was refused; ``status`` is the HTTP answer
     └── StorageError
         ├── StorageUnavailable   the database cannot be reached; the same batch may be retried
         ├── SchemaError          the schema is missing, newer than this code, or cannot be upgraded
@@ -82,6 +83,16 @@ class NotifyError(HostwatchError):
     def __init__(self, reason: str, *, retry: bool = True) -> None:
         self.reason = reason
         self.retry = retry
+        super().__init__(reason)
+
+
+class PushError(HostwatchError):
+    """A remote write request was refused, nothing of it written. ``status`` is the answer the
+    spec asks for: 4xx when sending the same again cannot help, 429/5xx when it can."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        self.status = status
+        self.reason = reason
         super().__init__(reason)
 
 

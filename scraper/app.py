@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import anyio
+import anyio.from_thread
+import anyio.lowlevel
 import anyio.to_thread
 from anyio.abc import TaskGroup
 
-from exporter.server import MetricsServer
 from model.clock import now_ms
 from model.errors import StorageError, StorageUnavailable
 from scraper.alerts.config import load_or_defaults
@@ -23,6 +24,10 @@ from scraper.alerts.service import AlertService
 from scraper.buffer import WriteBuffer
 from scraper.config import load
 from scraper.parser import ScrapeCache
+from scraper.remote.pushers import Pushers, PushLimits
+from scraper.remote.receiver import Receiver
+from scraper.remote.sender import Sender
+from scraper.remote.server import ScraperServer
 from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop, Sink
@@ -30,7 +35,7 @@ from scraper.scrape.manager import Reloader, ScrapeManager
 from scraper.scrape.target import Target
 from scraper.spill import SpillLog
 from scraper.telemetry import Telemetry
-from storage import Retention, ScrapeRecord, ScraperStatus, Storage
+from storage import Limits, Retention, ScrapeRecord, ScraperStatus, Storage
 
 log = logging.getLogger(__name__)
 FLEET_CACHE_ENTRIES = 200_000
@@ -52,6 +57,8 @@ class ScraperOptions:
     maintenance_interval: float = 3600.0
     status_interval: float = 15.0
     retention: Retention = field(default_factory=Retention)
+    remote_write_receiver: bool = False
+    push_limits: PushLimits = field(default_factory=PushLimits)
 
 
 async def serve(options: ScraperOptions) -> None:
@@ -59,7 +66,8 @@ async def serve(options: ScraperOptions) -> None:
     _collect_cycles_rarely()
     config = load(options.config_file)
     alerts_config = load_or_defaults(options.alerts_file, options.alerts_required)
-    store = Storage.open(options.database_url, retention=options.retention)
+    limits = Limits()
+    store = Storage.open(options.database_url, retention=options.retention, limits=limits)
     schema = Schema(store)
     telemetry = Telemetry()
     spill = SpillLog(Path(options.spill_dir), options.spill_max_bytes, _count_spill_drop(telemetry))
@@ -68,16 +76,28 @@ async def serve(options: ScraperOptions) -> None:
         alerts_config, store, telemetry, buffer.used_percent, options.alerts_required
     )
     fetcher = Fetcher(options.max_concurrency)
-    metrics = _serve_metrics(options.listen, telemetry)
+    senders = [Sender(endpoint, telemetry) for endpoint in config.remote_write]
+    sink = _sink(buffer, alerting, senders)
+    pushers = Pushers(options.push_limits, limits)
+    receiver = (
+        Receiver(store, pushers, _from_threads(sink), telemetry, storage_limits=limits)
+        if options.remote_write_receiver
+        else None
+    )
+    metrics = _serve_metrics(options.listen, telemetry, receiver)
     try:
         async with anyio.create_task_group() as group:
-            sink = _sink(buffer, alerting)
             manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options, store))
             reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)
-            group.start_soon(alerting.run, lambda: _scraped(manager))
+            for sender in senders:
+                group.start_soon(sender.run)
+            group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
+            if receiver is not None:
+                every = min(options.status_interval, options.push_limits.silence_ms / 4000)
+                group.start_soon(_watch_pushers, store, pushers, sink, every)
             group.start_soon(reloader.run, options.reload_interval)
             group.start_soon(_maintain, store, options.maintenance_interval)
             status = functools.partial(_status, reloader, alerting, manager)
@@ -124,14 +144,42 @@ def _scraped(manager: ScrapeManager) -> set[tuple[str, str]]:
     return {(loop.target.job.job_name, loop.target.instance) for loop in manager.loops}
 
 
-def _sink(buffer: WriteBuffer, alerting: AlertService) -> Sink:
-    """Each scrape is buffered for the database and evaluated by the alert rules at once."""
+def _sink(buffer: WriteBuffer, alerting: AlertService, senders: list[Sender]) -> Sink:
+    """Each scrape is buffered for the database, queued for each remote_write endpoint and
+    evaluated by the alert rules at once."""
 
     def take(record: ScrapeRecord) -> None:
         buffer.put(record)
+        for sender in senders:
+            sender.offer(record)
         alerting.observe(record)
 
     return take
+
+
+def _from_threads(sink: Sink) -> Sink:
+    """``sink`` for the receiver's request threads: each record is taken in the event loop,
+    where the buffer and the alert rules live, and the request waits until it is."""
+    token = anyio.lowlevel.current_token()
+
+    def take(record: ScrapeRecord) -> None:
+        anyio.from_thread.run_sync(sink, record, token=token)
+
+    return take
+
+
+async def _watch_pushers(store: Storage, pushers: Pushers, sink: Sink, interval: float) -> None:
+    """Mark down the pushing hosts that fell silent, those of a previous run included."""
+    try:
+        known = await anyio.to_thread.run_sync(store.targets)
+        pushers.restore(known, now_ms())
+    except StorageError as error:
+        log.warning("pushing hosts of a previous run not known (database unavailable): %s", error)
+    while True:
+        for record in pushers.silent(now_ms()):
+            log.warning("%s/%s: %s", record.job, record.instance, record.error)
+            sink(record)
+        await anyio.sleep(interval)
 
 
 def _collect_cycles_rarely() -> None:
@@ -193,8 +241,12 @@ async def _report(store: Storage, status: Callable[[], ScraperStatus], interval:
         await anyio.sleep(interval)
 
 
-def _serve_metrics(listen: tuple[str, int], telemetry: Telemetry) -> MetricsServer:
-    server = MetricsServer(listen, telemetry.registry)
+def _serve_metrics(
+    listen: tuple[str, int], telemetry: Telemetry, receiver: Receiver | None
+) -> ScraperServer:
+    server = ScraperServer(listen, telemetry.registry, receiver)
     threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
     log.info("own metrics on %s/metrics", server.url)
+    if receiver is not None:
+        log.info("receiving remote write on %s/api/v1/write", server.url)
     return server

@@ -23,6 +23,7 @@ from scraper import __version__
 from scraper.alerts.config import load_or_defaults
 from scraper.app import ScraperOptions, serve
 from scraper.config import load
+from scraper.remote.pushers import PushLimits
 from scraper.scrape.discovery import Shard
 from storage import Retention, Storage
 
@@ -78,6 +79,17 @@ def parser() -> FlagParser:
         "seconds between checks of the config files for changes (SIGHUP reloads at once)",
         "SECONDS",
     )
+    flags.switch(
+        "enable-remote-write-receiver",
+        "accept Prometheus remote write 1.0 on POST /api/v1/write of --listen "
+        "(senders authenticate with an API token of an admin)",
+    )
+    flags.flag(
+        "remote-write-silence",
+        "360",
+        "seconds without samples after which a pushing host is marked down",
+        "SECONDS",
+    )
     flags.flag("retention-raw-days", "30", "days raw samples are kept", "DAYS")
     flags.flag("retention-rollup-days", "400", "days hourly rollups are kept", "DAYS")
     flags.log_level_flag()
@@ -97,6 +109,11 @@ def options_from(args: argparse.Namespace) -> ScraperOptions:
         spill_max_bytes=positive("spill-max-bytes", args.spill_max_bytes, ConfigError),
         max_concurrency=positive("max-concurrency", args.max_concurrency, ConfigError),
         reload_interval=positive("reload-interval", args.reload_interval, ConfigError),
+        remote_write_receiver=args.enable_remote_write_receiver,
+        push_limits=PushLimits(
+            silence_ms=1000
+            * positive("remote-write-silence", args.remote_write_silence, ConfigError)
+        ),
         retention=Retention(
             raw_days=positive("retention-raw-days", args.retention_raw_days, ConfigError),
             rollup_days=positive("retention-rollup-days", args.retention_rollup_days, ConfigError),

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from prometheus_client import Counter, Gauge, Histogram
 from prometheus_client.registry import CollectorRegistry
 
 SCRAPE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+@dataclass(frozen=True)
+class RemoteTelemetry:
+    """One remote_write endpoint's series (labels remote_name and url, as Prometheus's)."""
+
+    sent: Counter
+    failed: Counter
+    retried: Counter
+    dropped: Counter
+    overflowed: Counter
+    pending: Gauge
+    capacity: Gauge
+    highest_sent: Gauge
 
 
 class Telemetry:
@@ -62,6 +78,68 @@ class Telemetry:
         self.write_errors = Counter(
             "hostwatch_scraper_write_errors", "Failed database writes (retried).", registry=r
         )
+        self.push_requests = Counter(
+            "hostwatch_scraper_remote_write_requests",
+            "Remote write requests received, by the HTTP status answered.",
+            ["code"],
+            registry=r,
+        )
+        self.received = Counter(
+            "hostwatch_scraper_remote_write_samples_received",
+            "Samples taken from remote write requests into the write buffer.",
+            registry=r,
+        )
+        endpoint = ["remote_name", "url"]
+        self._remote = (
+            Counter(
+                "prometheus_remote_storage_samples",
+                "Samples sent to remote storage.",
+                endpoint,
+                registry=r,
+            ),
+            Counter(
+                "prometheus_remote_storage_samples_failed",
+                "Samples that failed to send and were not retried (a 4xx answer).",
+                endpoint,
+                registry=r,
+            ),
+            Counter(
+                "prometheus_remote_storage_samples_retried",
+                "Samples sent again after a 5xx, a 429 or a network error.",
+                endpoint,
+                registry=r,
+            ),
+            Counter(
+                "prometheus_remote_storage_samples_dropped",
+                "Samples write_relabel_configs dropped.",
+                endpoint,
+                registry=r,
+            ),
+            Counter(
+                "hostwatch_scraper_remote_write_overflowed_samples",
+                "Samples dropped, oldest first, because the endpoint's queue was at capacity.",
+                endpoint,
+                registry=r,
+            ),
+            Gauge(
+                "prometheus_remote_storage_samples_pending",
+                "Samples queued for the endpoint, not sent yet.",
+                endpoint,
+                registry=r,
+            ),
+            Gauge(
+                "hostwatch_scraper_remote_write_queue_capacity_samples",
+                "Samples the endpoint's queue holds at most (queue_config.capacity).",
+                endpoint,
+                registry=r,
+            ),
+            Gauge(
+                "prometheus_remote_storage_queue_highest_sent_timestamp_seconds",
+                "Timestamp of the newest sample the endpoint took.",
+                endpoint,
+                registry=r,
+            ),
+        )
         self.reload_success = Gauge(
             "hostwatch_config_last_reload_successful",
             "Whether the last configuration reload succeeded.",
@@ -99,4 +177,17 @@ class Telemetry:
             "hostwatch_alerts_config_last_reload_successful",
             "Whether the last reload of alerts.yml succeeded.",
             registry=r,
+        )
+
+    def remote(self, name: str, url: str) -> RemoteTelemetry:
+        sent, failed, retried, dropped, overflowed, pending, capacity, highest = self._remote
+        return RemoteTelemetry(
+            sent=sent.labels(name, url),
+            failed=failed.labels(name, url),
+            retried=retried.labels(name, url),
+            dropped=dropped.labels(name, url),
+            overflowed=overflowed.labels(name, url),
+            pending=pending.labels(name, url),
+            capacity=capacity.labels(name, url),
+            highest_sent=highest.labels(name, url),
         )

@@ -14,6 +14,7 @@ from scraper.config.model import (
     ScraperConfig,
 )
 from scraper.config.nodes import Node, Reader, string
+from scraper.config.remote import read_remote_writes
 from scraper.config.rules import not_empty
 from scraper.config.sections import GLOBAL, TOP
 from scraper.config.targets import Unique
@@ -29,8 +30,9 @@ def load(path: str | os.PathLike[str]) -> ScraperConfig:
     fields = reader.fields(reader.root(), TOP)
     defaults = _global(reader, fields.get("global"))
     jobs = _jobs(reader, fields.get("scrape_configs"), defaults)
+    remote_writes = read_remote_writes(reader, fields.get("remote_write"))
     reader.check()
-    return ScraperConfig(reader.file, defaults, jobs)
+    return ScraperConfig(reader.file, defaults, jobs, remote_writes)
 
 
 def _global(reader: Reader, node: Node | None) -> GlobalConfig:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from model.errors import ConfigError
 from scraper.config import rules
 from scraper.config.rules import keyed
 
@@ -124,12 +125,66 @@ class JobConfig:
 
 
 @dataclass(frozen=True)
+class RelabelRule:
+    """A write_relabel_configs entry: keep or drop the series whose ``source_labels`` values,
+    joined by ``separator``, match ``regex`` (fully anchored, RE2 syntax, as in Prometheus)."""
+
+    action: str = "keep"
+    source_labels: tuple[str, ...] = ()
+    separator: str = ";"
+    regex: str = "(.*)"
+
+    def __post_init__(self) -> None:
+        keyed("action", rules.relabel_action, self.action)
+        for name in self.source_labels:
+            keyed("source_labels", rules.source_label, name)
+        keyed("regex", rules.re2_pattern, self.regex)
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    """How a remote_write endpoint's queue batches and retries (Prometheus's queue_config)."""
+
+    capacity: int = 10_000
+    max_samples_per_send: int = 2_000
+    batch_send_deadline: float = 5.0
+    min_backoff: float = 0.03
+    max_backoff: float = 5.0
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            keyed(name, rules.positive, value)
+        if self.max_backoff < self.min_backoff:
+            raise ConfigError(f"max_backoff: {self.max_backoff:g}s is below min_backoff")
+
+
+@dataclass(frozen=True)
+class RemoteWriteConfig:
+    """An endpoint every scraped sample is also sent to, in Prometheus's remote_write shape."""
+
+    url: str
+    name: str = ""
+    remote_timeout: float = 30.0
+    basic_auth: BasicAuth | None = None
+    bearer: str = field(default="", repr=False)  # authorization: {credentials: ...}
+    tls_config: TLSConfig | None = None
+    write_relabel_configs: tuple[RelabelRule, ...] = ()
+    queue_config: QueueConfig = QueueConfig()
+
+    def __post_init__(self) -> None:
+        keyed("url", rules.http_url, self.url)
+        keyed("remote_timeout", rules.positive, self.remote_timeout)
+
+
+@dataclass(frozen=True)
 class ScraperConfig:
-    """A whole targets.yml: where it was read from, its global block, and its jobs in order."""
+    """A whole targets.yml: where it was read from, its global block, its jobs in order, and
+    the remote_write endpoints its samples are also sent to."""
 
     path: str = ""
     global_: GlobalConfig = GlobalConfig()
     jobs: tuple[JobConfig, ...] = ()
+    remote_write: tuple[RemoteWriteConfig, ...] = ()
 
     @property
     def defaults(self) -> GlobalConfig:

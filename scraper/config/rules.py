@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from collections.abc import Callable
 from typing import TypeVar
 
+import re2
+
 from model.errors import ConfigError
-from model.names import settable_label_problem
+from model.names import LABEL_NAME_SYNTAX, is_label_name, settable_label_problem
 
 T = TypeVar("T")
 
 _HOST = re.compile(r"\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9_.-]+")
 # Prometheus's file_sd pattern: the file name may hold one *, and must name a JSON or YAML file.
 _FILE_SD_PATTERN = re.compile(r"[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)")
+
+
+QUIET = re2.Options()
+QUIET.log_errors = False  # a bad pattern is reported as a config error, not on stderr too
 
 
 def quote(text: str) -> str:
@@ -94,3 +101,37 @@ def timeout_within(timeout: float, interval: float) -> float:
     if timeout > interval:
         raise ConfigError(f"{timeout:g}s is longer than scrape_interval {interval:g}s")
     return timeout
+
+
+def relabel_action(value: str) -> str:
+    if value not in ("keep", "drop"):
+        raise ConfigError(
+            f'expected "keep" or "drop" (the actions hostwatch supports), got {quote(value)}'
+        )
+    return value
+
+
+def re2_pattern(value: str) -> str:
+    """A regex RE2 compiles: linear-time matching, whatever the pattern."""
+    try:
+        re2.compile(value, QUIET)
+    except re2.error as error:
+        reason = (
+            error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else error
+        )
+        raise ConfigError(f"invalid regular expression {quote(value)}: {reason}") from None
+    return value
+
+
+def source_label(value: str) -> str:
+    """A label name to read, reserved ones (``__name__``) included."""
+    if not is_label_name(value):
+        raise ConfigError(f"expected a label name ({LABEL_NAME_SYNTAX}), got {quote(value)}")
+    return value
+
+
+def http_url(value: str) -> str:
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"expected an http:// or https:// URL, got {quote(value)}")
+    return value

@@ -82,11 +82,10 @@ FILE_SD = Section("a file_sd config", ("files", "refresh_interval"))
 
 TOP = Section(
     "the top level",
-    ("global", "scrape_configs"),
+    ("global", "scrape_configs", "remote_write"),
     (
         "rule_files",
         "alerting",
-        "remote_write",
         "remote_read",
         "storage",
         "tracing",
@@ -114,3 +113,48 @@ GLOBAL = Section(
     ),
 )
 GROUP = Section("a target group", ("targets", "labels"))
+REMOTE_WRITE = Section(
+    "a remote_write entry",
+    (
+        "url",
+        "name",
+        "remote_timeout",
+        "basic_auth",
+        "authorization",
+        "tls_config",
+        "write_relabel_configs",
+        "queue_config",
+    ),
+    (
+        "headers",
+        "send_exemplars",
+        "send_native_histograms",
+        "protobuf_message",
+        "round_robin_dns",
+        "metadata_config",
+        "sigv4",
+        "azuread",
+        "google_iam",
+        "oauth2",
+        "bearer_token",
+        "bearer_token_file",
+        "proxy_url",
+        "no_proxy",
+        "proxy_from_environment",
+        "proxy_connect_header",
+        "follow_redirects",
+        "enable_http2",
+        "http_headers",
+    ),
+)
+AUTHORIZATION = Section("authorization", ("type", "credentials", "credentials_file"))
+RELABEL = Section(
+    "a write_relabel_configs entry",
+    ("action", "source_labels", "separator", "regex"),
+    ("target_label", "replacement", "modulus"),
+)
+QUEUE = Section(
+    "queue_config",
+    ("capacity", "max_samples_per_send", "batch_send_deadline", "min_backoff", "max_backoff"),
+    ("max_shards", "min_shards", "retry_on_http_429", "sample_age_limit"),
+)

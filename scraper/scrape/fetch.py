@@ -77,7 +77,7 @@ class Fetcher:
         if key not in self._clients:
             # The pools of one TLS setting share its context: loading CA files is not free.
             if tls not in self._contexts:
-                self._contexts[tls] = _ssl_context(tls)
+                self._contexts[tls] = ssl_context(tls)
             self._clients[key] = httpx.AsyncClient(
                 limits=self._limits,
                 verify=self._contexts[tls],
@@ -120,7 +120,7 @@ def parse_limits(target: Target) -> Limits:
     )
 
 
-def _ssl_context(tls: TLSConfig | None) -> ssl.SSLContext:
+def ssl_context(tls: TLSConfig | None) -> ssl.SSLContext:
     if tls is None:
         return httpx.create_ssl_context()
     context = ssl.create_default_context(cafile=tls.ca_file or None)

@@ -22,12 +22,14 @@ STARTUP_TIMEOUT = 20.0
 
 
 @contextmanager
-def running(argv: list[str], ready_url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def running(
+    argv: list[str], ready_url: str, log: Path, timeout: float = STARTUP_TIMEOUT
+) -> Iterator[subprocess.Popen[bytes]]:
     """``argv`` started, and stopped afterwards; ready once ``ready_url`` answers 200."""
     with open(log, "wb") as output:
         child = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)
     try:
-        wait_ready(child, ready_url, log)
+        wait_ready(child, ready_url, log, timeout)
         yield child
     finally:
         child.terminate()
@@ -38,15 +40,17 @@ def running(argv: list[str], ready_url: str, log: Path) -> Iterator[subprocess.P
             child.wait(timeout=10)
 
 
-def wait_ready(child: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+def wait_ready(
+    child: subprocess.Popen[bytes], url: str, log: Path, timeout: float = STARTUP_TIMEOUT
+) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if child.poll() is not None:
             raise RuntimeError(f"{child.args!r} exited with {child.returncode}: {log.read_text()}")
         if answers(url):
             return
         time.sleep(0.1)
-    raise TimeoutError(f"{child.args!r} not ready at {url} after {STARTUP_TIMEOUT}s")
+    raise TimeoutError(f"{child.args!r} not ready at {url} after {timeout:g}s")
 
 
 def answers(url: str) -> bool:

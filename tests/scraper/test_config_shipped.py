@@ -6,7 +6,18 @@ import re
 from pathlib import Path
 
 from scraper.config import JobConfig, StaticGroup, load
-from scraper.config.sections import BASIC_AUTH, FILE_SD, GLOBAL, GROUP, JOB, TLS
+from scraper.config.sections import (
+    AUTHORIZATION,
+    BASIC_AUTH,
+    FILE_SD,
+    GLOBAL,
+    GROUP,
+    JOB,
+    QUEUE,
+    RELABEL,
+    REMOTE_WRITE,
+    TLS,
+)
 
 SHIPPED = Path(__file__).parents[2] / "config" / "targets.yml"
 
@@ -20,7 +31,20 @@ def test_the_shipped_config_scrapes_the_local_exporter_at_the_default_interval()
 def test_the_shipped_config_documents_every_key() -> None:
     text = SHIPPED.read_text()
     keys = {
-        key for section in (GLOBAL, JOB, BASIC_AUTH, TLS, FILE_SD, GROUP) for key in section.known
+        key
+        for section in (
+            GLOBAL,
+            JOB,
+            BASIC_AUTH,
+            TLS,
+            FILE_SD,
+            GROUP,
+            REMOTE_WRITE,
+            AUTHORIZATION,
+            RELABEL,
+            QUEUE,
+        )
+        for key in section.known
     }
     undocumented = {key for key in keys if not re.search(rf"^[ #-]*{key}:", text, re.MULTILINE)}
     assert undocumented == set()

@@ -6,8 +6,9 @@ import re
 
 from starlette.testclient import TestClient
 
+from model import tokens
 from storage import Role, Storage, User
-from web.auth import passwords, tokens
+from web.auth import passwords
 
 PASSWORD = "correct horse battery"
 # The cheapest bcrypt cost: the tests check behaviour, not the cost factor.

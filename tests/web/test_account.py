@@ -8,9 +8,9 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from model import tokens
 from storage import Storage
 from tests.web.accounts import add_user, bearer, log_in
-from web.auth import tokens
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from model import tokens
 from storage import Storage
 from web import cli
-from web.auth import passwords, tokens
+from web.auth import passwords
 
 SECRET = "a long enough password"
 

@@ -13,9 +13,10 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
+from model import tokens
 from model.errors import AccountError
 from storage import Storage
-from web.auth import passwords, tokens
+from web.auth import passwords
 from web.http.errors import BadParameter, PasswordRefused
 from web.views.units import rfc3339
 

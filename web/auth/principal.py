@@ -7,8 +7,9 @@ from typing import Literal
 
 from starlette.requests import HTTPConnection
 
+from model import tokens
 from storage import User
-from web.auth import cookies, tokens
+from web.auth import cookies
 from web.http import state
 
 Via = Literal["token", "session", "nobody"]

@@ -11,9 +11,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from model import tokens
 from model.errors import AccountError
 from storage import Storage, User
-from web.auth import forms, passwords, principal, tokens
+from web.auth import forms, passwords, principal
 from web.http import state
 from web.http.errors import NotFound, PasswordRefused
 from web.pages import login

@@ -1,4 +1,5 @@
-"""Personal API tokens: 256 random bits, stored only as their SHA-256.
+"""Personal API tokens: 256 random bits, stored only as their SHA-256 (web/auth makes and
+checks them for the web app, the scraper checks them for remote write senders).
 
 A fast hash is enough here, unlike for passwords: nobody can guess a 256-bit token, so there
 is nothing for a slow hash to protect against; and the lookup by digest runs on every request.

@@ -1,0 +1,261 @@
+"""Remote write received: samples/s and CPU per 1,000 samples, hostwatch beside Prometheus.
+
+    .venv/bin/python -m bench.remote_write [--targets 200] [--series 1000] [--rounds 6]
+
+The same pre-encoded requests (2,000 samples each, as Prometheus's max_samples_per_send, in
+snappy-compressed protobuf) are posted by 4 client threads to a real ``hostwatch-scraper
+--enable-remote-write-receiver`` writing to a fresh PostgreSQL database, then to Debian's
+``prometheus --web.enable-remote-write-receiver`` (its TSDB, the anchor). One round sends one
+sample of every series of every target; the first round creates the series and is reported
+apart. "accepted" is until the last 204; for hostwatch, "written" is until its
+``samples_written`` counter has every sample (the write buffer drains after the answers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import anyio
+import httpx
+
+from bench import loader
+from bench.exporter import cpu_seconds, free_port
+from bench.scrape import metric, stop
+from model import tokens
+from model.samples import Sample as Scraped
+from scraper.config.model import QueueConfig, RemoteWriteConfig
+from scraper.remote import wire
+from scraper.remote.prompb.remote_pb2 import WriteRequest
+from scraper.remote.prompb.types_pb2 import Label, Sample, TimeSeries
+from scraper.remote.sender import Sender
+from scraper.telemetry import Telemetry
+from storage import ScrapeRecord, Storage
+
+PER_REQUEST = 2000
+SENT = "prometheus_remote_storage_samples_total"
+SAMPLES_PER_SCRAPE = 510  # a node_exporter scrape with up, scrape_duration_seconds, ...
+CLIENTS = 4
+Round = list[bytes]
+
+
+def rounds(targets: int, series: int, count: int) -> list[Round]:
+    """``count`` rounds of requests, each round one sample per series, a second apart."""
+    start = time.time_ns() // 1_000_000 - count * 1000
+    names = [(f"bench_metric_{i % 50}", str(i)) for i in range(series)]
+    made = []
+    for r in range(count):
+        flat = [
+            TimeSeries(
+                labels=[
+                    Label(name="__name__", value=name),
+                    Label(name="id", value=ident),
+                    Label(name="instance", value=f"host{t}:9100"),
+                    Label(name="job", value="node"),
+                ],
+                samples=[Sample(value=float(r * t), timestamp=start + r * 1000)],
+            )
+            for t in range(targets)
+            for name, ident in names
+        ]
+        made.append(
+            [
+                wire.encode(WriteRequest(timeseries=flat[i : i + PER_REQUEST]))
+                for i in range(0, len(flat), PER_REQUEST)
+            ]
+        )
+    return made
+
+
+def post_all(url: str, bodies: Sequence[bytes], token: str) -> tuple[float, dict[int, int]]:
+    """(seconds, answers by status) to post ``bodies`` from CLIENTS threads."""
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": wire.CONTENT_TYPE,
+        "Content-Encoding": wire.ENCODING,
+        "X-Prometheus-Remote-Write-Version": "0.1.0",
+    }
+    statuses: dict[int, int] = {}
+    with httpx.Client(timeout=60, limits=httpx.Limits(max_connections=CLIENTS)) as client:
+
+        def post(body: bytes) -> int:
+            return client.post(url, content=body, headers=headers).status_code
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            for status in pool.map(post, bodies):
+                statuses[status] = statuses.get(status, 0) + 1
+        return time.perf_counter() - started, statuses
+
+
+def measure(name: str, url: str, pid: int, made: list[Round], token: str) -> tuple[float, float]:
+    """Post every round; print and return (samples/s, CPU seconds per 1,000) past round one."""
+    first, _ = post_all(url, made[0], token)
+    samples = sum(len(r) for r in made[1:]) * PER_REQUEST
+    cpu, took = cpu_seconds(pid), 0.0
+    answers: dict[int, int] = {}
+    for bodies in made[1:]:
+        seconds, statuses = post_all(url, bodies, token)
+        took += seconds
+        for status, count in statuses.items():
+            answers[status] = answers.get(status, 0) + count
+    used = cpu_seconds(pid) - cpu
+    rate, per_1000 = samples / took, used / samples * 1000
+    creating = len(made[0]) * PER_REQUEST / first
+    print(
+        f"{name:<10} first round (new series) {creating:>9,.0f} samples/s; "
+        f"then {rate:>9,.0f} samples/s accepted, {per_1000 * 1000:.1f} ms CPU per 1,000 samples; "
+        f"answers {answers}"
+    )
+    return rate, per_1000
+
+
+def hostwatch(made: list[Round], workdir: Path) -> None:
+    database = f"hostwatch_bench_remote_{secrets.token_hex(3)}"
+    loader.recreate(database)
+    try:
+        url = loader.url_of(database)
+        with Storage.open(url) as store:
+            store.upgrade()
+            store.add_user("bench", "admin", "!")  # no password: signs in by token only
+            token = tokens.new()
+            store.add_token("bench", "bench", tokens.digest(token))
+        (workdir / "targets.yml").write_text("scrape_configs: []\n")
+        listen = f"127.0.0.1:{free_port()}"
+        command = [
+            *(sys.executable, "-m", "scraper", "--config", str(workdir / "targets.yml")),
+            *("--database-url", url, "--listen", listen, "--log-level", "warning"),
+            "--enable-remote-write-receiver",
+        ]
+        with subprocess.Popen(command) as scraper:
+            try:
+                wait_ready(f"http://{listen}/metrics")
+                started = time.perf_counter()
+                measure("hostwatch", f"http://{listen}/api/v1/write", scraper.pid, made, token)
+                total = sum(len(r) for r in made) * PER_REQUEST
+                written = wait_written(f"http://{listen}/metrics", total)
+                print(
+                    f"{'':<10} written to PostgreSQL: {written:,.0f} of {total:,} samples, "
+                    f"{written / (time.perf_counter() - started):,.0f} samples/s over the whole run"
+                )
+            finally:
+                stop(scraper)
+    finally:
+        loader.drop(database)
+
+
+async def ship(url: str, records: list[ScrapeRecord]) -> tuple[float, float]:
+    """(samples/s, CPU ms per 1,000 samples) of one Sender shipping ``records`` to ``url``."""
+    total = sum(len(record.samples) for record in records)
+    queue = QueueConfig(capacity=total, batch_send_deadline=1.0)
+    telemetry = Telemetry()
+    sender = Sender(RemoteWriteConfig(url, name="bench", queue_config=queue), telemetry)
+    async with anyio.create_task_group() as group:
+        group.start_soon(sender.run)
+        cpu, started = time.process_time(), time.perf_counter()
+        for record in records:
+            sender.offer(record)
+        labels = {"remote_name": "bench", "url": url}
+        while (telemetry.registry.get_sample_value(SENT, labels) or 0) < total:
+            await anyio.sleep(0.02)
+        took, used = time.perf_counter() - started, time.process_time() - cpu
+        group.cancel_scope.cancel()
+    return total / took, used / total * 1e6
+
+
+def scrapes(targets: int) -> list[ScrapeRecord]:
+    """One scrape of ``targets`` hosts, SAMPLES_PER_SCRAPE samples each, as the loops make."""
+    now = time.time_ns() // 1_000_000
+    made = []
+    for t in range(targets):
+        labels = (("instance", f"sent{t}:9100"), ("job", "node"))
+        samples = [
+            Scraped(f"bench_sent_{i % 50}", (("id", str(i)), *labels), float(i))
+            for i in range(SAMPLES_PER_SCRAPE)
+        ]
+        made.append(ScrapeRecord("node", f"sent{t}:9100", labels, now, 0.1, None, samples))
+    return made
+
+
+def prometheus(made: list[Round], workdir: Path, targets: int) -> None:
+    binary = shutil.which("prometheus")
+    if binary is None:
+        print("prometheus    not installed (Debian package prometheus): no anchor")
+        return
+    (workdir / "prometheus.yml").write_text("scrape_configs: []\n")
+    listen = f"127.0.0.1:{free_port()}"
+    command = [
+        binary,
+        f"--config.file={workdir / 'prometheus.yml'}",
+        f"--storage.tsdb.path={workdir / 'tsdb'}",
+        f"--web.listen-address={listen}",
+        "--web.enable-remote-write-receiver",
+        "--log.level=warn",
+    ]
+    with subprocess.Popen(command) as server:
+        try:
+            wait_ready(f"http://{listen}/-/ready")
+            measure("Prometheus", f"http://{listen}/api/v1/write", server.pid, made, "-")
+            rate, per_1000 = anyio.run(ship, f"http://{listen}/api/v1/write", scrapes(targets))
+            needed = 10_000 * SAMPLES_PER_SCRAPE / 120
+            print(
+                f"sent by one remote_write queue to Prometheus: {rate:,.0f} samples/s, "
+                f"{per_1000:.1f} ms CPU per 1,000 samples (10,000 targets at 2 min need "
+                f"{needed:,.0f} samples/s: {rate / needed:.1f}x)"
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def wait_ready(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass  # not listening yet
+        time.sleep(0.2)
+    raise SystemExit(f"{url} not ready after 30 s")
+
+
+def wait_written(metrics_url: str, total: int, seconds: float = 300.0) -> float:
+    deadline, written = time.monotonic() + seconds, 0.0
+    while time.monotonic() < deadline:
+        written = metric(httpx.get(metrics_url).text, "hostwatch_scraper_samples_written_total")
+        if written >= total:
+            break
+        time.sleep(0.2)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--targets", type=int, default=200)
+    parser.add_argument("--series", type=int, default=1000, help="per target")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--send-targets", type=int, default=2000, help="scrapes shipped")
+    args = parser.parse_args()
+    made = rounds(args.targets, args.series, args.rounds)
+    print(
+        f"{args.targets} targets x {args.series} series, {args.rounds} rounds of "
+        f"{len(made[0])} requests of {PER_REQUEST} samples; {CLIENTS} client threads; "
+        f"{os.cpu_count()} CPUs, PostgreSQL on the same machine"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        hostwatch(made, Path(tmp))
+        prometheus(made, Path(tmp), args.send_targets)
+
+
+if __name__ == "__main__":
+    main()

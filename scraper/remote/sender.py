@@ -1,0 +1,178 @@
+"""One remote_write endpoint: every scraped sample is also sent there, batched, retried.
+
+Scrape records are queued by reference (the scrape loops and the database writer never wait on
+an endpoint); the sender's own task relabels, batches up to max_samples_per_send, or what
+batch_send_deadline gathered, encodes in a worker thread, and posts. 5xx, 429 and network
+errors are retried with doubling backoff from min_backoff to max_backoff; any other 4xx is
+final and counted as failed. Past ``capacity`` samples the oldest queued are dropped, counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import deque
+from collections.abc import Sequence
+
+import anyio
+import anyio.to_thread
+import httpx
+
+from scraper.config.model import RemoteWriteConfig
+from scraper.remote import wire
+from scraper.remote.prompb.remote_pb2 import WriteRequest
+from scraper.remote.prompb.types_pb2 import Label, Sample, TimeSeries
+from scraper.remote.relabel import Relabeler
+from scraper.scrape.fetch import ssl_context
+from scraper.telemetry import RemoteTelemetry, Telemetry
+from storage import ScrapeRecord
+
+log = logging.getLogger(__name__)
+Point = tuple[str, tuple[tuple[str, str], ...], float, int]  # name, labels, value, t (ms)
+HEADERS = {
+    "Content-Type": wire.CONTENT_TYPE,
+    "Content-Encoding": wire.ENCODING,
+    "X-Prometheus-Remote-Write-Version": "0.1.0",
+    "User-Agent": "hostwatch-scraper",
+}
+
+
+def remote_name(config: RemoteWriteConfig) -> str:
+    """The endpoint's name, or as Prometheus names an unnamed one: a hash of its config."""
+    return config.name or hashlib.sha256(config.url.encode()).hexdigest()[:6]
+
+
+class Sender:
+    def __init__(self, config: RemoteWriteConfig, telemetry: Telemetry) -> None:
+        self.config = config
+        self.metrics: RemoteTelemetry = telemetry.remote(remote_name(config), config.url)
+        self._queue = config.queue_config
+        self._records: deque[ScrapeRecord] = deque()
+        self._offset = 0  # samples of the front record already taken
+        self._pending = 0
+        self._ready = anyio.Event()
+        self._relabel = Relabeler(config.write_relabel_configs)
+        self.metrics.capacity.set(self._queue.capacity)
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def offer(self, record: ScrapeRecord) -> None:
+        """Queue ``record``'s samples; drop the oldest past capacity. Never blocks."""
+        if not record.samples:
+            return
+        self._records.append(record)
+        self._pending += len(record.samples)
+        while self._pending > self._queue.capacity and len(self._records) > 1:
+            dropped = self._records.popleft()
+            lost = len(dropped.samples) - self._offset
+            self._pending -= lost
+            self._offset = 0
+            self.metrics.overflowed.inc(lost)
+        self.metrics.pending.set(self._pending)
+        self._ready.set()
+
+    async def run(self) -> None:
+        verify = ssl_context(self.config.tls_config)
+        auth = self.config.basic_auth
+        headers = dict(HEADERS)
+        if self.config.bearer:
+            headers["Authorization"] = f"Bearer {self.config.bearer}"
+        async with httpx.AsyncClient(
+            verify=verify,
+            auth=(auth.username, auth.password) if auth else None,
+            headers=headers,
+            timeout=self.config.remote_timeout,
+            follow_redirects=False,
+        ) as client:
+            while True:
+                await self._gathered()
+                batch = self._take(self._queue.max_samples_per_send)
+                if batch:
+                    await self._send(client, batch)
+
+    async def _gathered(self) -> None:
+        """Wait for a full batch, or for batch_send_deadline after the first queued sample."""
+        while not self._pending:
+            self._ready = anyio.Event()
+            await self._ready.wait()
+        deadline = time.monotonic() + self._queue.batch_send_deadline
+        while self._pending < self._queue.max_samples_per_send:
+            self._ready = anyio.Event()
+            with anyio.move_on_after(deadline - time.monotonic()) as waited:
+                await self._ready.wait()
+            if waited.cancelled_caught:
+                return
+
+    def _take(self, count: int) -> list[Point]:
+        """Up to ``count`` queued samples, oldest first, those the relabel rules drop skipped."""
+        batch: list[Point] = []
+        dropped = 0
+        while self._records and len(batch) < count:
+            record = self._records[0]
+            chunk = record.samples[self._offset : self._offset + count - len(batch)]
+            self._offset += len(chunk)
+            for name, labels, value, t in chunk:
+                if self._relabel.keeps(name, labels):
+                    batch.append((name, labels, value, record.timestamp_ms if t is None else t))
+                else:
+                    dropped += 1
+            if self._offset >= len(record.samples):
+                self._records.popleft()
+                self._offset = 0
+            self._pending -= len(chunk)
+        self.metrics.pending.set(self._pending)
+        self.metrics.dropped.inc(dropped)
+        return batch
+
+    async def _send(self, client: httpx.AsyncClient, batch: Sequence[Point]) -> None:
+        body = await anyio.to_thread.run_sync(encode, batch)
+        backoff = self._queue.min_backoff
+        while True:
+            reason = await self._post(client, body)
+            if reason is None:
+                self.metrics.sent.inc(len(batch))
+                self.metrics.highest_sent.set(max(t for _, _, _, t in batch) / 1000)
+                return
+            if not reason.startswith("retry"):
+                log.error(
+                    "remote write to %s failed, %d samples lost: %s",
+                    self.config.url,
+                    len(batch),
+                    reason,
+                )
+                self.metrics.failed.inc(len(batch))
+                return
+            log.warning("remote write to %s: %s in %gs", self.config.url, reason, backoff)
+            self.metrics.retried.inc(len(batch))
+            await anyio.sleep(backoff)
+            backoff = min(self._queue.max_backoff, backoff * 2)
+
+    async def _post(self, client: httpx.AsyncClient, body: bytes) -> str | None:
+        """None once sent; else why, starting with "retry" when a retry can help."""
+        try:
+            response = await client.post(self.config.url, content=body)
+        except httpx.HTTPError as error:
+            return f"retry after {type(error).__name__}: {error}"
+        if response.is_success:
+            return None
+        status = response.status_code
+        answer = f"HTTP {status}: {response.text[:200].strip()}"
+        return f"retry after {answer}" if status == 429 or status >= 500 else answer
+
+
+def encode(batch: Sequence[Point]) -> bytes:
+    """The batch as a snappy-compressed WriteRequest, a series per sample (as Prometheus sends
+    one scrape's samples), labels sorted by name with ``__name__`` among them."""
+    request = WriteRequest(
+        timeseries=[
+            TimeSeries(
+                labels=[Label(name=k, value=v) for k, v in sorted((("__name__", name), *labels))],
+                samples=[Sample(value=value, timestamp=t)],
+            )
+            for name, labels, value, t in batch
+        ]
+    )
+    return wire.encode(request)

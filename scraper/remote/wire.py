@@ -1,0 +1,43 @@
+"""The remote write 1.0 wire format: a protobuf WriteRequest in snappy's block format.
+
+cramjam is the snappy codec (python-snappy 0.7 is itself a wrapper around it): its wheels
+need no system library, and its declared-length check lets a body's decompressed size be
+bounded before a byte of it is expanded.
+"""
+
+from __future__ import annotations
+
+import cramjam
+from google.protobuf.message import DecodeError
+
+from model.errors import PushError
+from scraper.remote.prompb.remote_pb2 import WriteRequest
+
+CONTENT_TYPE = "application/x-protobuf"
+ENCODING = "snappy"
+
+
+def decode(body: bytes, max_decoded: int) -> WriteRequest:
+    """The request ``body`` holds; PushError 400 (not snappy, not a WriteRequest) or 413."""
+    try:
+        size = cramjam.snappy.decompress_raw_len(body)
+    except cramjam.DecompressionError:
+        raise PushError(400, "body is not snappy-compressed (block format expected)") from None
+    if size > max_decoded:
+        raise PushError(
+            413, f"body decompresses to {size:,} bytes, over the limit of {max_decoded:,}"
+        )
+    try:
+        raw = bytes(cramjam.snappy.decompress_raw(body))
+    except cramjam.DecompressionError as error:
+        raise PushError(400, f"body is not snappy-compressed: {error}") from None
+    request = WriteRequest()
+    try:
+        request.ParseFromString(raw)
+    except DecodeError as error:
+        raise PushError(400, f"body is not a protobuf WriteRequest: {error}") from None
+    return request
+
+
+def encode(request: WriteRequest) -> bytes:
+    return bytes(cramjam.snappy.compress_raw(request.SerializeToString()))
