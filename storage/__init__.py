@@ -33,6 +33,7 @@ from storage.model import (
     Series,
     TargetHealth,
 )
+from storage.selection import QueryLimitError, SelectLimits, SeriesSamples
 from storage.store import Storage
 
 __all__ = [
@@ -50,13 +51,16 @@ __all__ = [
     "MaintenanceReport",
     "Matcher",
     "NotificationEntry",
+    "QueryLimitError",
     "RangeQuery",
     "RangeResult",
     "Retention",
     "Role",
     "ScrapeRecord",
     "ScraperStatus",
+    "SelectLimits",
     "Series",
+    "SeriesSamples",
     "ShownState",
     "Silence",
     "Storage",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, get_args
+
+import re2
 
 from model.errors import QueryError
 from model.samples import Labels, Metadata, Sample
@@ -95,11 +96,18 @@ class LatestSample(NamedTuple):
     value: float
 
 
+_RE2 = re2.Options()
+_RE2.dot_nl = True  # "." matches a newline too, as in Prometheus
+_RE2.log_errors = False  # a bad pattern is the caller's QueryError, not a line on stderr
+
+
 @functools.lru_cache(maxsize=1024)
-def _anchored(pattern: str) -> re.Pattern[str]:
+def _anchored(pattern: str) -> re2._Regexp:
+    """RE2, as Prometheus uses: matching takes time linear in the input, whatever the
+    pattern, so a user's regex cannot stall a read."""
     try:
-        return re.compile(f"(?:{pattern})", re.DOTALL)
-    except re.error as exc:
+        return re2.compile(f"(?:{pattern})", _RE2)
+    except re2.error as exc:
         raise QueryError(f"invalid regular expression {pattern!r}: {exc}") from exc
 
 
