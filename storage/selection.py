@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import BigInteger, Connection, Select, any_, bindparam, cast, select
+from sqlalchemy import BigInteger, Connection, Row, Select, any_, bindparam, cast, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from model.errors import QueryError
@@ -66,7 +66,7 @@ Columns = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.flo
 
 
 def _rows(conn: Connection, ids: list[int], start_ms: int, end_ms: int, most: int) -> Columns:
-    rows: list[tuple[int, int, float | None]] = []
+    rows: list[Row[tuple[int, int, float | None]]] = []
     for statement in _statements(conn, sorted(ids), start_ms, end_ms):
         # One more than allowed is enough to know the limit is broken, without reading it all.
         rows.extend(conn.execute(statement.limit(most + 1 - len(rows))).all())
