@@ -151,7 +151,7 @@ def openapi_json(request: Request) -> Response:
 
 
 def is_api(path: str) -> bool:
-    return path.startswith("/api/") or path == "/health"
+    return path.startswith(("/api/", "/prometheus/")) or path == "/health"
 
 
 def error_page(request: Request, status: int, code: str, detail: str) -> Response:
