@@ -48,6 +48,11 @@ def _points(mine: list[list[Any]], theirs: list[list[Any]], what: str) -> str | 
     return None
 
 
+def _close(x: float, y: float) -> bool:
+    both_nan = math.isnan(x) and math.isnan(y)
+    return both_nan or math.isclose(x, y, rel_tol=REL, abs_tol=ABS)
+
+
 def has_data(data: dict[str, Any]) -> bool:
     """Whether Prometheus answered with something: a series, or a scalar that is not NaN."""
     if data["resultType"] == "scalar":
