@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from httpx2 import Response
 from starlette.testclient import TestClient
 
 from promql import EngineLimits
@@ -25,6 +26,7 @@ from web.app import create_app
 API = "/prometheus/api/v1"
 WEB1 = 'instance="web1:9100"'
 NOW_S = NOW // 1000
+Params = dict[str, str | int]
 
 
 def limited(store: Storage, **limits: Any) -> TestClient:
@@ -52,7 +54,7 @@ def test_an_instant_query_answers_a_vector_in_prometheus_shape(client: TestClien
 
 def test_a_range_query_answers_a_matrix_one_point_per_step(client: TestClient) -> None:
     query = f"sum(rate(node_cpu_seconds_total{{{WEB1}}}[5m]))"
-    params = {"query": query, "start": NOW_S - 600, "end": NOW_S, "step": "5m"}
+    params: Params = {"query": query, "start": NOW_S - 600, "end": NOW_S, "step": "5m"}
 
     data = client.get(f"{API}/query_range", params=params).json()["data"]
 
@@ -73,7 +75,7 @@ def test_a_query_posted_as_a_form_is_answered_like_a_get(client: TestClient) -> 
     assert response.json()["data"] == {"resultType": "scalar", "result": [NOW_S, "2"]}
 
 
-def error_of(response: httpx.Response) -> tuple[int, str, str]:
+def error_of(response: Response) -> tuple[int, str, str]:
     body = response.json()
     assert body["status"] == "error"
     return response.status_code, body["errorType"], body["error"]
@@ -98,7 +100,7 @@ def test_a_missing_query_is_400_bad_data(client: TestClient) -> None:
 
 
 def test_a_range_of_too_many_steps_is_400_bad_data(client: TestClient) -> None:
-    params = {"query": "node_load1", "start": 0, "end": NOW_S, "step": "1"}
+    params: Params = {"query": "node_load1", "start": 0, "end": NOW_S, "step": "1"}
 
     status, kind, message = error_of(client.get(f"{API}/query_range", params=params))
 
@@ -107,7 +109,7 @@ def test_a_range_of_too_many_steps_is_400_bad_data(client: TestClient) -> None:
 
 
 def test_a_query_reading_more_samples_than_the_limit_is_422_execution(seeded: Storage) -> None:
-    params = {"query": "node_cpu_seconds_total[1h]", "time": NOW_S}
+    params: Params = {"query": "node_cpu_seconds_total[1h]", "time": NOW_S}
 
     with limited(seeded, max_samples=100) as client:
         status, kind, message = error_of(client.get(f"{API}/query", params=params))
@@ -205,7 +207,7 @@ def served(seeded: Storage) -> Iterator[str]:
 
 def test_the_app_answers_other_requests_while_a_heavy_query_runs(served: str) -> None:
     inner = "quantile_over_time(0.5, node_cpu_seconds_total[10m:1s])"
-    heavy = {"query": f"count_over_time(({inner})[1h:1s])", "time": NOW_S}
+    heavy: Params = {"query": f"count_over_time(({inner})[1h:1s])", "time": NOW_S}
     finished: list[str] = []
 
     def run_heavy() -> None:
