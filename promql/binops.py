@@ -47,6 +47,8 @@ COMPARISON: dict[str, Comparison] = {
     "<=": np.less_equal,
 }
 SET = ("and", "or", "unless")
+# Prometheus 2.42 keeps the metric name through atan2 (and comparisons), not the others.
+DROPS_NAME = frozenset(ARITHMETIC) - {"atan2"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ def with_scalar(op: str, vector: Vector, scalar: Scalar, vector_left: bool, bool
         if op in COMPARISON:
             values = kept.astype(np.float64) if bool_ else series.values
         present = series.present if bool_ or op not in COMPARISON else series.present & kept
-        named = op in COMPARISON and not bool_
+        named = op not in DROPS_NAME and not bool_
         labels = series.labels if named else without_name(series.labels)
         if present.any():
             out.append(Series(labels, values, present))
@@ -163,7 +165,7 @@ def _one_side(vector: Vector, how: Matching) -> dict[Labels, list[Series]]:
 
 def _result_labels(many: Labels, one: Labels, op: str, how: Matching) -> Labels:
     labels = many
-    if op in ARITHMETIC or how.bool_:
+    if op in DROPS_NAME or how.bool_:
         labels = without_name(labels)
     if how.card == "one":
         labels = keep(labels, how.labels) if how.on else drop(labels, how.labels)

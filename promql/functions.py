@@ -253,9 +253,10 @@ def _histogram_quantile(ev: Evaluator, args: list[ast.Expr]) -> Value:
     return histograms.histogram_quantile(phi, ev.vector(args[1]))
 
 
-def _over_time(fn: Callable[[Floats], float]) -> Handler:
+def _over_time(fn: Callable[[Floats], float], named: bool = False) -> Handler:
     def handler(ev: Evaluator, args: list[ast.Expr]) -> Value:
-        return windows.reduce(ev.matrix(args[0]), lambda _t, values, _step: fn(values))
+        matrix = ev.matrix(args[0])
+        return windows.reduce(matrix, lambda _t, values, _step: fn(values), named=named)
 
     return handler
 
@@ -353,7 +354,7 @@ HANDLERS: dict[str, Handler] = {
     "min_over_time": _over_time(_fmin),
     "max_over_time": _over_time(_fmax),
     "count_over_time": _over_time(_count),
-    "last_over_time": _over_time(_last),
+    "last_over_time": _over_time(_last, named=True),
     "present_over_time": _over_time(_one),
     "stddev_over_time": _over_time(_std),
     "stdvar_over_time": _over_time(_var),

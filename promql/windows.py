@@ -96,8 +96,9 @@ def instant(matrix: Matrix, per_second: bool) -> Vector:
     return out
 
 
-def reduce(matrix: Matrix, fn: Reduce, minimum: int = 1) -> Vector:
-    """``fn`` over each window of at least ``minimum`` samples."""
+def reduce(matrix: Matrix, fn: Reduce, minimum: int = 1, named: bool = False) -> Vector:
+    """``fn`` over each window of at least ``minimum`` samples; the metric name is dropped
+    unless ``named`` (last_over_time keeps it, as in Prometheus)."""
     out: Vector = []
     for series in matrix.series:
         lo, hi = bounds(series, matrix)
@@ -108,7 +109,7 @@ def reduce(matrix: Matrix, fn: Reduce, minimum: int = 1) -> Vector:
         for step in np.flatnonzero(ok).tolist():
             window = slice(int(lo[step]), int(hi[step]))
             values[step] = fn(series.t[window], series.values[window], step)
-        out.append(Series(without_name(series.labels), values, ok))
+        out.append(Series(series.labels if named else without_name(series.labels), values, ok))
     return out
 
 

@@ -83,3 +83,43 @@ def test_every_dashboard_query_as_an_instant_query_matches_prometheus(
 ) -> None:
     at = str(sides.day.end_ms // 1000)
     compared(sides, "query", lambda q: {"query": q, "time": at}, capsys)
+
+
+# The dashboard's template variables, as Grafana asks for label_values(selector, label):
+# /label/<label>/values?match[]=selector (Grafana 10), or /series?match[]=selector (older).
+VARIABLES = [
+    ("node_uname_info", "job"),
+    ('node_uname_info{job="$job"}', "nodename"),
+    ('node_uname_info{job="$job", nodename=~".+"}', "instance"),
+    ("", "__name__"),
+    ('{job="$job"}', "device"),
+]
+
+
+@pytest.mark.parametrize(("selector", "label"), VARIABLES)
+def test_template_variable_values_match_prometheus(sides: Sides, selector: str, label: str) -> None:
+    end = sides.day.end_ms // 1000
+    window = {"start": str(end - 86_400), "end": str(end)}
+    params = {**window, "match[]": filled(selector, sides)} if selector else window
+    path = f"label/{label}/values"
+
+    ours, theirs = hostwatch(sides, path, params), prometheus(sides, path, params)
+
+    assert theirs
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("selector", [s for s, _ in VARIABLES if s])
+def test_series_of_a_template_variable_selector_match_prometheus(
+    sides: Sides, selector: str
+) -> None:
+    end = sides.day.end_ms // 1000
+    params = {"match[]": filled(selector, sides), "start": str(end - 86_400), "end": str(end)}
+
+    def label_sets(found: Any) -> list[list[tuple[str, str]]]:
+        return sorted(sorted(series.items()) for series in found)
+
+    ours, theirs = hostwatch(sides, "series", params), prometheus(sides, "series", params)
+
+    assert theirs
+    assert label_sets(ours) == label_sets(theirs)

@@ -78,8 +78,7 @@ async def labels(request: Request) -> Response:
     found = await _params(request)
 
     def run() -> Any:
-        names = {name for s in _matching(request, found) for name, _ in s.labels}
-        return sorted(names | {"__name__"}) if names else []
+        return sorted({name for s in _matching(request, found) for name in _metric(s)})
 
     return await _answer(run)
 
@@ -186,7 +185,8 @@ def _matching(request: Request, found: Params, required: bool = False) -> list[S
 
 
 def _metric(found: Series) -> dict[str, str]:
-    return {"__name__": found.name, **dict(found.labels)}
+    """The series' labels as Prometheus has them: with the name, without empty values."""
+    return {"__name__": found.name, **{name: value for name, value in found.labels if value}}
 
 
 async def _answer(run: Callable[[], Any]) -> Response:
