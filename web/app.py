@@ -12,14 +12,16 @@ from starlette.responses import Response
 
 from model.errors import HostwatchError, QueryError, StorageUnavailable
 from storage import Storage
-from web import alert_pages, api, pages
-from web.auth import account, login
+from web import api
 from web.auth.access import Access
 from web.auth.throttle import Throttle
-from web.errors import WebError
-from web.headline import SharedFleet
-from web.security import middleware
-from web.state import Settings
+from web.http.errors import WebError
+from web.http.security import middleware
+from web.http.state import Settings
+from web.pages import account, fleet, login
+from web.pages import alerts as alert_pages
+from web.pages.render import error_page
+from web.views.headline import SharedFleet
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +29,12 @@ log = logging.getLogger(__name__)
 def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     app = Starlette(
-        routes=[*api.ROUTES, *pages.ROUTES, *alert_pages.ROUTES, *login.ROUTES, *account.ROUTES],
+        routes=[*api.ROUTES, *fleet.ROUTES, *alert_pages.ROUTES, *login.ROUTES, *account.ROUTES],
         # Access comes last so CORS preflights, which carry no credentials, are answered first.
-        middleware=[*middleware(settings), Middleware(Access, on_error=_hostwatch_error)],
+        middleware=[
+            *middleware(settings),
+            Middleware(Access, on_error=_hostwatch_error, error_page=error_page),
+        ],
         exception_handlers={
             HostwatchError: _hostwatch_error,
             HTTPException: _http_error,
@@ -56,15 +61,15 @@ def _status(error: HostwatchError) -> tuple[int, str, str]:
 
 async def _hostwatch_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HostwatchError)  # registered for HostwatchError only
-    return pages.error_page(request, *_status(error))
+    return error_page(request, *_status(error))
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)  # registered for HTTPException only
     code = "not_found" if error.status_code == 404 else "http_error"
-    return pages.error_page(request, error.status_code, code, str(error.detail))
+    return error_page(request, error.status_code, code, str(error.detail))
 
 
 async def _internal_error(request: Request, error: Exception) -> Response:
     # The traceback goes to the log (Starlette re-raises to the server); the client learns nothing.
-    return pages.error_page(request, 500, "internal", "the server failed to answer this request")
+    return error_page(request, 500, "internal", "the server failed to answer this request")

@@ -41,7 +41,7 @@ from model.errors import ConfigError, HostwatchError, StorageError
 from storage import ROLES, Storage
 from web.app import create_app
 from web.auth.commands import COMMANDS
-from web.state import LOCAL_HOSTS, Settings
+from web.http.state import LOCAL_HOSTS, Settings
 
 PROG = "hostwatch-web"
 SECRET_BYTES = 32

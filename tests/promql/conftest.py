@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from storage import Storage
 from tests.promql.day import Day, backfill, capture, prometheus
 from web.app import create_app
-from web.state import Settings
+from web.http.state import Settings
 
 SETTINGS = Settings(allowed_hosts=("testserver",), open_without_users=True)
 

@@ -20,7 +20,7 @@ from tests.storage.builders import NOW
 from tests.storage.conftest import BACKENDS
 from tests.web import fleet
 from web.app import create_app
-from web.state import Settings
+from web.http.state import Settings
 
 # Open for reading, as on loopback: the seeded stores have no users.
 SETTINGS = Settings(

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from storage import Series
 from tests.web.fleet import HOSTILE
-from web.explorer import Entry
+from web.views.explorer import Entry
 
 WEB1 = "/servers/web1:9100/metrics"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storage import Storage
 from tests.storage.builders import NOW
-from web.headline import SharedFleet
+from web.views.headline import SharedFleet
 
 
 def test_figures_are_reused_within_the_cache_time(seeded: Storage) -> None:

@@ -14,8 +14,8 @@ from starlette.testclient import TestClient
 from storage import Storage
 from tests.web.accounts import add_user
 from tests.web.conftest import SETTINGS
+from web.api.openapi import DOCUMENT, ERROR
 from web.app import create_app
-from web.openapi import DOCUMENT, ERROR
 
 EXAMPLES = {"instance": "web1:9100", "metric": "node_load1", "id": "1"}
 DOCUMENTED = set(DOCUMENT["paths"])

@@ -11,7 +11,7 @@ from storage import Storage
 from tests.storage.builders import NOW
 from tests.web.fleet import HOSTILE
 from web.app import create_app
-from web.state import Settings
+from web.http.state import Settings
 
 RAW = ("<script>alert('x')</script>", "<img src=x onerror=alert(1)>")
 

@@ -1,11 +1,10 @@
-"""The REST API under /api/v1 (JSON) and /health; see :mod:`web.openapi` for the contract."""
+"""The REST API under /api/v1 (JSON) and /health; see :mod:`web.api.openapi` for the contract."""
 
 from __future__ import annotations
 
 from starlette.routing import Route
 
-from web import stream
-from web.api import account, alerts, health, prometheus, query, servers
+from web.api import account, alerts, health, prometheus, query, servers, stream
 
 ROUTES = [
     Route("/health", health.health),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from web import responses
 from web.auth import principal
+from web.http import responses
 
 
 def me(request: Request) -> Response:

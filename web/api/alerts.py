@@ -10,11 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import SHOWN_STATES, AlertEvent, Silence
-from web import alerts, params, responses, silences, state
-from web.alerts import Filters, Shown
 from web.api.servers import paginate
-from web.errors import BadParameter, NotFound
-from web.units import rfc3339
+from web.http import params, responses, state
+from web.http.errors import BadParameter, NotFound
+from web.views import alerts, silences
+from web.views.alerts import Filters, Shown
+from web.views.units import rfc3339
 
 MAX_BODY = 64 * 1024
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from model.errors import StorageError
-from web import responses, state
+from web.http import responses, state
 
 log = logging.getLogger(__name__)
 

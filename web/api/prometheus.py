@@ -23,9 +23,9 @@ from exporter import __version__
 from model.errors import HostwatchError, PromQLError, QueryError, StorageUnavailable
 from promql import Engine, duration_ms, results, selectors
 from storage import QueryLimitError, Series
-from web import params, responses, state
 from web.auth.forms import URLENCODED
-from web.errors import WebError
+from web.http import params, responses, state
+from web.http.errors import WebError
 
 log = logging.getLogger(__name__)
 QUERY_WORKERS = 4

@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import Function, RangeQuery, RangeResult
-from web import params, responses, state
-from web.errors import BadParameter
-from web.units import rfc3339
+from web.http import params, responses, state
+from web.http.errors import BadParameter
+from web.views.units import rfc3339
 
 HOUR_MS = 3_600_000
 MAX_POINTS = 11_000

@@ -9,9 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import Storage, TargetHealth
-from web import headline, identity, params, responses, servers, state
 from web.api import shapes
-from web.series import of_target, search
+from web.http import params, responses, state
+from web.views import headline, identity, servers
+from web.views.series import of_target, search
 
 T = TypeVar("T")
 HISTORY_SHOWN = 100

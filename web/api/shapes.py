@@ -7,9 +7,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from storage import HealthChange, Series, TargetHealth
-from web.headline import Headline
-from web.responses import finite
-from web.units import rfc3339
+from web.http.responses import finite
+from web.views.headline import Headline
+from web.views.units import rfc3339
 
 __all__ = ["change", "headline", "rfc3339", "series", "server_path", "target"]
 

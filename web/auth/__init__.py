@@ -2,6 +2,6 @@
 
 - :mod:`web.auth.policy` says what each route needs (GET: viewer, anything else: admin),
 - :mod:`web.auth.access` enforces it for every request, before routing,
-- :mod:`web.auth.login` serves /login and /logout, :mod:`web.auth.account` the account page,
+- :mod:`web.pages.login` serves /login and /logout, :mod:`web.pages.account` the account page,
 - :mod:`web.auth.commands` are the `user` and `token` commands of hostwatch-web.
 """

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from model.errors import AccountError
 from storage import Storage
 from web.auth import passwords, tokens
-from web.errors import BadParameter, PasswordRefused
-from web.units import rfc3339
+from web.http.errors import BadParameter, PasswordRefused
+from web.views.units import rfc3339
 
 Command = Callable[[Storage, Sequence[str], argparse.Namespace], None]
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")

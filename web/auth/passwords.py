@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bcrypt
 
-from web.errors import PasswordRefused
+from web.http.errors import PasswordRefused
 
 ROUNDS = 12
 MIN_LENGTH = 8

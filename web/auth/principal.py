@@ -8,8 +8,8 @@ from typing import Literal
 from starlette.requests import HTTPConnection
 
 from storage import User
-from web import state
 from web.auth import cookies, tokens
+from web.http import state
 
 Via = Literal["token", "session", "nobody"]
 

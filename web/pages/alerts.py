@@ -10,10 +10,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from storage import SHOWN_STATES
-from web import alerts, params, silences, state
-from web.alerts import Filters
-from web.errors import BadParameter
-from web.pages import render
+from web.http import params, state
+from web.http.errors import BadParameter
+from web.pages.render import render
+from web.views import alerts, silences
+from web.views.alerts import Filters
 
 HISTORY_SHOWN = 50
 MAX_FORM = 16 * 1024

@@ -13,9 +13,11 @@ from starlette.routing import Route
 
 from model.errors import AccountError
 from storage import Storage, User
-from web import pages, state
-from web.auth import forms, login, passwords, principal, tokens
-from web.errors import NotFound, PasswordRefused
+from web.auth import forms, passwords, principal, tokens
+from web.http import state
+from web.http.errors import NotFound, PasswordRefused
+from web.pages import login
+from web.pages.render import render
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ def _account(
     user = _me(request)
     mine = state.storage(request).tokens(user.name)
     context = {"new_token": new_token, "problem": problem, "changed": changed}
-    return pages.render(request, "account.html", status, user=user, tokens=mine, **context)
+    return render(request, "account.html", status, user=user, tokens=mine, **context)
 
 
 ROUTES = [

@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from storage import Storage, TargetHealth
-from web import params, state
 from web.api import shapes
-from web.responses import finite
+from web.http import params, state
+from web.http.responses import finite
 
 Key = tuple[str, str]
 

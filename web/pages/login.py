@@ -12,9 +12,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from storage import Storage, User
-from web import pages, state
 from web.auth import cookies, csrf, forms, passwords
 from web.auth.throttle import Throttle
+from web.http import state
+from web.pages.render import render
 
 log = logging.getLogger(__name__)
 WRONG = "wrong user name or password"
@@ -77,7 +78,7 @@ def signed_in(request: Request, response: Response, user: User) -> Response:
 
 
 def _login(request: Request, status: int, target: str, problem: str = "") -> Response:
-    return pages.render(request, "login.html", status, next=target, problem=problem)
+    return render(request, "login.html", status, next=target, problem=problem)
 
 
 def _locked(request: Request, target: str, wait_s: int) -> Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage import Matcher, Storage, TargetHealth
-from web.headline import readings
+from web.views.headline import readings
 
 # (field shown, info metric, its label)
 FIELDS = (

@@ -23,7 +23,7 @@ from storage import (
     silenced_by,
 )
 from storage import shown_state as state_of
-from web import params
+from web.http import params
 
 HISTORY_STATES = ("pending", "firing", "resolved")
 

@@ -9,8 +9,8 @@ from model.errors import ConfigError, QueryError
 from scraper.alerts.matchers import parse_matcher
 from scraper.config import rules
 from storage import Matcher, Silence
-from web import params
-from web.errors import BadParameter
+from web.http import params
+from web.http.errors import BadParameter
 
 MAX_MATCHERS = 20
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from storage import ScraperStatus
-from web import units
+from web.views import units
 
 # Scrapers report every 15 s: four missed reports mean it stopped, not that it is slow.
 SILENT_AFTER_MS = 60_000

@@ -1,78 +1,26 @@
-"""The server-rendered pages: fleet overview, server page, API reference, errors."""
+"""The server-rendered pages: fleet overview, server page, metric explorer, API reference."""
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import quote, urlencode
+from typing import cast
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from starlette.datastructures import QueryParams
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from storage import TargetHealth
-from web import (
-    alerts,
-    charts,
-    dashboard,
-    explorer,
-    headline,
-    identity,
-    notices,
-    openapi,
-    overview,
-    params,
-    responses,
-    state,
-    units,
-)
-from web.auth import csrf, principal
-from web.series import haystack
-from web.servers import STATES, Filters, find
-
-HTML = "text/html; charset=utf-8"
-TEMPLATES = Environment(
-    loader=PackageLoader("web", "templates"), autoescape=True, undefined=StrictUndefined
-)
+from web.api import openapi
+from web.http import params, responses, state
+from web.pages.render import render
+from web.views import alerts, dashboard, explorer, headline, identity, notices, overview
+from web.views.headline import SharedFleet
+from web.views.series import haystack
+from web.views.servers import STATES, Filters, find
 
 
-def server_url(target: TargetHealth) -> str:
-    return f"/servers/{quote(target.instance, safe=':')}?job={quote(target.job, safe='')}"
-
-
-def metrics_url(target: TargetHealth, **extra: str) -> str:
-    """The target's metric explorer, with ``extra`` query parameters (empty ones left out)."""
-    query = urlencode({"job": target.job, **{k: v for k, v in extra.items() if v}})
-    return f"/servers/{quote(target.instance, safe=':')}/metrics?{query}"
-
-
-def query_without(query: QueryParams, *names: str) -> str:
-    """The query string minus ``names``, ready for more parameters (ends with & if not empty)."""
-    kept = [(key, value) for key, value in query.multi_items() if key not in names]
-    return urlencode(kept) + "&" if kept else ""
-
-
-TEMPLATES.filters.update(
-    span=units.span,
-    percent=units.percent,
-    number=units.number,
-    rfc3339=units.rfc3339,
-    svg=charts.svg,
-    dict_without=query_without,
-)
-TEMPLATES.globals.update(
-    server_url=server_url, metrics_url=metrics_url, csrf_field=csrf.field, principal=principal.of
-)
-
-
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    body = TEMPLATES.get_template(template).render(request=request, **context).encode()
-    if status_code != 200:
-        headers = {"Cache-Control": "no-store"}
-        return Response(body, status_code, media_type=HTML, headers=headers)
-    return responses.cached(request, body, HTML, responses.PAGE_CACHE)
+def shared_figures(request: HTTPConnection) -> SharedFleet:
+    """The overview's headline figures, shared between requests (made by ``create_app``)."""
+    return cast(SharedFleet, request.app.state.figures)
 
 
 def fleet(request: Request) -> Response:
@@ -81,7 +29,7 @@ def fleet(request: Request) -> Response:
     column = params.choice("sort", query.get("sort", "state"), tuple(overview.BY_NAME))
     descending = params.choice("order", query.get("order", "asc"), ("asc", "desc")) == "desc"
     targets = store.targets()
-    figures = state.figures(request).get(store, now)
+    figures = shared_figures(request).get(store, now)
     firing = alerts.firing_by_instance(alerts.current(store, now))
     rows = [
         overview.Row(t, figures.get((t.job, t.instance), headline.Headline()), now)
@@ -148,17 +96,6 @@ def api_reference(request: Request) -> Response:
 
 def openapi_json(request: Request) -> Response:
     return responses.api(request, openapi.DOCUMENT)
-
-
-def is_api(path: str) -> bool:
-    return path.startswith(("/api/", "/prometheus/")) or path == "/health"
-
-
-def error_page(request: Request, status: int, code: str, detail: str) -> Response:
-    """JSON under /api and /health, an HTML page elsewhere."""
-    if is_api(request.url.path):
-        return responses.error(status, code, detail)
-    return render(request, "error.html", status, status=status, code=code, detail=detail)
 
 
 ROUTES: list[BaseRoute] = [

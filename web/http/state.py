@@ -12,7 +12,6 @@ from starlette.requests import HTTPConnection
 from promql import EngineLimits
 from storage import Storage
 from storage.store import wall_clock_ms
-from web.headline import SharedFleet
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -44,10 +43,6 @@ def storage(request: HTTPConnection) -> Storage:
 
 def settings(request: HTTPConnection) -> Settings:
     return cast(Settings, request.app.state.settings)
-
-
-def figures(request: HTTPConnection) -> SharedFleet:
-    return cast(SharedFleet, request.app.state.figures)
 
 
 def now_ms(request: HTTPConnection) -> int:

@@ -49,3 +49,8 @@ def uncached(status: int, payload: Any) -> Response:
     """JSON that must never be reused: errors and health."""
     headers = {"Cache-Control": "no-store"}
     return Response(json_body(payload), status, media_type="application/json", headers=headers)
+
+
+def is_api(path: str) -> bool:
+    """Whether ``path`` answers in JSON (errors included) rather than HTML."""
+    return path.startswith(("/api/", "/prometheus/")) or path == "/health"

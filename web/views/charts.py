@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup, escape
 
-from web import units
+from web.views import units
 
 Points = Sequence[tuple[int, float]]
 WIDTH, HEIGHT = 720, 200

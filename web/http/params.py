@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from model.errors import QueryError
 from storage import Matcher
-from web.errors import BadParameter
+from web.http.errors import BadParameter
 
 T = TypeVar("T", bound=str)
 

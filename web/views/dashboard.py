@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from starlette.datastructures import QueryParams
 
 from storage import Function, Matcher, RangeQuery, Storage, TargetHealth
-from web import params
-from web.charts import Chart, Line
-from web.errors import BadParameter
-from web.headline import PSEUDO_FILESYSTEMS
+from web.http import params
+from web.http.errors import BadParameter
+from web.views.charts import Chart, Line
+from web.views.headline import PSEUDO_FILESYSTEMS
 
 HOUR_MS = 3_600_000
 WINDOWS = {"1h": HOUR_MS, "6h": 6 * HOUR_MS, "24h": 24 * HOUR_MS, "7d": 168 * HOUR_MS}

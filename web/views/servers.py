@@ -9,8 +9,8 @@ from starlette.datastructures import QueryParams
 
 from storage import Storage, TargetHealth
 from storage.model import Health
-from web import params
-from web.errors import BadParameter, NotFound
+from web.http import params
+from web.http.errors import BadParameter, NotFound
 
 STATES: tuple[Health, ...] = ("up", "down", "unknown")
 

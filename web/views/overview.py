@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from storage import TargetHealth
-from web.headline import Headline
+from web.views.headline import Headline
 
 # Down first: a failing server must be the first thing on the page.
 STATE_ORDER = {"down": 0, "unknown": 1, "up": 2}

@@ -7,7 +7,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web.state import Settings
+from web.http.state import Settings
 
 # No inline script anywhere, so script-src needs nothing but 'self'.
 CSP = (

@@ -11,8 +11,8 @@ from typing import Any
 
 from exporter import __version__
 from storage import SHOWN_STATES
-from web.alerts import HISTORY_STATES
 from web.auth import cookies
+from web.views.alerts import HISTORY_STATES
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 

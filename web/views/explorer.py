@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from starlette.datastructures import QueryParams
 
 from storage import Function, Matcher, RangeQuery, Series, Storage, TargetHealth
-from web import params
-from web.charts import Chart, Line
-from web.dashboard import Window
-from web.errors import NotFound
-from web.series import of_target, search
+from web.http import params
+from web.http.errors import NotFound
+from web.views.charts import Chart, Line
+from web.views.dashboard import Window
+from web.views.series import of_target, search
 
 SHOWN = 500
 CUMULATIVE = ("histogram", "summary")

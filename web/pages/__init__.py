@@ -1,0 +1,1 @@
+"""The server-rendered pages (HTML): fleet, server, explorer, alerts, login, account."""

@@ -1,0 +1,65 @@
+"""Pages as HTML: the Jinja2 environment, its filters and globals, and the error page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import Response
+
+from storage import TargetHealth
+from web.auth import csrf, principal
+from web.http import responses
+from web.views import charts, units
+
+HTML = "text/html; charset=utf-8"
+TEMPLATES = Environment(
+    loader=PackageLoader("web", "templates"), autoescape=True, undefined=StrictUndefined
+)
+
+
+def server_url(target: TargetHealth) -> str:
+    return f"/servers/{quote(target.instance, safe=':')}?job={quote(target.job, safe='')}"
+
+
+def metrics_url(target: TargetHealth, **extra: str) -> str:
+    """The target's metric explorer, with ``extra`` query parameters (empty ones left out)."""
+    query = urlencode({"job": target.job, **{k: v for k, v in extra.items() if v}})
+    return f"/servers/{quote(target.instance, safe=':')}/metrics?{query}"
+
+
+def query_without(query: QueryParams, *names: str) -> str:
+    """The query string minus ``names``, ready for more parameters (ends with & if not empty)."""
+    kept = [(key, value) for key, value in query.multi_items() if key not in names]
+    return urlencode(kept) + "&" if kept else ""
+
+
+TEMPLATES.filters.update(
+    span=units.span,
+    percent=units.percent,
+    number=units.number,
+    rfc3339=units.rfc3339,
+    svg=charts.svg,
+    dict_without=query_without,
+)
+TEMPLATES.globals.update(
+    server_url=server_url, metrics_url=metrics_url, csrf_field=csrf.field, principal=principal.of
+)
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+    body = TEMPLATES.get_template(template).render(request=request, **context).encode()
+    if status_code != 200:
+        headers = {"Cache-Control": "no-store"}
+        return Response(body, status_code, media_type=HTML, headers=headers)
+    return responses.cached(request, body, HTML, responses.PAGE_CACHE)
+
+
+def error_page(request: Request, status: int, code: str, detail: str) -> Response:
+    """JSON under /api and /health, an HTML page elsewhere."""
+    if responses.is_api(request.url.path):
+        return responses.error(status, code, detail)
+    return render(request, "error.html", status, status=status, code=code, detail=detail)
