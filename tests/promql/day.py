@@ -77,11 +77,11 @@ def _record(
 def _write_openmetrics(out: TextIO, samples: Sequence[Sample], t: int) -> None:
     seconds = f"{t / 1000:.3f}"
     out.writelines(
-        f"{s.name}{{{_labels(s.labels)}}} {_number(s.value)} {seconds}\n" for s in samples
+        f"{s.name}{{{labels_text(s.labels)}}} {number(s.value)} {seconds}\n" for s in samples
     )
 
 
-def _labels(labels: Sequence[tuple[str, str]]) -> str:
+def labels_text(labels: Sequence[tuple[str, str]]) -> str:
     return ",".join(f'{name}="{_escaped(value)}"' for name, value in labels)
 
 
@@ -89,7 +89,7 @@ def _escaped(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def _number(value: float) -> str:
+def number(value: float) -> str:
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
