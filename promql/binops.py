@@ -47,6 +47,7 @@ COMPARISON: dict[str, Comparison] = {
     "<=": np.less_equal,
 }
 SET = ("and", "or", "unless")
+CLASH = "vector cannot contain metrics with the same labelset"
 # Prometheus 2.42 keeps the metric name through atan2 (and comparisons), not the others.
 DROPS_NAME = frozenset(ARITHMETIC) - {"atan2"}
 
@@ -189,7 +190,7 @@ def _set(op: str, left: Vector, right: Vector, how: Matching) -> Vector:
             _masked(s, ~taken[how.signature(s.labels)]) if how.signature(s.labels) in taken else s
             for s in right
         ]
-        out = Merged("vector cannot contain metrics with the same labelset")
+        out = Merged(CLASH)
         for series in [*left, *rest]:
             out.add(series.labels, series.values, series.present)
         return out.vector()

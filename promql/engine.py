@@ -8,14 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.errors import PromQLError
-from promql.binops import merged
+from promql.binops import CLASH, merged
 from promql.evaluation import Budget, Evaluation
 from promql.limits import EngineLimits
 from promql.parsing import parse
 from promql.values import Grid, Matrix, Samples, String, Value
 from storage import Storage
-
-CLASH = "vector cannot contain metrics with the same labelset"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from promql.values import NAME, Floats, Labels, Series, Vector, drop, get
+from promql.windows import outside
 
 
 def histogram_quantile(phi: Floats, vector: Vector) -> Vector:
@@ -38,12 +39,9 @@ def _bound(text: str) -> float | None:
 
 
 def bucket_quantile(q: float, buckets: list[tuple[float, float]]) -> float:
-    if q < 0:
-        return -math.inf
-    if q > 1:
-        return math.inf
-    if math.isnan(q):
-        return math.nan
+    beyond = outside(q)
+    if beyond is not None:
+        return beyond
     buckets = sorted(buckets, key=lambda b: b[0])
     if not math.isinf(buckets[-1][0]):
         return math.nan

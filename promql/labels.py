@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import re2
 
 from model.errors import PromQLError
-from promql.binops import merged
+from promql.binops import CLASH, merged
 from promql.values import Series, Vector, get, with_label
 
 _NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
@@ -17,7 +17,6 @@ _REFERENCE = re.compile(r"\$(?:(\$)|\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+))")
 _OPTIONS = re2.Options()
 _OPTIONS.dot_nl = True
 _OPTIONS.log_errors = False
-CLASH = "vector cannot contain metrics with the same labelset"
 
 
 def _checked_name(name: str) -> str:

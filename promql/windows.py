@@ -146,16 +146,22 @@ def slope_and_intercept(t: Times, values: Floats, origin_ms: int) -> tuple[float
     return slope, sum_y / n - slope * sum_x / n
 
 
-def quantile(phi: float, values: Floats) -> float:
-    """Prometheus's quantile: linear between the two nearest ranks; -Inf/+Inf outside [0, 1]."""
-    if len(values) == 0:
-        return np.nan
+def outside(phi: float) -> float | None:
+    """A quantile's value for ``phi`` outside [0, 1] (-Inf, +Inf) or NaN; None within."""
     if phi < 0:
         return -np.inf
     if phi > 1:
         return np.inf
-    if np.isnan(phi):
+    return np.nan if np.isnan(phi) else None
+
+
+def quantile(phi: float, values: Floats) -> float:
+    """Prometheus's quantile: linear between the two nearest ranks; -Inf/+Inf outside [0, 1]."""
+    if len(values) == 0:
         return np.nan
+    beyond = outside(phi)
+    if beyond is not None:
+        return beyond
     ordered = np.sort(values)
     rank = phi * (len(ordered) - 1)
     lower = max(0, int(np.floor(rank)))
