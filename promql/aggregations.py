@@ -6,6 +6,7 @@ step's result exists where at least one member has a sample.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -27,6 +28,7 @@ from promql.values import (
 )
 
 Grouping = Callable[[Labels], Labels]
+LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 Simple = Callable[[Floats, Mask], Floats]
 
 
@@ -156,6 +158,8 @@ def quantile(vector: Vector, key: Grouping, phi: Floats) -> Vector:
 def count_values(vector: Vector, key: Grouping, label: str) -> Vector:
     """Per step, how many series of each group have each value: one series per value, the
     value (as Prometheus prints it) in ``label``."""
+    if not LABEL_NAME.fullmatch(label):
+        raise PromQLError(f"invalid label name {label!r}")
     counts: dict[Labels, Floats] = {}
     for series in vector:
         group = key(series.labels)

@@ -203,8 +203,9 @@ class Evaluation:
             return self.query.start_ms
         if at.type == ast.AtModifierType.End:
             return self.query.end_ms
-        assert at.at is not None  # the parser gives a time with every "@ <time>"
-        return round((at.at - EPOCH) / timedelta(milliseconds=1))
+        moment = _moment(at)
+        assert moment is not None  # the parser gives a time with every "@ <time>"
+        return round((moment - EPOCH) / timedelta(milliseconds=1))
 
     def _read(self, node: ast.VectorSelector, start_ms: int, end_ms: int) -> list[Samples]:
         limits = SelectLimits(self.limits.max_series, max(self.budget.samples, 0))
@@ -214,6 +215,20 @@ class Evaluation:
             Samples(labels_of([(NAME, s.series.name), *s.series.labels]), s.t, s.values)
             for s in found
         ]
+
+
+def _moment(at: ast.AtModifier) -> datetime | None:
+    """The parser's @ time; one outside what a datetime holds is the query's fault."""
+    try:
+        return at.at
+    except (ValueError, OverflowError) as error:
+        raise PromQLError(f"the @ time is out of range: {error}") from None
+    except BaseException as error:
+        # The parser's Rust side panics (pyo3's PanicException, a BaseException) on a time
+        # before 1970; anything else is not ours to catch.
+        if type(error).__name__ != "PanicException":
+            raise
+        raise PromQLError("the @ time is out of range: before 1970") from None
 
 
 def _negated(value: Value) -> Value:

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 import re2
 
 from model.errors import PromQLError
+from promql.aggregations import LABEL_NAME
 from promql.binops import CLASH, merged
 from promql.values import Series, Vector, get, with_label
 
-_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 # After "$": "$", "{name}", or a name (letters, digits, underscores: the longest run, as Go).
 _REFERENCE = re.compile(r"\$(?:(\$)|\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+))")
 _OPTIONS = re2.Options()
@@ -20,7 +20,7 @@ _OPTIONS.log_errors = False
 
 
 def _checked_name(name: str) -> str:
-    if not _NAME.fullmatch(name):
+    if not LABEL_NAME.fullmatch(name):
         raise PromQLError(f"invalid destination label name in label_replace(): {name!r}")
     return name
 

@@ -222,3 +222,16 @@ def test_the_app_answers_other_requests_while_a_heavy_query_runs(served: str) ->
 
     assert health.status_code == 200
     assert finished == ["health", "heavy"]
+
+
+@pytest.mark.parametrize("at", ["1e30", "-1e12"])
+def test_an_at_time_out_of_range_is_400_bad_data(client: TestClient, at: str) -> None:
+    response = client.get(f"{API}/query", params={"query": f"node_load1 @ {at}"})
+
+    assert error_of(response)[:2] == (400, "bad_data")
+
+
+def test_count_values_into_an_invalid_label_name_is_400(client: TestClient) -> None:
+    response = client.get(f"{API}/query", params={"query": 'count_values("a b", node_load1)'})
+
+    assert error_of(response) == (400, "bad_data", "invalid label name 'a b'")
