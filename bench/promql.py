@@ -8,9 +8,10 @@ with data, over 24 h at Grafana's step for a day on a 720-pixel panel (2 min, so
 $__rate_interval is 8 min), each asked --runs times of both over HTTP on loopback: total per
 run and p50/p99 per query.
 
-Fleet: --servers servers x 24 h of two-minute scrapes in PostgreSQL (bench/fleet.py, database
-hostwatch_bench_promql, kept between runs), node_cpu_seconds_total exported to OpenMetrics and
-backfilled into Prometheus; then the fleet-wide CPU query over 24 h at a 2-minute step.
+Fleet: --servers servers x 24 h of two-minute scrapes of node_cpu_seconds_total (two CPUs,
+three modes) written by Storage.write into PostgreSQL (database hostwatch_bench_promql, made
+anew) and into OpenMetrics backfilled into Prometheus; then the fleet-wide CPU query over 24 h
+at a 2-minute step.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from pathlib import Path
 import httpx
 
 from bench import loader
-from storage import SelectLimits, Storage
+from model.samples import Sample
+from storage import ScrapeRecord, Storage
 from tests.exporter.test_compat_dashboard import panel_queries
-from tests.promql.day import JOB, backfill, capture, labels_text, number, prometheus
+from tests.promql.day import JOB, backfill, capture, prometheus, write_openmetrics
 from tests.web.serving import serving
 from web.app import create_app
 from web.http.state import Settings
@@ -36,6 +38,7 @@ DAY_S = 86_400
 STEP = "120"
 RATE_INTERVAL = "8m"
 FLEET_DATABASE = "hostwatch_bench_promql"
+SCRAPE_MS = 120_000
 FLEET_QUERY = 'avg by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m]))'
 SETTINGS = Settings(allowed_hosts=("127.0.0.1",), open_without_users=True)
 Ask = Callable[[str], float]
@@ -117,45 +120,46 @@ def dashboard(workdir: Path, runs: int) -> None:
 
 def fleet(workdir: Path, servers: int, runs: int) -> None:
     began = time.perf_counter()
-    if not loader.exists(FLEET_DATABASE):
-        loader.load(FLEET_DATABASE, servers, 1, time.time_ns() // 1_000_000)
-    store = Storage.open(loader.url_of(FLEET_DATABASE))
-    end_ms = _newest(store)
+    end_ms = (time.time_ns() // 1_000_000) // SCRAPE_MS * SCRAPE_MS
+    loader.recreate(FLEET_DATABASE)
+    store = Storage.open(loader.url_of(FLEET_DATABASE), clock=lambda: end_ms)
+    store.upgrade()
     openmetrics = workdir / "fleet.om"
-    _export(store, "node_cpu_seconds_total", end_ms, openmetrics)
+    with open(openmetrics, "w") as out:
+        for t in range(end_ms - DAY_S * 1000 - 600_000, end_ms + 1, SCRAPE_MS):
+            records = [_cpu_scrape(server, t) for server in range(servers)]
+            store.write(records)
+            for record in records:
+                write_openmetrics(out, record.samples, t)
+        out.write("# EOF\n")
     backfill(openmetrics, workdir / "fleet-data")
     openmetrics.unlink()
-    print(f"\nfleet of {servers} servers ready in {time.perf_counter() - began:.0f} s")
+    print(f"\nfleet of {servers} servers x 24 h loaded in {time.perf_counter() - began:.0f} s")
     end = end_ms // 1000
-    with (
-        prometheus(workdir / "fleet-data", workdir) as theirs,
-        serving(create_app(store, SETTINGS)) as url,
-    ):
+    app = create_app(store, SETTINGS)
+    with prometheus(workdir / "fleet-data", workdir) as theirs, serving(app) as url:
         asks = {
             "hostwatch": timed_range(f"{url}/prometheus/api/v1", end - DAY_S, end),
             "prometheus": timed_range(theirs, end - DAY_S, end),
         }
-        report(
-            f"fleet-wide {FLEET_QUERY}, {servers} servers, 24 h at 2 min", asks, [FLEET_QUERY], runs
-        )
+        what = f"fleet-wide {FLEET_QUERY}, {servers} servers, 24 h at 2 min"
+        report(what, asks, [FLEET_QUERY], runs)
     store.close()
 
 
-def _newest(store: Storage) -> int:
-    found = store.select(
-        "node_load1", [], 0, time.time_ns() // 1_000_000, SelectLimits(10**7, 10**9)
-    )
-    return max(int(s.t[-1]) for s in found)
-
-
-def _export(store: Storage, metric: str, end_ms: int, path: Path) -> None:
-    limits = SelectLimits(10**7, 10**9)
-    with open(path, "w") as out:
-        for found in store.select(metric, [], end_ms - DAY_S * 1000 - 600_000, end_ms, limits):
-            head = f"{metric}{{{labels_text(found.series.labels)}}}"
-            points = zip(found.t.tolist(), found.values.tolist(), strict=True)
-            out.writelines(f"{head} {number(v)} {t / 1000:.3f}\n" for t, v in points)
-        out.write("# EOF\n")
+def _cpu_scrape(server: int, t: int) -> ScrapeRecord:
+    """One server's two CPUs in three modes, each a counter at its own steady rate."""
+    instance = f"node{server:04}:9100"
+    samples = [
+        Sample(
+            "node_cpu_seconds_total",
+            (("cpu", cpu), ("instance", instance), ("job", JOB), ("mode", mode)),
+            rate * (1 + server % 7 / 10) * t / 1000 % 1e7,
+        )
+        for cpu in ("0", "1")
+        for mode, rate in (("idle", 0.7), ("user", 0.22), ("system", 0.06))
+    ]
+    return ScrapeRecord(JOB, instance, (), t, 0.01, None, samples)
 
 
 def main() -> None:
@@ -163,10 +167,12 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-fleet", action="store_true")
+    parser.add_argument("--skip-dashboard", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-promql-") as directory:
         workdir = Path(directory)
-        dashboard(workdir, args.runs)
+        if not args.skip_dashboard:
+            dashboard(workdir, args.runs)
         if not args.skip_fleet:
             fleet(workdir, args.servers, args.runs)
 

@@ -54,7 +54,7 @@ def capture(workdir: Path, storage: Storage, scrapes: int = DAY_SCRAPES) -> tupl
             parsed = parse(scrape(address), cache=cache)
             samples = [_targeted(s, address) for s in parsed.samples]
             batch.append(_record(address, t, samples, parsed.metadata))
-            _write_openmetrics(out, samples, t)
+            write_openmetrics(out, samples, t)
             if len(batch) == WRITE_BATCH or index == scrapes - 1:
                 storage.write(batch)
                 batch = []
@@ -74,7 +74,7 @@ def _record(
     return ScrapeRecord(JOB, instance, (), t, 0.01, None, samples, metadata)
 
 
-def _write_openmetrics(out: TextIO, samples: Sequence[Sample], t: int) -> None:
+def write_openmetrics(out: TextIO, samples: Sequence[Sample], t: int) -> None:
     seconds = f"{t / 1000:.3f}"
     out.writelines(
         f"{s.name}{{{labels_text(s.labels)}}} {number(s.value)} {seconds}\n" for s in samples
