@@ -108,7 +108,14 @@ def _anchored(pattern: str) -> re2._Regexp:
     try:
         return re2.compile(f"(?:{pattern})", _RE2)
     except re2.error as exc:
-        raise QueryError(f"invalid regular expression {pattern!r}: {exc}") from exc
+        raise QueryError(f"invalid regular expression {pattern!r}: {_reason(exc)}") from exc
+
+
+def _reason(error: re2.error) -> str:
+    """RE2 says ``b'<reason>: <fragment>'``; the fragment would show our anchoring group."""
+    text = error.args[0] if error.args else ""
+    decoded = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return decoded.partition(": ")[0]
 
 
 @dataclass(frozen=True, slots=True)
