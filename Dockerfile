@@ -10,6 +10,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY exporter exporter
 COPY model model
+COPY promql promql
 COPY scraper scraper
 COPY storage storage
 COPY web web

@@ -13,6 +13,7 @@ what is wrong (the key, the value, the line) and never need a traceback to be un
     ├── ScrapeError          a scrape failed; ``reason`` is what the dashboard shows
     ├── NotifyError          a receiver did not take a notification; ``retry`` if it may later
     ├── PushError            a remote write request was refused; ``status`` is the HTTP answer
+    ├── PromQLError          a PromQL query cannot be answered; ``kind`` is Prometheus's errorType
     └── StorageError
         ├── StorageUnavailable   the database cannot be reached; the same batch may be retried
         ├── SchemaError          the schema is missing, newer than this code, or cannot be upgraded
@@ -24,6 +25,7 @@ what is wrong (the key, the value, the line) and never need a traceback to be un
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 
 class HostwatchError(Exception):
@@ -94,6 +96,20 @@ class PushError(HostwatchError):
         self.status = status
         self.reason = reason
         super().__init__(reason)
+
+
+PromQLErrorKind = Literal["bad_data", "execution", "timeout"]
+
+
+class PromQLError(HostwatchError):
+    """A PromQL query cannot be answered. ``kind`` is the errorType Prometheus would give:
+    "bad_data" (malformed query or parameter: HTTP 400), "execution" (evaluation failed, e.g.
+    too many samples or many-to-many matching: 422), "timeout" (503)."""
+
+    def __init__(self, message: str, kind: PromQLErrorKind = "bad_data") -> None:
+        self.message = message
+        self.kind = kind
+        super().__init__(message)
 
 
 class StorageError(HostwatchError):

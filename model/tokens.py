@@ -7,6 +7,8 @@ is nothing for a slow hash to protect against; and the lookup by digest runs on 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import secrets
 
@@ -22,8 +24,21 @@ def digest(token: str) -> str:
 
 
 def from_header(authorization: str) -> str | None:
-    """The token of an ``Authorization: Bearer <token>`` header; None for any other scheme."""
-    scheme, _, token = authorization.partition(" ")
+    """The token of an ``Authorization: Bearer <token>`` header, or the password of a
+    ``Basic`` one (any user name: clients such as Grafana's data sources that only speak
+    basic auth send the token so); None for any other scheme or a malformed header."""
+    scheme, _, credentials = authorization.partition(" ")
+    if scheme.lower() == "basic":
+        return _basic_password(credentials.strip())
     if scheme.lower() != "bearer":
         return None
-    return token.strip() or None
+    return credentials.strip() or None
+
+
+def _basic_password(credentials: str) -> str | None:
+    try:
+        decoded = base64.b64decode(credentials, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    _user, colon, password = decoded.partition(":")
+    return password if colon and password else None

@@ -36,6 +36,7 @@ from storage.model import (
     ScraperStatus,
     Series,
 )
+from storage.selection import QueryLimitError, SelectLimits, SeriesSamples
 from storage.store import Storage
 
 __all__ = [
@@ -53,13 +54,16 @@ __all__ = [
     "Limits",
     "MaintenanceReport",
     "NotificationEntry",
+    "QueryLimitError",
     "RangeQuery",
     "RangeResult",
     "Retention",
     "Role",
     "ScrapeRecord",
     "ScraperStatus",
+    "SelectLimits",
     "Series",
+    "SeriesSamples",
     "ShownState",
     "Silence",
     "Storage",

@@ -25,6 +25,10 @@ _INDEXED = ("job", "instance")
 def find_series(conn: Connection, metric: str | None, matchers: Sequence[Matcher]) -> list[Series]:
     table = schema.series
     query = select(table.c.id, table.c.name, table.c.labels).order_by(table.c.id)
+    if metric is None:
+        # {__name__="x"} is found through the name's index like x{} (matchers still apply).
+        names = [m.value for m in matchers if m.name == "__name__" and m.op == "="]
+        metric = names[0] if names else None
     if metric is not None:
         query = query.where(table.c.name == metric)
     for matcher in matchers:

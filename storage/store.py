@@ -21,6 +21,7 @@ from storage import (
     queries,
     reader,
     scrapers,
+    selection,
 )
 from storage.accounts import ApiToken, Role, User
 from storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
@@ -38,6 +39,7 @@ from storage.model import (
 )
 from storage.partitions import Partitions
 from storage.retention import Maintenance
+from storage.selection import SelectLimits, SeriesSamples
 from storage.writer import Writer
 
 
@@ -148,6 +150,22 @@ class Storage:
     def series(self, metric: str | None, matchers: Sequence[Matcher] = ()) -> list[Series]:
         with self._reading() as conn:
             return reader.find_series(conn, metric, matchers)
+
+    def select(
+        self,
+        metric: str | None,
+        matchers: Sequence[Matcher],
+        start_ms: int,
+        end_ms: int,
+        limits: SelectLimits,
+    ) -> list[SeriesSamples]:
+        """Every series named ``metric`` (None: any name) that ``matchers`` select, with its raw
+        samples in [start_ms, end_ms] (both ends included) as numpy arrays, ordered by series
+        id; a series without samples in the range is left out. Raises QueryLimitError (a
+        QueryError) past ``limits`` before reading the samples it would refuse."""
+        with self._reading() as conn:
+            found = reader.find_series(conn, metric, matchers)
+            return selection.read(conn, found, start_ms, end_ms, limits)
 
     def query_range(self, query: RangeQuery) -> RangeResult:
         return self.query_ranges([query])[0]

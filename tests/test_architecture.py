@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("exporter", "model", "scraper", "storage", "web")
+PACKAGES = ("exporter", "model", "promql", "scraper", "storage", "web")
 
 # A package may not import any of these (a unit is a top-level package or a subpackage).
 FORBIDDEN = {
-    "exporter": ("model", "scraper", "storage", "web"),
-    "model": ("exporter", "scraper", "storage", "web"),
-    "storage": ("scraper", "web"),
+    "exporter": ("model", "promql", "scraper", "storage", "web"),
+    "model": ("exporter", "promql", "scraper", "storage", "web"),
+    "storage": ("promql", "scraper", "web"),
+    "promql": ("exporter", "scraper", "web"),
     "scraper": ("web",),
     "web": ("scraper",),
 }

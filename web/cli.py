@@ -38,6 +38,7 @@ from exporter.flags import (
     split_list,
 )
 from model.errors import ConfigError, HostwatchError, StorageError
+from promql import EngineLimits
 from storage import ROLES, Storage
 from web.app import create_app
 from web.auth.commands import COMMANDS
@@ -94,6 +95,11 @@ def parser() -> FlagParser:
         "seconds to wait at start for the scraper to create or upgrade the database schema",
         "SECONDS",
     )
+    flags.flag(
+        "query-timeout", "120", "seconds a PromQL query may run (/prometheus API)", "SECONDS"
+    )
+    flags.flag("query-max-samples", "50000000", "samples a PromQL query may read and make", "N")
+    flags.flag("query-max-series", "100000", "series one PromQL selector may match", "N")
     flags.log_level_flag()
     flags.add_argument("--role", choices=ROLES, default="viewer", help="user add: the role")
     flags.add_argument(
@@ -114,6 +120,18 @@ def settings_from(args: argparse.Namespace, listen_host: str) -> Settings:
         session_secret=session_secret(args.session_secret_file),
         session_max_age_s=positive("session-max-age", args.session_max_age, ConfigError),
         figures_cache_s=seconds("--figures-cache", args.figures_cache),
+        promql=query_limits(args),
+    )
+
+
+def query_limits(args: argparse.Namespace) -> EngineLimits:
+    timeout = seconds("--query-timeout", args.query_timeout)
+    if timeout == 0:
+        raise ConfigError(f"--query-timeout: {args.query_timeout!r} must be above 0")
+    return EngineLimits(
+        max_samples=positive("query-max-samples", args.query_max_samples, ConfigError),
+        max_series=positive("query-max-series", args.query_max_series, ConfigError),
+        timeout_s=timeout,
     )
 
 

@@ -23,6 +23,7 @@ from tests.web.conftest import SETTINGS, own_database
 from web.app import create_app
 from web.auth import policy
 from web.auth.policy import Need
+from web.http import responses
 
 
 def probe(request: Request) -> Response:
@@ -98,7 +99,7 @@ def test_without_credentials_every_route_answers_401_or_sends_to_login(
 ) -> None:
     response = guarded.client.request(method, url, follow_redirects=False)
 
-    if url.startswith("/api/"):
+    if responses.is_api(url):
         assert response.status_code == 401
         assert response.headers["www-authenticate"] == "Bearer"
         assert method == "HEAD" or response.json()["error"] == "unauthorized"

@@ -37,6 +37,15 @@ def test_flags_read_their_environment_variables(monkeypatch: pytest.MonkeyPatch)
     )
 
 
+def test_query_limits_are_read_from_their_flags() -> None:
+    argv = ["--query-timeout", "2.5", "--query-max-samples", "1000", "--query-max-series", "10"]
+    args = cli.parser().parse_args(argv)
+
+    limits = cli.settings_from(args, "127.0.0.1").promql
+
+    assert (limits.timeout_s, limits.max_samples, limits.max_series) == (2.5, 1000, 10)
+
+
 def test_figures_cache_is_read_in_seconds() -> None:
     args = cli.parser().parse_args(["--figures-cache", "2.5"])
 
@@ -62,6 +71,8 @@ def test_allowed_hosts_are_local_ones_plus_the_listen_host_plus_the_flag() -> No
         (["--log-level", "loud"], "--log-level: 'loud' is not one of"),
         (["--figures-cache", "-1"], "--figures-cache: '-1' is not a number of seconds, 0 or more"),
         (["--figures-cache", "soon"], "--figures-cache: 'soon' is not a number of seconds"),
+        (["--query-timeout", "0"], "--query-timeout: '0' must be above 0"),
+        (["--query-max-samples", "0"], "--query-max-samples: '0' is not a positive whole number"),
         (["--database-url", "nonsense"], "--database-url: cannot use this URL"),
         (["--database-url", "sqlite:////nonexistent/dir/x.db"], "database unavailable"),
         (["--read-database-url", "nonsense"], "--read-database-url: cannot use this URL"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from web.api import account, alerts, health, query, servers, stream
+from web.api import account, alerts, health, prometheus, query, servers, stream
 
 ROUTES = [
     Route("/health", health.health),
@@ -20,4 +20,5 @@ ROUTES = [
     Route("/api/v1/silences", alerts.create_silence, methods=["POST"]),
     Route("/api/v1/silences/{id}", alerts.get_silence, methods=["GET"]),
     Route("/api/v1/silences/{id}", alerts.expire_silence, methods=["DELETE"]),
+    *prometheus.ROUTES,
 ]

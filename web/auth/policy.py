@@ -37,6 +37,8 @@ class Rule:
 DEFAULT = Rule(read=Need.VIEWER, write=Need.ADMIN)
 OPEN = Rule(read=Need.ANYONE, write=Need.ANYONE)
 OWN = Rule(read=Need.SIGNED_IN, write=Need.SIGNED_IN)
+READ = Rule(read=Need.VIEWER, write=Need.VIEWER)  # a POST that only reads (a query)
+PROMETHEUS_API = "/prometheus/api/v1"
 
 RULES: dict[str, Rule] = {
     "/health": OPEN,  # liveness probes carry no credentials
@@ -48,6 +50,11 @@ RULES: dict[str, Rule] = {
     "/account/tokens": OWN,
     "/account/tokens/{token_id:int}/revoke": OWN,
     "/account/password": OWN,
+    # Grafana POSTs PromQL queries; its health check carries credentials, Prometheus's doesn't.
+    **{f"{PROMETHEUS_API}/{path}": READ for path in ("query", "query_range", "series", "labels")},
+    f"{PROMETHEUS_API}/query_exemplars": READ,
+    "/prometheus/-/healthy": OPEN,
+    "/prometheus/-/ready": OPEN,
 }
 
 

@@ -53,4 +53,4 @@ def uncached(status: int, payload: Any) -> Response:
 
 def is_api(path: str) -> bool:
     """Whether ``path`` answers in JSON (errors included) rather than HTML."""
-    return path.startswith("/api/") or path == "/health"
+    return path.startswith(("/api/", "/prometheus/")) or path == "/health"

@@ -10,6 +10,7 @@ from typing import cast
 from starlette.requests import HTTPConnection
 
 from model import clock
+from promql import EngineLimits
 from storage import Storage
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -22,6 +23,7 @@ class Settings:
     ``open_without_users``: anyone may read while no user exists (the CLI sets it on loopback).
     Without a configured ``session_secret`` sessions end when the process does.
     ``figures_cache_s``: how long the overview's headline figures are reused (0: never).
+    ``promql``: what one query of the Prometheus API may cost (samples, series, time).
     """
 
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
@@ -32,6 +34,7 @@ class Settings:
     open_without_users: bool = False
     session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     session_max_age_s: int = 12 * 3600
+    promql: EngineLimits = field(default_factory=EngineLimits)
 
 
 def storage(request: HTTPConnection) -> Storage:

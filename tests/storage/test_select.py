@@ -1,0 +1,79 @@
+"""Storage.select: each matching series' raw samples over a range, as numpy arrays."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from model.errors import QueryError
+from model.matchers import Matcher
+from storage import QueryLimitError, SelectLimits, Storage
+from tests.storage.builders import NOW, record, sample
+
+WIDE = SelectLimits(max_series=100, max_samples=1000)
+
+
+@pytest.fixture
+def two_cpus(store: Storage) -> Storage:
+    for i in range(5):
+        t = NOW + i * 60_000
+        store.write(
+            [
+                record(
+                    [sample("cpu", 10.0 * i, cpu="0"), sample("cpu", i + 0.5, cpu="1")],
+                    t=t,
+                )
+            ]
+        )
+    return store
+
+
+def read(store: Storage, *matchers: Matcher, limits: SelectLimits = WIDE) -> dict[str, object]:
+    found = store.select("cpu", matchers, NOW + 60_000, NOW + 180_000, limits)
+    return {dict(s.series.labels)["cpu"]: (s.t.tolist(), s.values.tolist()) for s in found}
+
+
+def test_select_returns_each_series_samples_in_the_closed_range(two_cpus: Storage) -> None:
+    times = [NOW + 60_000, NOW + 120_000, NOW + 180_000]
+
+    assert read(two_cpus) == {"0": (times, [10.0, 20.0, 30.0]), "1": (times, [1.5, 2.5, 3.5])}
+
+
+def test_select_applies_the_matchers(two_cpus: Storage) -> None:
+    assert list(read(two_cpus, Matcher("cpu", "=~", "1|2"))) == ["1"]
+
+
+def test_select_gives_arrays_of_int64_times_and_float64_values(two_cpus: Storage) -> None:
+    found = two_cpus.select("cpu", [], NOW, NOW, WIDE)
+
+    assert [(s.t.dtype.name, s.values.dtype.name) for s in found] == [("int64", "float64")] * 2
+
+
+def test_select_leaves_out_series_without_samples_in_the_range(two_cpus: Storage) -> None:
+    assert two_cpus.select("cpu", [], NOW - 10_000, NOW - 1, WIDE) == []
+
+
+def test_select_reads_a_stored_nan_as_nan(store: Storage) -> None:
+    store.write([record([sample("m", math.nan)])])
+
+    (found,) = store.select("m", [], NOW, NOW, WIDE)
+
+    assert math.isnan(found.values[0])
+
+
+def test_select_refuses_more_series_than_the_limit(two_cpus: Storage) -> None:
+    with pytest.raises(QueryLimitError, match="matches 2 series; at most 1"):
+        read(two_cpus, limits=SelectLimits(max_series=1, max_samples=1000))
+
+
+def test_select_refuses_more_samples_than_the_limit(two_cpus: Storage) -> None:
+    with pytest.raises(QueryError, match="more than 5 samples"):
+        read(two_cpus, limits=SelectLimits(max_series=10, max_samples=5))
+
+
+def test_a_regex_matcher_runs_in_linear_time_on_a_hostile_pattern(store: Storage) -> None:
+    store.write([record([sample("m", 1.0, path="a" * 60 + "!")])])
+
+    # Exponential with backtracking; RE2 answers at once.
+    assert store.select("m", [Matcher("path", "=~", "(a+)+$")], NOW, NOW, WIDE) == []
