@@ -9,7 +9,7 @@ import pytest
 from model.errors import QueryError
 from model.matchers import Matcher
 from storage import QueryLimitError, SelectLimits, Storage
-from tests.storage.builders import NOW, record, sample
+from tests.storage.builders import DAY, HOUR, NOW, gauge_scrapes, record, sample
 
 WIDE = SelectLimits(max_series=100, max_samples=1000)
 
@@ -77,3 +77,17 @@ def test_a_regex_matcher_runs_in_linear_time_on_a_hostile_pattern(store: Storage
 
     # Exponential with backtracking; RE2 answers at once.
     assert store.select("m", [Matcher("path", "=~", "(a+)+$")], NOW, NOW, WIDE) == []
+
+
+def test_select_reads_the_samples_of_a_compacted_day_beside_todays_plain_rows(
+    store: Storage,
+) -> None:
+    yesterday = NOW - NOW % DAY - DAY
+    store.write(gauge_scrapes("g", [1.0, 2.0, 3.0], start=yesterday, interval=HOUR))
+    store.maintain(NOW)  # yesterday is closed: compacted into one chunk
+    store.write(gauge_scrapes("g", [4.0], start=NOW, interval=HOUR))
+
+    (found,) = store.select("g", [], yesterday, NOW, WIDE)
+
+    times = [yesterday, yesterday + HOUR, yesterday + 2 * HOUR, NOW]
+    assert (found.t.tolist(), found.values.tolist()) == (times, [1.0, 2.0, 3.0, 4.0])
