@@ -64,7 +64,7 @@ def test_instance_matcher_and_no_metric_name_find_every_series_of_a_target(cpu: 
 
 
 def test_invalid_regex_is_a_query_error() -> None:
-    with pytest.raises(QueryError, match=r"invalid regular expression '\(': missing \)$"):
+    with pytest.raises(QueryError, match=r"invalid regular expression '\(': missing \)"):
         Matcher("mode", "=~", "(")
 
 
