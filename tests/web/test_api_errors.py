@@ -41,7 +41,8 @@ def test_unknown_state_names_the_parameter(client: TestClient) -> None:
 
 def test_a_bad_label_matcher_names_the_parameter(client: TestClient) -> None:
     assert error(client, "/api/v1/servers?match[]=env:prod") == (
-        'match[]: \'env:prod\' is not like label="value", label=~"regex"'
+        'match[]: expected name="value", name!="value", name=~"regex" or name!~"regex", '
+        'got "env:prod"'
     )
 
 

@@ -28,13 +28,16 @@ def docker_url(tmp_path: Path) -> Iterator[str]:
 
 def test_ticking_one_container_charts_only_it(page: Page, docker_url: str) -> None:
     page.goto(f"{docker_url}/servers/{dockerhost.DOCKER}?job=node")
-    legend = page.locator("#container-charts .legend li")
+    # The charts' uPlot legends; each one's first entry is the time axis.
+    legend = page.locator("#container-charts .u-legend .u-series:not(:first-child) .u-label")
+    page.wait_for_selector("#container-charts .u-legend")
     assert "web" in legend.all_inner_texts()
 
     page.get_by_label("chart web").uncheck()
     page.get_by_label("chart db").check()
     page.locator("#chart-containers").click()
     page.wait_for_url("**container=**")
+    page.wait_for_selector("#container-charts .u-legend")
     shoot(page, "containers")
 
     assert set(legend.all_inner_texts()) == {"db", "db read", "db write", "db in", "db out"}

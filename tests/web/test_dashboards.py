@@ -346,11 +346,18 @@ def test_a_refused_configuration_appears_on_an_open_overview(
         assert "0/1" not in notice.inner_text()
 
 
-def test_the_silence_help_reads_as_one_line(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/alerts")
-    tops = page.locator(".silence-form .help code").evaluate_all(
-        "cs => cs.map(c => Math.round(c.getBoundingClientRect().top))"
-    )
+def test_the_silence_help_reads_as_one_line(browser: Browser, store: Storage) -> None:
+    add_user(store, "admin", role="admin")  # the silence form is an admin's
+    with serving(create_app(store, SETTINGS)) as url:
+        page = opened(browser, url + "/login?next=/alerts", "light")
+        page.fill("input[name=username]", "admin")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_url("**/alerts")
+        tops = page.locator(".silence-form .help code").evaluate_all(
+            "cs => cs.map(c => Math.round(c.getBoundingClientRect().top))"
+        )
+        page.context.close()
 
     assert len(tops) == 4
     assert len(set(tops)) == 1

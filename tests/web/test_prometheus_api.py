@@ -155,7 +155,7 @@ def test_series_lists_the_label_sets_a_selector_matches(client: TestClient) -> N
 
     data = client.get(f"{API}/series", params=params).json()["data"]
 
-    assert sorted(s["device"] for s in data) == ["eth0", "lo"]
+    assert sorted(s["device"] for s in data) == ["eth0", "ifb0", "lo"]
     assert {s["__name__"] for s in data} == {"node_network_receive_bytes_total"}
 
 

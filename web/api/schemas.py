@@ -66,6 +66,7 @@ HEADLINE = record(
     fullest_mountpoint={"type": ["string", "null"]},
     load1=NUMBER,
     uptime_s=NUMBER,
+    containers={"type": ["integer", "null"], "description": "null: the exporter reports none"},
 )
 # In the list the headline comes only with headline=true: a field that may be absent.
 LISTED_SERVER = {**record(**_server()), "properties": _server(headline=ref("Headline"))}
