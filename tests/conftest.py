@@ -12,11 +12,14 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
+
+from storage import Storage
 
 SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -79,3 +82,16 @@ def emptied(url: str) -> str:
 def empty_postgresql(postgresql_database: str) -> str:
     """The session's PostgreSQL database, emptied for this test."""
     return emptied(postgresql_database)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
+    """An upgraded, empty store on each backend (folders with their own ``store`` override it)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'hostwatch.db'}"
+    else:
+        url = request.getfixturevalue("empty_postgresql")
+    opened = Storage.open(url)
+    opened.upgrade()
+    yield opened
+    opened.close()

@@ -16,6 +16,22 @@ _DISCOVERY = (
     "vultr",
 )  # fmt: skip
 
+# The keys of Prometheus's HTTP client config (a scrape job's and a remote_write endpoint's)
+# that hostwatch recognises but does not support.
+_HTTP_CLIENT_UNSUPPORTED = (
+    "oauth2",
+    "bearer_token",
+    "bearer_token_file",
+    "proxy_url",
+    "no_proxy",
+    "proxy_from_environment",
+    "proxy_connect_header",
+    "follow_redirects",
+    "enable_http2",
+    "http_headers",
+)
+
+
 LIMITS = (
     "sample_limit",
     "body_size_limit",
@@ -58,16 +74,7 @@ JOB = Section(
         "metric_name_validation_scheme",
         "metric_name_escaping_scheme",
         "authorization",
-        "oauth2",
-        "bearer_token",
-        "bearer_token_file",
-        "proxy_url",
-        "no_proxy",
-        "proxy_from_environment",
-        "proxy_connect_header",
-        "follow_redirects",
-        "enable_http2",
-        "http_headers",
+        *_HTTP_CLIENT_UNSUPPORTED,
         *(f"{mechanism}_sd_configs" for mechanism in _DISCOVERY),
     ),
 )
@@ -135,16 +142,7 @@ REMOTE_WRITE = Section(
         "sigv4",
         "azuread",
         "google_iam",
-        "oauth2",
-        "bearer_token",
-        "bearer_token_file",
-        "proxy_url",
-        "no_proxy",
-        "proxy_from_environment",
-        "proxy_connect_header",
-        "follow_redirects",
-        "enable_http2",
-        "http_headers",
+        *_HTTP_CLIENT_UNSUPPORTED,
     ),
 )
 AUTHORIZATION = Section("authorization", ("type", "credentials", "credentials_file"))

@@ -30,16 +30,3 @@ def sqlite_store(tmp_path: Path) -> Iterator[Storage]:
     store.upgrade()
     yield store
     store.close()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    """An upgraded, empty store on each backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'both.db'}"
-    else:
-        url = request.getfixturevalue("empty_postgresql")
-    opened = Storage.open(url)
-    opened.upgrade()
-    yield opened
-    opened.close()

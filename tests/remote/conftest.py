@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from storage import Storage
 from tests.remote.pushing import Receiving, receiving, token_of
 from tests.web.accounts import add_user
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hostwatch.db'}"
-    else:
-        url = request.getfixturevalue("empty_postgresql")
-    opened = Storage.open(url)
-    opened.upgrade()
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ scrape, and the target shows down with the reason.
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import anyio
 import pytest
@@ -52,18 +51,6 @@ class Scraper:
         name = "hostwatch_scraper_scrape_dropped_samples_total"
         labels = {"job": "demo", "reason": reason}
         return self.telemetry.registry.get_sample_value(name, labels)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hostwatch.db'}"
-    else:
-        url = request.getfixturevalue("empty_postgresql")
-    store = Storage.open(url)
-    store.upgrade()
-    yield store
-    store.close()
 
 
 @pytest.fixture
