@@ -150,6 +150,7 @@ class QueueConfig:
     batch_send_deadline: float = 5.0
     min_backoff: float = 0.03
     max_backoff: float = 5.0
+    max_shards: int = 4  # run from the start; Prometheus scales 1..50 by throughput
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

@@ -91,4 +91,16 @@ def _queue(reader: Reader, node: Node | None) -> QueueConfig:
         batch_send_deadline=seconds("batch_send_deadline", d.batch_send_deadline),
         min_backoff=low,
         max_backoff=high,
+        max_shards=_shards(reader, fields, count("max_shards", d.max_shards)),
     )
+
+
+MAX_SHARDS = 200
+"""Concurrent requests one endpoint may have in flight: Prometheus's own default is 50."""
+
+
+def _shards(reader: Reader, fields: Fields, shards: int) -> int:
+    if shards > MAX_SHARDS:
+        reader.problem(fields["max_shards"], f"max_shards: {shards} is over {MAX_SHARDS}")
+        return MAX_SHARDS
+    return shards

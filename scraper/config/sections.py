@@ -153,6 +153,13 @@ RELABEL = Section(
 )
 QUEUE = Section(
     "queue_config",
-    ("capacity", "max_samples_per_send", "batch_send_deadline", "min_backoff", "max_backoff"),
-    ("max_shards", "min_shards", "retry_on_http_429", "sample_age_limit"),
+    (
+        "capacity",
+        "max_samples_per_send",
+        "batch_send_deadline",
+        "min_backoff",
+        "max_backoff",
+        "max_shards",
+    ),
+    ("min_shards", "retry_on_http_429", "sample_age_limit"),
 )

@@ -16,13 +16,13 @@ import math
 import struct
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import anyio
 import anyio.to_thread
 import httpx
 
-from scraper.config.model import RemoteWriteConfig
+from scraper.config.model import QueueConfig, RemoteWriteConfig
 from scraper.remote import wire
 from scraper.remote.relabel import Relabeler
 from scraper.scrape.fetch import ssl_context
@@ -45,35 +45,30 @@ def remote_name(config: RemoteWriteConfig) -> str:
 
 
 class Sender:
+    """An endpoint's ``max_shards`` queues, each with one request in flight, sharing a client.
+
+    A scrape goes to the shard of its target, so every series keeps its order (receivers
+    refuse a sample older than the last one of its series) while the shards' requests overlap
+    the endpoint's answer time: one request in flight reached 0.7x of what 10,000 targets
+    at 2 min make, at a third of a core (bench/remote_write.py).
+    """
+
     def __init__(self, config: RemoteWriteConfig, telemetry: Telemetry) -> None:
         self.config = config
         self.metrics: RemoteTelemetry = telemetry.remote(remote_name(config), config.url)
-        self._queue = config.queue_config
-        self._records: deque[ScrapeRecord] = deque()
-        self._offset = 0  # samples of the front record already taken
-        self._pending = 0
-        self._ready = anyio.Event()
-        self._relabel = Relabeler(config.write_relabel_configs)
-        self.metrics.capacity.set(self._queue.capacity)
+        relabel = Relabeler(config.write_relabel_configs)
+        count = config.queue_config.max_shards
+        self._shards = [_Shard(config.queue_config, relabel, self.metrics) for _ in range(count)]
+        self.metrics.capacity.set(config.queue_config.capacity * count)
 
     @property
     def pending(self) -> int:
-        return self._pending
+        return sum(shard.pending for shard in self._shards)
 
     def offer(self, record: ScrapeRecord) -> None:
-        """Queue ``record``'s samples; drop the oldest past capacity. Never blocks."""
-        if not record.samples:
-            return
-        self._records.append(record)
-        self._pending += len(record.samples)
-        while self._pending > self._queue.capacity and len(self._records) > 1:
-            dropped = self._records.popleft()
-            lost = len(dropped.samples) - self._offset
-            self._pending -= lost
-            self._offset = 0
-            self.metrics.overflowed.inc(lost)
-        self.metrics.pending.set(self._pending)
-        self._ready.set()
+        """Queue ``record``'s samples on its target's shard. Never blocks."""
+        self._shards[hash((record.job, record.instance)) % len(self._shards)].offer(record)
+        self.metrics.pending.set(self.pending)
 
     async def run(self) -> None:
         verify = ssl_context(self.config.tls_config)
@@ -81,26 +76,65 @@ class Sender:
         headers = dict(HEADERS)
         if self.config.bearer:
             headers["Authorization"] = f"Bearer {self.config.bearer}"
-        async with httpx.AsyncClient(
-            verify=verify,
-            auth=(auth.username, auth.password) if auth else None,
-            headers=headers,
-            timeout=self.config.remote_timeout,
-            follow_redirects=False,
-        ) as client:
-            while True:
-                await self._gathered()
-                batch = self._take(self._queue.max_samples_per_send)
-                if batch:
-                    await self._send(client, batch)
+        async with (
+            httpx.AsyncClient(
+                verify=verify,
+                auth=(auth.username, auth.password) if auth else None,
+                headers=headers,
+                timeout=self.config.remote_timeout,
+                follow_redirects=False,
+                limits=httpx.Limits(max_connections=len(self._shards)),
+            ) as client,
+            anyio.create_task_group() as group,
+        ):
+            for shard in self._shards:
+                group.start_soon(shard.run, client, self.config.url, self._sent)
+
+    def _sent(self) -> None:
+        self.metrics.pending.set(self.pending)
+
+
+class _Shard:
+    """One queue of scrape records: batched, sent one request at a time, retried."""
+
+    def __init__(self, queue: QueueConfig, relabel: Relabeler, metrics: RemoteTelemetry) -> None:
+        self._queue = queue
+        self._relabel = relabel
+        self.metrics = metrics
+        self._records: deque[ScrapeRecord] = deque()
+        self._offset = 0  # samples of the front record already taken
+        self.pending = 0
+        self._ready = anyio.Event()
+
+    def offer(self, record: ScrapeRecord) -> None:
+        """Queue ``record``'s samples; drop the oldest past capacity."""
+        if not record.samples:
+            return
+        self._records.append(record)
+        self.pending += len(record.samples)
+        while self.pending > self._queue.capacity and len(self._records) > 1:
+            dropped = self._records.popleft()
+            lost = len(dropped.samples) - self._offset
+            self.pending -= lost
+            self._offset = 0
+            self.metrics.overflowed.inc(lost)
+        self._ready.set()
+
+    async def run(self, client: httpx.AsyncClient, url: str, taken: Callable[[], None]) -> None:
+        while True:
+            await self._gathered()
+            batch = self._take(self._queue.max_samples_per_send)
+            taken()
+            if batch:
+                await self._send(client, url, batch)
 
     async def _gathered(self) -> None:
         """Wait for a full batch, or for batch_send_deadline after the first queued sample."""
-        while not self._pending:
+        while not self.pending:
             self._ready = anyio.Event()
             await self._ready.wait()
         deadline = time.monotonic() + self._queue.batch_send_deadline
-        while self._pending < self._queue.max_samples_per_send:
+        while self.pending < self._queue.max_samples_per_send:
             self._ready = anyio.Event()
             with anyio.move_on_after(deadline - time.monotonic()) as waited:
                 await self._ready.wait()
@@ -123,16 +157,15 @@ class Sender:
             if self._offset >= len(record.samples):
                 self._records.popleft()
                 self._offset = 0
-            self._pending -= len(chunk)
-        self.metrics.pending.set(self._pending)
+            self.pending -= len(chunk)
         self.metrics.dropped.inc(dropped)
         return batch
 
-    async def _send(self, client: httpx.AsyncClient, batch: Sequence[Point]) -> None:
+    async def _send(self, client: httpx.AsyncClient, url: str, batch: Sequence[Point]) -> None:
         body = await anyio.to_thread.run_sync(encode, batch)
         backoff = self._queue.min_backoff
         while True:
-            reason = await self._post(client, body)
+            reason = await self._post(client, url, body)
             if reason is None:
                 self.metrics.sent.inc(len(batch))
                 self.metrics.highest_sent.set(max(t for _, _, _, t in batch) / 1000)
@@ -140,21 +173,21 @@ class Sender:
             if not reason.startswith("retry"):
                 log.error(
                     "remote write to %s failed, %d samples lost: %s",
-                    self.config.url,
+                    url,
                     len(batch),
                     reason,
                 )
                 self.metrics.failed.inc(len(batch))
                 return
-            log.warning("remote write to %s: %s in %gs", self.config.url, reason, backoff)
+            log.warning("remote write to %s: %s in %gs", url, reason, backoff)
             self.metrics.retried.inc(len(batch))
             await anyio.sleep(backoff)
             backoff = min(self._queue.max_backoff, backoff * 2)
 
-    async def _post(self, client: httpx.AsyncClient, body: bytes) -> str | None:
+    async def _post(self, client: httpx.AsyncClient, url: str, body: bytes) -> str | None:
         """None once sent; else why, starting with "retry" when a retry can help."""
         try:
-            response = await client.post(self.config.url, content=body)
+            response = await client.post(url, content=body)
         except httpx.HTTPError as error:
             return f"retry after {type(error).__name__}: {error}"
         if response.is_success:

@@ -81,7 +81,7 @@ def test_every_problem_of_a_remote_write_entry_is_reported_with_its_place() -> N
     remote_write:
       - url: ftp://example
         write_relabel_configs: [{regex: "a(", action: replace}]
-        queue_config: {max_shards: 4, min_backoff: 2s, max_backoff: 1s}
+        queue_config: {min_shards: 4, min_backoff: 2s, max_backoff: 1s}
       - name: no-url
     """
     assert problems(text).splitlines() == [
@@ -89,7 +89,7 @@ def test_every_problem_of_a_remote_write_entry_is_reported_with_its_place() -> N
         'targets.yml:3:37: regex: invalid regular expression "a(": missing ): a(',
         'targets.yml:3:51: action: expected "keep" or "drop" (the actions hostwatch supports), '
         'got "replace"',
-        'targets.yml:4:20: key "max_shards" is not supported by hostwatch',
+        'targets.yml:4:20: key "min_shards" is not supported by hostwatch',
         "targets.yml:4:65: max_backoff: 1s is below min_backoff 2s",
         'targets.yml:5:5: missing required key "url"',
     ]
