@@ -16,10 +16,10 @@ from collections.abc import Sequence
 
 import anyio
 
-from exporter.flags import FlagParser, log_level, parse_listen, positive, run, setup_logging
+from cli import __version__
+from cli.flags import FlagParser, log_level, parse_listen, positive, run, setup_logging
 from model.clock import now_ms
 from model.errors import ConfigError, HostwatchError
-from scraper import __version__
 from scraper.alerts.config import load_or_defaults
 from scraper.app import ScraperOptions, serve
 from scraper.config import load

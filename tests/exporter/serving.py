@@ -1,4 +1,4 @@
-"""Run a real MetricsServer on 127.0.0.1 in a background thread for the duration of a test."""
+"""Run a real ExporterServer on 127.0.0.1 in a background thread for the duration of a test."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from contextlib import contextmanager
 
 from prometheus_client.registry import CollectorRegistry
 
-from exporter.server import MetricsServer
+from exporter.server import ExporterServer
 from exporter.webconfig import WebConfig
 
 
 @contextmanager
 def serving(
     registry: CollectorRegistry, web: WebConfig | None = None, max_requests: int = 40
-) -> Iterator[MetricsServer]:
-    server = MetricsServer(("127.0.0.1", 0), registry, web, max_requests)
+) -> Iterator[ExporterServer]:
+    server = ExporterServer(("127.0.0.1", 0), registry, web, max_requests)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
