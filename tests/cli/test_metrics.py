@@ -1,8 +1,6 @@
 """The shared /metrics server as the scraper uses it: no TLS, no auth, prometheus-client's text."""
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import httpx
 import pytest
@@ -11,23 +9,15 @@ from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import CollectorRegistry
 
 from cli.metrics import MetricsServer, accepts_gzip
+from tests.cli.serving import in_background
 
 
 class ProgramServer(MetricsServer):
     program = "hostwatch test"
 
 
-@contextmanager
-def serving(registry: CollectorRegistry) -> Iterator[MetricsServer]:
-    server = ProgramServer(("127.0.0.1", 0), registry)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def serving(registry: CollectorRegistry) -> AbstractContextManager[MetricsServer]:
+    return in_background(ProgramServer(("127.0.0.1", 0), registry))
 
 
 @pytest.fixture

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from prometheus_client.registry import CollectorRegistry
 
 from exporter.server import ExporterServer
 from exporter.webconfig import WebConfig
+from tests.cli.serving import in_background
 
 
-@contextmanager
 def serving(
     registry: CollectorRegistry, web: WebConfig | None = None, max_requests: int = 40
-) -> Iterator[ExporterServer]:
-    server = ExporterServer(("127.0.0.1", 0), registry, web, max_requests)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+) -> AbstractContextManager[ExporterServer]:
+    return in_background(ExporterServer(("127.0.0.1", 0), registry, web, max_requests))
 
 
 def free_port() -> int:
