@@ -168,7 +168,9 @@ def main_command(argv: Sequence[str] | None = None) -> int:
         return 0
     if command in {"db upgrade", "maintain"}:
         return _database(command, options)
-    if args.command[:2] == ["db", "import"] and len(args.command) == 3:
+    if args.command[:2] == ["db", "import"]:
+        if len(args.command) != 3:
+            raise ConfigError("db import takes one FILE (- for stdin)")
         return _import(args.command[2], options)
     raise ConfigError(f"unknown command {command!r} (commands: {', '.join(COMMANDS)})")
 

@@ -130,6 +130,29 @@ def test_a_sample_without_a_timestamp_is_refused_with_its_line(
     )
 
 
+def test_a_series_over_the_limits_is_refused_with_its_line(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "long-label.om"
+    path.write_text(f'demo_events_total{{host="a"}} 1 1700000000\nm{{a="{"x" * 3000}"}} 1 1\n')
+
+    assert imported(database_url, str(path)) == 1
+
+    error = capsys.readouterr().err
+    assert error.startswith(f"hostwatch-scraper: error: {path}:2: series m")
+    assert error.endswith("'a' is 3000 characters, over max_label_value_length=2048\n")
+
+
+def test_db_import_without_a_file_says_what_it_takes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "import", "--database-url", f"sqlite:///{tmp_path / 'h.db'}"]) == 1
+
+    assert capsys.readouterr().err == (
+        "hostwatch-scraper: error: db import takes one FILE (- for stdin)\n"
+    )
+
+
 def test_the_batches_before_a_bad_line_stay_stored(database_url: str, tmp_path: Path) -> None:
     path = tmp_path / "long.om"
     count = day_file(path, END_MS - 30_000 * STEP_MS)  # 3.6 MB: chunks and batches before
