@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exporter.host import USER_HZ, read_small
+from exporter.host import USER_HZ, OpenFiles
 from exporter.parsing import assignments, pairs
 
 UNLIMITED_ABOVE = 2**62
@@ -40,13 +40,28 @@ class Reading:
     io: dict[str, tuple[float, float]] = field(default_factory=dict)  # (read, written) bytes
 
 
-class CgroupV2:
+class _Files:
+    """A hierarchy's root, and the kept-open files its controller files are read through."""
+
+    def __init__(self, root: Path, files: OpenFiles) -> None:
+        self.root = str(root)
+        self._text = files.read
+
+    def _pairs(self, path: str) -> dict[str, str]:
+        return pairs(self._text(path) or "")
+
+    def _number(self, path: str) -> float | None:
+        text = self._text(path)
+        return float(text) if text is not None and text.strip() else None
+
+
+class CgroupV2(_Files):
     """The unified hierarchy (``cgroup.controllers`` at its root)."""
 
     version = 2
 
-    def __init__(self, root: Path) -> None:
-        self.root = str(root)
+    def __init__(self, root: Path, files: OpenFiles) -> None:
+        super().__init__(root, files)
         self.walked = (root,)
 
     def procs(self, path: str) -> str:
@@ -57,34 +72,34 @@ class CgroupV2:
         directory = f"{self.root}{path}/"
         reading = Reading()
         values = reading.values
-        cpu = _pairs(directory + "cpu.stat")
+        cpu = self._pairs(directory + "cpu.stat")
         for name, key in ((CPU_TOTAL, "usage_usec"), (CPU_USER, "user_usec"),
                           (CPU_SYSTEM, "system_usec")):  # fmt: skip
             if key in cpu:
                 values[name] = float(cpu[key]) / 1e6
         if float(cpu.get("nr_periods", 0)) > 0:  # periods are counted only under a quota
             values[CPU_THROTTLED] = float(cpu.get("throttled_usec", 0)) / 1e6
-        usage = _number(directory + "memory.current")
+        usage = self._number(directory + "memory.current")
         if usage is not None:
-            stat = _pairs(directory + "memory.stat")
+            stat = self._pairs(directory + "memory.stat")
             _memory(values, usage, stat, "anon", "file", "inactive_file")
-            values[SWAP] = _number(directory + "memory.swap.current") or 0.0
-            values[LIMIT] = _limit(read_small(directory + "memory.max"))
-            values[OOM] = float(_pairs(directory + "memory.events").get("oom_kill", 0))
-        for line in (read_small(directory + "io.stat") or "").splitlines():
+            values[SWAP] = self._number(directory + "memory.swap.current") or 0.0
+            values[LIMIT] = _limit(self._text(directory + "memory.max"))
+            values[OOM] = float(self._pairs(directory + "memory.events").get("oom_kill", 0))
+        for line in (self._text(directory + "io.stat") or "").splitlines():
             device, *fields = line.split()
             done = assignments(fields)
             reading.io[device] = (float(done.get("rbytes", 0)), float(done.get("wbytes", 0)))
         return reading
 
 
-class CgroupV1:
+class CgroupV1(_Files):
     """One hierarchy per controller under the cgroup mount (``cpuacct``, ``memory``, ...)."""
 
     version = 1
 
-    def __init__(self, root: Path) -> None:
-        self.root = str(root)
+    def __init__(self, root: Path, files: OpenFiles) -> None:
+        super().__init__(root, files)
         # A container has the same path in every hierarchy; these two are read for every one.
         self.walked = (root / "cpuacct", root / "memory")
 
@@ -95,32 +110,32 @@ class CgroupV1:
         reading = Reading()
         values = reading.values
         cpuacct = f"{self.root}/cpuacct{path}/"
-        total = _number(cpuacct + "cpuacct.usage")
+        total = self._number(cpuacct + "cpuacct.usage")
         if total is not None:
             values[CPU_TOTAL] = total / 1e9
-            ticks = _pairs(cpuacct + "cpuacct.stat")
+            ticks = self._pairs(cpuacct + "cpuacct.stat")
             values[CPU_USER] = float(ticks.get("user", 0)) / USER_HZ
             values[CPU_SYSTEM] = float(ticks.get("system", 0)) / USER_HZ
-        cpu = _pairs(f"{self.root}/cpu{path}/cpu.stat")
+        cpu = self._pairs(f"{self.root}/cpu{path}/cpu.stat")
         if float(cpu.get("nr_periods", 0)) > 0:  # periods are counted only under a quota
             values[CPU_THROTTLED] = float(cpu.get("throttled_time", 0)) / 1e9
         memory = f"{self.root}/memory{path}/"
-        usage = _number(memory + "memory.usage_in_bytes")
+        usage = self._number(memory + "memory.usage_in_bytes")
         if usage is not None:
-            stat = _pairs(memory + "memory.stat")
+            stat = self._pairs(memory + "memory.stat")
             _memory(values, usage, stat, "total_rss", "total_cache", "total_inactive_file")
             values[SWAP] = float(stat.get("total_swap", 0))
             # The limit in force (the smallest of its own and its parents'), in memory.stat: one
             # file fewer than memory.limit_in_bytes, and the same for a container of Docker's.
             values[LIMIT] = _limit(stat.get("hierarchical_memory_limit"))
-            values[OOM] = float(_pairs(memory + "memory.oom_control").get("oom_kill", 0))
+            values[OOM] = float(self._pairs(memory + "memory.oom_control").get("oom_kill", 0))
         reading.io = self._io(f"{self.root}/blkio{path}/")
         return reading
 
     def _io(self, blkio: str) -> dict[str, tuple[float, float]]:
-        text = read_small(blkio + "blkio.throttle.io_service_bytes_recursive")
+        text = self._text(blkio + "blkio.throttle.io_service_bytes_recursive")
         if text is None:
-            text = read_small(blkio + "blkio.throttle.io_service_bytes") or ""
+            text = self._text(blkio + "blkio.throttle.io_service_bytes") or ""
         io: dict[str, list[float]] = {}
         for line in text.splitlines():
             words = line.split()  # "8:0 Read 4096", and a last "Total 8192"
@@ -132,12 +147,12 @@ class CgroupV1:
 Hierarchy = CgroupV1 | CgroupV2
 
 
-def hierarchy(root: Path) -> Hierarchy:
+def hierarchy(root: Path, files: OpenFiles) -> Hierarchy:
     """v2 where the cgroup mount is the unified hierarchy, else v1 (a hybrid host's
     ``unified`` mount holds no controllers, so v1 is where its numbers are)."""
     if (root / "cgroup.controllers").exists():
-        return CgroupV2(root)
-    return CgroupV1(root)
+        return CgroupV2(root, files)
+    return CgroupV1(root, files)
 
 
 def _memory(
@@ -159,12 +174,3 @@ def _limit(text: str | None) -> float:
         return 0.0
     limit = float(text)
     return 0.0 if limit > UNLIMITED_ABOVE else limit
-
-
-def _pairs(path: str) -> dict[str, str]:
-    return pairs(read_small(path) or "")
-
-
-def _number(path: str) -> float | None:
-    text = read_small(path)
-    return float(text) if text is not None and text.strip() else None

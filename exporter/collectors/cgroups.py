@@ -18,6 +18,8 @@ Bounded: at most ``--cgroups-max`` cgroups (containers first), the rest counted 
 from __future__ import annotations
 
 import os
+import resource
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +34,7 @@ from exporter.collectors.netdev import interfaces
 from exporter.config import CollectorOptions
 from exporter.engines import EngineNames
 from exporter.families import Family, family
-from exporter.host import Host, read_optional, read_small
+from exporter.host import Host, OpenFiles, read_optional
 
 LABELS = ["id", "name", "image"]
 HELP = {
@@ -69,9 +71,22 @@ class CgroupsCollector(HostCollector):
     def __init__(self, host: Host, options: CollectorOptions | None = None) -> None:
         super().__init__(host, options)
         self.engines = EngineNames(self.options.container_sockets)
+        # Half the process's file descriptors at most (the rest serve HTTP and the other
+        # collectors); past that, files are opened and closed per read as before.
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        self.files = OpenFiles(limit=soft // 2 if soft != resource.RLIM_INFINITY else 65_536)
+        self._lock = threading.Lock()  # kept files are read and swept by one scrape at a time
 
     def collect(self) -> Iterator[Metric]:
-        tree = stats.hierarchy(self.host.sys("fs/cgroup"))
+        with self._lock:
+            try:
+                families = list(self._collect())
+            finally:
+                self.files.sweep()
+        yield from families
+
+    def _collect(self) -> Iterator[Metric]:
+        tree = stats.hierarchy(self.host.sys("fs/cgroup"), self.files)
         chosen, over = self.chosen(tree)
         families = self._families()
         devices = DeviceNames(self.host)
@@ -137,13 +152,13 @@ class CgroupsCollector(HostCollector):
     def _network(
         self, tree: stats.Hierarchy, workload: Workload, host_netns: str | None
     ) -> Iterator[tuple[str, dict[str, float]]]:
-        pid = (read_small(tree.procs(workload.path)) or "").split("\n", 1)[0].strip()
+        pid = (self.files.read(tree.procs(workload.path)) or "").split("\n", 1)[0].strip()
         if not pid or host_netns is None:
             return
         netns = _netns(f"{self.host.procfs}/{pid}/ns/net")
         if netns is None or netns == host_netns:
             return
-        text = read_small(f"{self.host.procfs}/{pid}/net/dev")
+        text = read_optional(f"{self.host.procfs}/{pid}/net/dev")
         for interface, counters in interfaces(text or ""):
             if not interface.lower().startswith(IGNORED_INTERFACES):
                 yield interface, counters

@@ -74,9 +74,10 @@ class NetclassCollector(HostCollector):
     def attributes(self, device: str) -> dict[str, str]:
         """Every readable sysfs attribute this collector reports, by file name."""
         found = {"device": device}
+        directory = f"{self.host.sysfs}/class/net/{device}/"  # a string: ~22 files per device
         for file in (*PROPERTIES, *INFO_FILES):
             try:
-                found[file] = read_text(self.host.sys(f"class/net/{device}/{file}")).strip()
+                found[file] = read_text(directory + file).strip()
             # Attributes a link type lacks answer EINVAL (speed of a virtual link) or are absent.
             except OSError:
                 continue

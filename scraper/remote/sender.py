@@ -9,8 +9,11 @@ final and counted as failed. Past ``capacity`` samples the oldest queued are dro
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import math
+import struct
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -21,8 +24,6 @@ import httpx
 
 from scraper.config.model import RemoteWriteConfig
 from scraper.remote import wire
-from scraper.remote.prompb.remote_pb2 import WriteRequest
-from scraper.remote.prompb.types_pb2 import Label, Sample, TimeSeries
 from scraper.remote.relabel import Relabeler
 from scraper.scrape.fetch import ssl_context
 from scraper.telemetry import RemoteTelemetry, Telemetry
@@ -165,14 +166,54 @@ class Sender:
 
 def encode(batch: Sequence[Point]) -> bytes:
     """The batch as a snappy-compressed WriteRequest, a series per sample (as Prometheus sends
-    one scrape's samples), labels sorted by name with ``__name__`` among them."""
-    request = WriteRequest(
-        timeseries=[
-            TimeSeries(
-                labels=[Label(name=k, value=v) for k, v in sorted((("__name__", name), *labels))],
-                samples=[Sample(value=value, timestamp=t)],
-            )
-            for name, labels, value, t in batch
-        ]
+    one scrape's samples), labels sorted by name with ``__name__`` among them.
+
+    Written in protobuf's wire format here rather than built as protobuf objects: a series'
+    labels are the same on every scrape, so their encoding is cached and each sample costs a
+    few byte operations instead of a TimeSeries, a Sample and a Label per label (about a fifth
+    of the CPU; tests/remote/test_wire.py checks the bytes equal protobuf's own).
+    """
+    return wire.compress(
+        b"".join([_series(name, labels, value, t) for name, labels, value, t in batch])
     )
-    return wire.encode(request)
+
+
+def _series(name: str, labels: tuple[tuple[str, str], ...], value: float, t: int) -> bytes:
+    # proto3 leaves out a field at its default (0.0, but not -0.0; 0; ""), as protobuf does.
+    sample = _SAMPLE_VALUE.pack(0x09, value) if value or math.copysign(1, value) < 0 else b""
+    if t:
+        sample += b"\x10" + _varint(t & _UINT64)
+    body = _labels(name, labels) + b"\x12" + _varint(len(sample)) + sample
+    return b"\x0a" + _varint(len(body)) + body
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _labels(name: str, labels: tuple[tuple[str, str], ...]) -> bytes:
+    """TimeSeries.labels (field 1): one Label {name = 1, value = 2} per label, sorted."""
+    encoded = []
+    for key, value in sorted((("__name__", name), *labels)):
+        label = _string(0x0A, key) + _string(0x12, value)
+        encoded.append(b"\x0a" + _varint(len(label)) + label)
+    return b"".join(encoded)
+
+
+def _string(tag: int, text: str) -> bytes:
+    data = text.encode()
+    if not data:
+        return b""
+    return bytes((tag,)) + _varint(len(data)) + data
+
+
+def _varint(number: int) -> bytes:
+    if number < 0x80:
+        return bytes((number,))
+    out = bytearray()
+    while number >= 0x80:
+        out.append((number & 0x7F) | 0x80)
+        number >>= 7
+    out.append(number)
+    return bytes(out)
+
+
+_SAMPLE_VALUE = struct.Struct("<Bd")  # Sample.value: field 1, fixed64 (a double)
+_UINT64 = (1 << 64) - 1  # a negative int64 is sent as its two's complement, in 10 bytes

@@ -40,4 +40,9 @@ def decode(body: bytes, max_decoded: int) -> WriteRequest:
 
 
 def encode(request: WriteRequest) -> bytes:
-    return bytes(cramjam.snappy.compress_raw(request.SerializeToString()))
+    return compress(request.SerializeToString())
+
+
+def compress(serialized: bytes) -> bytes:
+    """A serialized WriteRequest in snappy's block format, as the body of a request."""
+    return bytes(cramjam.snappy.compress_raw(serialized))

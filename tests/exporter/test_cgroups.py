@@ -1,5 +1,6 @@
 """The cgroups collector on fake cgroup v2 and v1 trees in the kernel's file formats."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from prometheus_client.registry import CollectorRegistry
 from exporter.cgrouptree import recognise
 from exporter.collectors.cgroups import CgroupsCollector
 from exporter.config import CollectorOptions, compile_filter
-from exporter.host import USER_HZ, read_small
+from exporter.host import USER_HZ, OpenFiles, read_optional
 from tests.exporter.cgroupfiles import (
     DOCKER_ID,
     DOCKER_V1,
@@ -300,5 +301,42 @@ def test_no_cgroup_mount_means_no_series_and_no_failure(fake: FakeHost) -> None:
 def test_small_file_reads_return_files_longer_than_one_read(tmp_path: Path) -> None:
     long = tmp_path / "cgroup.procs"
     long.write_text("".join(f"{pid}\n" for pid in range(100_000)))  # 588,890 bytes
-    assert read_small(str(long)) == long.read_text()
-    assert read_small(str(tmp_path / "missing")) is None
+    assert read_optional(str(long)) == long.read_text()
+    assert read_optional(str(tmp_path / "missing")) is None
+
+
+def test_kept_files_are_read_whole_and_afresh(tmp_path: Path) -> None:
+    long = tmp_path / "cgroup.procs"
+    long.write_text("".join(f"{pid}\n" for pid in range(100_000)))
+    files = OpenFiles(limit=10)
+    assert files.read(str(long)) == long.read_text()
+    long.write_text("7\n")  # the same file, rewritten in place as the kernel regenerates it
+    assert files.read(str(long)) == "7\n"
+    assert files.read(str(tmp_path / "missing")) is None
+
+
+def test_a_sweep_closes_the_kept_files_not_read_since_the_last(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).write_text(name)
+    files = OpenFiles(limit=10)
+    before = open_descriptors()
+    files.read(str(tmp_path / "a"))
+    files.read(str(tmp_path / "b"))
+    files.sweep()
+    assert open_descriptors() == before + 2
+    files.read(str(tmp_path / "a"))
+    files.sweep()  # b, a removed container's file, was not read by this scrape
+    assert open_descriptors() == before + 1
+
+
+def test_past_its_limit_a_file_is_read_without_being_kept(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).write_text(name)
+    files = OpenFiles(limit=1)
+    before = open_descriptors()
+    assert [files.read(str(tmp_path / name)) for name in ("a", "b")] == ["a", "b"]
+    assert open_descriptors() == before + 1
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))

@@ -69,6 +69,18 @@ def test_a_busy_process_in_a_real_cgroup_shows_growing_cpu_and_its_memory(
             child.kill()
 
 
+def test_a_container_restarted_under_the_same_path_is_read_afresh(cgroup: RealCgroup) -> None:
+    options = CollectorOptions(
+        container_sockets=(), cgroups=compile_filter("cgroups", "^/hostwatch-test-", "")
+    )
+    collector = CgroupsCollector(Host(), options)
+    assert memory_bytes(collector, cgroup.path) >= 0  # its files are now kept open
+    for leaf in cgroup.leaves:  # what `docker restart` does to the container's cgroup
+        leaf.rmdir()
+        leaf.mkdir()
+    assert memory_bytes(collector, cgroup.path) >= 0  # not skipped as removed
+
+
 def value(collector: CgroupsCollector, name: str, path: str) -> float:
     got = samples(collector).items()
     found = [v for (n, labels), v in got if n == name and dict(labels)["id"] == path]
