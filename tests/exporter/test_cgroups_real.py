@@ -69,7 +69,7 @@ def test_a_busy_process_in_a_real_cgroup_shows_growing_cpu_and_its_memory(
             child.kill()
 
 
-def test_a_container_restarted_under_the_same_path_is_read_afresh(cgroup: RealCgroup) -> None:
+def test_a_container_restarted_under_the_same_path_is_read_afresh(cgroup: Cgroup) -> None:
     options = CollectorOptions(
         container_sockets=(), cgroups=compile_filter("cgroups", "^/hostwatch-test-", "")
     )

@@ -103,44 +103,40 @@ def test_the_files_type_and_help_are_stored_as_metadata(database_url: str, tmp_p
     assert metadata == Metadata("counter", "Events seen.", "")
 
 
-def test_a_bad_line_stops_the_import_naming_the_file_and_line(
-    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+LONG_VALUE = "x" * 3000
+BAD_FILES = {
+    "not a sample": (
+        f'{HEADER}demo_events_total{{host="a"}} 1 1700000000\nnot a sample\n# EOF\n',
+        4,
+        "invalid value 'a'",
+    ),
+    "no timestamp": (
+        'demo_events_total{host="a"} 1 1700000000\ndemo_events_total{host="b"} 1\n',
+        2,
+        "a sample without a timestamp (an import needs one on every sample)",
+    ),
+    "a label over the limits": (
+        f'demo_events_total{{host="a"}} 1 1700000000\nm{{a="{LONG_VALUE}"}} 1 1\n',
+        2,
+        "'a' is 3000 characters, over max_label_value_length=2048",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_bad_line_stops_the_import_naming_the_file_line_and_problem(
+    case: str, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    body, line, problem = BAD_FILES[case]
     path = tmp_path / "bad.om"
-    path.write_text(f'{HEADER}demo_events_total{{host="a"}} 1 1700000000\nnot a sample\n# EOF\n')
+    path.write_text(body)
 
     assert imported(database_url, str(path)) == 1
 
     error = capsys.readouterr().err
-    assert error.startswith(f"hostwatch-scraper: error: {path}:4: ")
+    assert error.startswith(f"hostwatch-scraper: error: {path}:{line}: ")
+    assert error.endswith(f"{problem}\n")
     assert error.count("\n") == 1
-
-
-def test_a_sample_without_a_timestamp_is_refused_with_its_line(
-    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "untimed.om"
-    path.write_text('demo_events_total{host="a"} 1 1700000000\ndemo_events_total{host="b"} 1\n')
-
-    assert imported(database_url, str(path)) == 1
-
-    assert capsys.readouterr().err == (
-        f"hostwatch-scraper: error: {path}:2: a sample without a timestamp "
-        "(an import needs one on every sample)\n"
-    )
-
-
-def test_a_series_over_the_limits_is_refused_with_its_line(
-    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "long-label.om"
-    path.write_text(f'demo_events_total{{host="a"}} 1 1700000000\nm{{a="{"x" * 3000}"}} 1 1\n')
-
-    assert imported(database_url, str(path)) == 1
-
-    error = capsys.readouterr().err
-    assert error.startswith(f"hostwatch-scraper: error: {path}:2: series m")
-    assert error.endswith("'a' is 3000 characters, over max_label_value_length=2048\n")
 
 
 def test_db_import_without_a_file_says_what_it_takes(
