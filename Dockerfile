@@ -8,6 +8,7 @@
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY cli cli
 COPY exporter exporter
 COPY model model
 COPY promql promql

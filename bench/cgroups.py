@@ -1,8 +1,10 @@
-"""Real cgroups shaped like Docker's for the exporter benchmark, each with a sleeping process
-in a network namespace of its own, as a container has; removed afterwards.
+"""Real cgroups for the exporter's benchmark and its real-cgroup test: made in every hierarchy
+the cgroups collector reads, and removed afterwards.
 
 Needs root and a writable cgroup filesystem (v1: the cpuacct, cpu, memory and blkio
-hierarchies; v2: the unified one). The cgroups sit under ``/hostwatch-bench-<random>/docker/``.
+hierarchies; v2: the unified one). The benchmark's containers are shaped like Docker's, under
+``/hostwatch-bench-<random>/docker/``, each with a sleeping process in a network namespace of
+its own, as a container has.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import secrets
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 CGROUP = Path("/sys/fs/cgroup")
@@ -25,6 +28,51 @@ def roots() -> list[Path]:
     return [CGROUP / controller for controller in V1]
 
 
+@dataclass(frozen=True)
+class Cgroup:
+    path: str  # the cgroup path: the collector's id label
+    leaves: tuple[Path, ...]  # its directory in each hierarchy
+    made: tuple[Path, ...]  # every directory created for it, in order
+
+
+def make(path: str, memory_limit: int | None = None) -> Cgroup:
+    """``path`` in every hierarchy, its missing directories created; ``memory_limit`` (bytes)
+    on its top directory. On an OSError what was made is removed again."""
+    v2 = roots() == [CGROUP]
+    parts = path.lstrip("/").split("/")
+    made: list[Path] = []
+    try:
+        for root in roots():
+            for depth in range(1, len(parts) + 1):
+                directory = root.joinpath(*parts[:depth])
+                if directory.exists():  # v1's cpu and cpuacct may be one hierarchy
+                    continue
+                directory.mkdir()
+                made.append(directory)
+                if v2 and depth < len(parts):  # v2 passes a child only the controllers asked
+                    (directory / "cgroup.subtree_control").write_text("+cpu +memory +io")
+        if memory_limit is not None:
+            top = CGROUP / parts[0] if v2 else CGROUP / "memory" / parts[0]
+            (top / ("memory.max" if v2 else "memory.limit_in_bytes")).write_text(str(memory_limit))
+    except OSError:
+        remove(made)
+        raise
+    return Cgroup(path, tuple(root.joinpath(*parts) for root in roots()), tuple(made))
+
+
+def remove(made: Sequence[Path]) -> None:
+    """The directories ``made``, the deepest first."""
+    for directory in reversed(made):
+        for _ in range(100):  # a killed process leaves its cgroup a moment later
+            try:
+                directory.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.05)
+
+
 class Containers:
     """Adds cgroups with a process in each; ``close`` kills the processes and removes them."""
 
@@ -32,7 +80,6 @@ class Containers:
         self.top = f"hostwatch-bench-{secrets.token_hex(4)}"
         self.made: list[Path] = []
         self.processes: list[subprocess.Popen[bytes]] = []
-        self.v2 = roots() == [CGROUP]
         # unshare(1) gives the process its own network namespace: the collector then reads
         # /proc/<pid>/net/dev for it, as for a container.
         unshare = shutil.which("unshare")
@@ -44,34 +91,19 @@ class Containers:
             self._add()
 
     def _add(self) -> None:
-        ident = secrets.token_hex(32)
-        for root in roots():
-            for relative in (self.top, f"{self.top}/docker", f"{self.top}/docker/{ident}"):
-                directory = root / relative
-                if not directory.exists():
-                    directory.mkdir()
-                    self.made.append(directory)
-                    if self.v2 and relative != f"{self.top}/docker/{ident}":
-                        (directory / "cgroup.subtree_control").write_text("+cpu +memory +io")
+        cgroup = make(f"/{self.top}/docker/{secrets.token_hex(32)}")
+        self.made.extend(cgroup.made)
         process = subprocess.Popen(self.command)
         self.processes.append(process)
-        for root in roots():
-            (root / self.top / "docker" / ident / "cgroup.procs").write_text(str(process.pid))
+        for leaf in cgroup.leaves:
+            (leaf / "cgroup.procs").write_text(str(process.pid))
 
     def close(self) -> None:
         for process in self.processes:
             process.kill()
         for process in self.processes:
             process.wait(timeout=10)
-        for directory in reversed(self.made):
-            for _ in range(100):  # a killed process leaves its cgroup a moment later
-                try:
-                    directory.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.05)
+        remove(self.made)
 
 
 @contextmanager

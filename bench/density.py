@@ -4,67 +4,29 @@ day of real node_exporter samples.
     .venv/bin/python -m bench.storage density [--scrapes 720] [--interval 0.1]
 
 Debian's prometheus-node-exporter is scraped ``--scrapes`` times, ``--interval`` seconds
-apart; the bodies are stamped 2 minutes apart over yesterday (UTC), so the day is closed and
-compacted like any other. hostwatch: written through Storage.write in batches of 10 scrapes,
-then maintain(); the figure is the database's growth from its empty schema. Prometheus: the
-same samples as an OpenMetrics file, backfilled with `promtool tsdb create-blocks-from
-openmetrics`, then a Prometheus started on the blocks until it has compacted them.
+apart (bench/day.py); the scrapes are stamped 2 minutes apart over yesterday (UTC), so the
+day is closed and compacted like any other. hostwatch: written through Storage.write in
+batches of 10 scrapes, then maintain(); the figure is the database's growth from its empty
+schema. Prometheus: the same samples as an OpenMetrics file, backfilled with `promtool tsdb
+create-blocks-from openmetrics`, then a Prometheus started on the blocks until it has
+compacted them.
 """
 
 from __future__ import annotations
 
-import math
-import shutil
-import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-import httpx
 from sqlalchemy import create_engine, text
 
-from bench import loader
-from bench.exporter import free_port, started, wait_up
-from model.samples import Sample
-from scraper.parser import parse
+from bench import day, loader
 from storage import ScrapeRecord, Storage
 
 MINUTE = 60_000
 DAY = 24 * 60 * MINUTE
-INSTANCE = "127.0.0.1:9100"
 BATCH = 10
-
-
-def capture(scrapes: int, interval_s: float) -> list[str]:
-    """``scrapes`` bodies of Debian's node_exporter, ``interval_s`` apart."""
-    binary = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
-    if binary is None:
-        raise SystemExit("node_exporter is not installed (Debian: prometheus-node-exporter)")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/metrics"
-    with started([binary, f"--web.listen-address=127.0.0.1:{port}"]), httpx.Client() as client:
-        wait_up(client, url)
-        bodies = []
-        for _ in range(scrapes):
-            bodies.append(client.get(url).text)
-            time.sleep(interval_s)
-    return bodies
-
-
-def records(bodies: Sequence[str], start_ms: int) -> list[ScrapeRecord]:
-    """The bodies as the scraper would store them, 2 minutes apart from ``start_ms``."""
-    target = (("instance", INSTANCE), ("job", "node"))
-    found = []
-    for i, body in enumerate(bodies):
-        samples = [
-            Sample(s.name, tuple(sorted((*s.labels, *target))), s.value, None)
-            for s in parse(body).samples
-        ]
-        found.append(
-            ScrapeRecord("node", INSTANCE, (), start_ms + i * 2 * MINUTE, 0.01, None, samples)
-        )
-    return found
 
 
 def hostwatch_postgresql(batches: Sequence[Sequence[ScrapeRecord]], now_ms: int) -> dict[str, int]:
@@ -148,45 +110,15 @@ def _load(store: Storage, batches: Sequence[Sequence[ScrapeRecord]], now_ms: int
     )
 
 
-def openmetrics(recs: Sequence[ScrapeRecord]) -> Iterable[str]:
-    """The samples as one OpenMetrics text with timestamps, each series' samples together and
-    in time order (what promtool wants), every family untyped."""
-    by_series: dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[int, float]]] = {}
-    for record in recs:
-        for sample in record.samples:
-            by_series.setdefault((sample.name, sample.labels), []).append(
-                (record.timestamp_ms, sample.value)
-            )
-    for (name, labels), points in sorted(by_series.items()):
-        rendered = ",".join(f'{k}="{_escaped(v)}"' for k, v in labels)
-        for t, value in points:
-            yield f"{name}{{{rendered}}} {_number(value)} {t / 1000:.3f}\n"
-    yield "# EOF\n"
-
-
-def _escaped(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _number(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    return repr(value)
-
-
 def prometheus(recs: Sequence[ScrapeRecord]) -> dict[str, int]:
     """Prometheus's TSDB size for the samples: backfilled blocks, compacted by a Prometheus."""
     with tempfile.TemporaryDirectory() as folder:
         source, data = Path(folder) / "samples.om", Path(folder) / "data"
         with source.open("w") as out:
-            out.writelines(openmetrics(recs))
-        subprocess.run(
-            ["promtool", "tsdb", "create-blocks-from", "openmetrics", str(source), str(data)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+            for record in recs:
+                day.write_openmetrics(out, record.samples, record.timestamp_ms)
+            out.write("# EOF\n")
+        day.backfill(source, data)
         backfilled = _blocks(data)
         _compact(Path(folder), data)
         return {
@@ -205,18 +137,7 @@ def _blocks(data: Path) -> int:
 def _compact(folder: Path, data: Path) -> None:
     """Run a Prometheus on ``data`` until its block count has stayed put for 70 s (it plans
     compactions once a minute), at most 5 minutes."""
-    config = folder / "prometheus.yml"
-    config.write_text("global: {}\n")
-    port = free_port()
-    command = [
-        "prometheus",
-        f"--config.file={config}",
-        f"--storage.tsdb.path={data}",
-        f"--web.listen-address=127.0.0.1:{port}",
-        "--storage.tsdb.retention.time=30d",
-    ]
-    with started(command), httpx.Client() as client:
-        wait_up(client, f"http://127.0.0.1:{port}/-/ready")
+    with day.prometheus(data, folder):
         blocks, steady_since, deadline = _blocks(data), time.monotonic(), time.monotonic() + 300
         while time.monotonic() < deadline and time.monotonic() - steady_since < 70:
             time.sleep(2)
@@ -227,8 +148,7 @@ def _compact(folder: Path, data: Path) -> None:
 def run(scrapes: int, interval_s: float) -> None:
     now_ms = time.time_ns() // 1_000_000
     yesterday = now_ms - now_ms % DAY - DAY
-    bodies = capture(scrapes, interval_s)
-    recs = records(bodies, yesterday)
+    recs = list(day.scrapes(yesterday + (scrapes - 1) * day.INTERVAL_MS, scrapes, interval_s))
     samples = sum(len(r.samples) for r in recs)
     series = len({(s.name, s.labels) for r in recs for s in r.samples})
     print(f"{scrapes} node_exporter scrapes, {series} series, {samples:,} samples")

@@ -2,7 +2,7 @@
 
 .venv/bin/python -m bench.promql [--servers 1000] [--runs 3] [--skip-fleet]
 
-Dashboard: a day of real node_exporter samples (tests/promql/day.py) in hostwatch's SQLite
+Dashboard: a day of real node_exporter samples (bench/day.py) in hostwatch's SQLite
 storage and backfilled into Prometheus; every Node Exporter Full query that Prometheus answers
 with data, over 24 h at Grafana's step for a day on a 720-pixel panel (2 min, so
 $__rate_interval is 8 min), each asked --runs times of both over HTTP on loopback: total per
@@ -26,10 +26,10 @@ from pathlib import Path
 import httpx
 
 from bench import loader
+from bench.day import JOB, backfill, capture, prometheus, write_openmetrics
 from model.samples import Sample
 from storage import ScrapeRecord, Storage
 from tests.exporter.test_compat_dashboard import panel_queries
-from tests.promql.day import JOB, backfill, capture, prometheus, write_openmetrics
 from tests.web.serving import serving
 from web.app import create_app
 from web.http.state import Settings

@@ -10,7 +10,9 @@ from pathlib import Path
 from types import FrameType
 from typing import TypeVar
 
-from exporter import __version__, webconfig
+from cli import __version__
+from cli.flags import FlagParser, log_level, parse_listen, run, setup_logging, split_list
+from exporter import webconfig
 from exporter.collectors import COLLECTORS, DEFAULT_DISABLED, DEFAULT_ENABLED
 from exporter.config import (
     CONTAINER_SOCKETS,
@@ -23,10 +25,9 @@ from exporter.config import (
     compile_filter,
 )
 from exporter.errors import ConfigError, ExporterError
-from exporter.flags import FlagParser, log_level, parse_listen, run, setup_logging, split_list
 from exporter.host import Host
 from exporter.registry import build_registry
-from exporter.server import MetricsServer
+from exporter.server import ExporterServer
 
 PROG = "hostwatch-exporter"
 Number = TypeVar("Number", int, float)
@@ -158,7 +159,7 @@ def serve(argv: Sequence[str] | None = None) -> int:
     config = config_from(args)
     web = webconfig.load(config.web_config_file) if config.web_config_file else None
     try:
-        server = MetricsServer(
+        server = ExporterServer(
             (config.listen_host, config.listen_port),
             build_registry(config),
             web,

@@ -11,7 +11,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import CollectorRegistry
 
-from exporter import __version__
+from cli import __version__
 from exporter.collectors import build
 from exporter.config import ExporterConfig
 from exporter.node import NodeCollector

@@ -10,6 +10,7 @@ what is wrong (the key, the value, the line) and never need a traceback to be un
     ├── ParseError           an exposition body is malformed (carries the line number)
     │   └── LimitError       a well-formed body breaks a scrape limit (sample_limit, label_limit,
     │                        label name/value length): the whole scrape fails, as in Prometheus
+    ├── ImportFileError      a file given to ``db import`` is malformed: ``FILE:LINE: what``
     ├── ScrapeError          a scrape failed; ``reason`` is what the dashboard shows
     ├── NotifyError          a receiver did not take a notification; ``retry`` if it may later
     ├── PushError            a remote write request was refused; ``status`` is the HTTP answer
@@ -66,6 +67,16 @@ class ParseError(HostwatchError):
 
 class LimitError(ParseError):
     """A body breaks a scrape limit at ``line``, e.g. ``4,200 samples over sample_limit 4,000``."""
+
+
+class ImportFileError(HostwatchError):
+    """A file given to ``hostwatch-scraper db import`` is malformed at ``line``; ``str()`` reads
+    ``FILE:LINE: what is wrong``. The batches stored before it stay stored."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        self.file = file
+        self.line = line
+        super().__init__(f"{file}:{line}: {message}")
 
 
 class ScrapeError(HostwatchError):

@@ -4,6 +4,8 @@ hostwatch-scraper [run]              scrape until SIGTERM (the default command)
 hostwatch-scraper check-config FILE  print OK or every error of FILE and of --alerts; exit 0 or 1
 hostwatch-scraper db upgrade         create or upgrade the database schema, then compact the
                                      closed days of plain rows (resumable: run it again)
+hostwatch-scraper db import FILE     backfill an OpenMetrics file with timestamps (- for stdin),
+                                     as promtool tsdb create-blocks-from openmetrics reads it
 hostwatch-scraper maintain           create partitions, roll up closed hours, expire data
 """
 
@@ -11,15 +13,19 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import BinaryIO
 
 import anyio
 
-from exporter.flags import FlagParser, log_level, parse_listen, positive, run, setup_logging
+from cli import __version__
+from cli.flags import FlagParser, log_level, parse_listen, positive, run, setup_logging
 from model.clock import now_ms
 from model.errors import ConfigError, HostwatchError
-from scraper import __version__
+from scraper import backfill
 from scraper.alerts.config import load_or_defaults
 from scraper.app import ScraperOptions, serve
 from scraper.config import load
@@ -29,7 +35,7 @@ from storage import Retention, Storage
 
 PROG = "hostwatch-scraper"
 DEFAULT_ALERTS = "config/alerts.yml"
-COMMANDS = ("run", "check-config", "db upgrade", "maintain")
+COMMANDS = ("run", "check-config", "db upgrade", "db import", "maintain")
 log = logging.getLogger(__name__)
 
 
@@ -162,6 +168,10 @@ def main_command(argv: Sequence[str] | None = None) -> int:
         return 0
     if command in {"db upgrade", "maintain"}:
         return _database(command, options)
+    if args.command[:2] == ["db", "import"]:
+        if len(args.command) != 3:
+            raise ConfigError("db import takes one FILE (- for stdin)")
+        return _import(args.command[2], options)
     raise ConfigError(f"unknown command {command!r} (commands: {', '.join(COMMANDS)})")
 
 
@@ -180,6 +190,39 @@ def _database(command: str, options: ScraperOptions) -> int:
     finally:
         store.close()
     return 0
+
+
+def _import(path: str, options: ScraperOptions) -> int:
+    """``db import``: the file into the store, then its closed days compacted (maintain)."""
+    name = "stdin" if path == "-" else path
+    with _opened(path) as source:
+        size = os.fstat(source.fileno()).st_size if source.seekable() else None
+        store = Storage.open(options.database_url, retention=options.retention)
+        try:
+            store.upgrade()
+            progress = backfill.Progress(sys.stderr, name, size)
+            imported = backfill.import_file(source, name, store, progress, now_ms())
+            report = store.maintain(now_ms())
+        finally:
+            store.close()
+    print(
+        f"{name}: imported {imported.samples:,} samples from {imported.lines:,} lines; "
+        f"compacted {report.samples_compacted:,} samples in {report.windows_compacted} day(s)"
+    )
+    return 0
+
+
+@contextmanager
+def _opened(path: str) -> Iterator[BinaryIO]:
+    if path == "-":
+        yield sys.stdin.buffer
+        return
+    try:
+        source = open(path, "rb")  # noqa: SIM115 (closed below; the error must name the file)
+    except OSError as error:
+        raise ConfigError(f"db import: cannot read {path}: {error.strerror}") from None
+    with source:
+        yield source
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 
@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from model.clock import Clock, now_ms
 from model.health import TargetHealth
 from model.matchers import Matcher
-from model.samples import Metadata
+from model.samples import Metadata, Sample
 from storage import (
     accounts,
     alerts,
@@ -106,6 +106,17 @@ class Storage:
         """Write the whole batch in one transaction; on StorageUnavailable retry the same batch."""
         self._ready()
         self._writer.write(records)
+
+    def backfill(
+        self, samples: Sequence[Sample], metadata: Mapping[str, Metadata] | None = None
+    ) -> None:
+        """Write samples from outside any scrape (``hostwatch-scraper db import``), each with
+        its own timestamp, in one transaction: stored and compacted as scraped ones are, a
+        sample already there (same series and time) is kept once, and no target's health
+        changes. Raises InvalidSampleError for a sample without a timestamp or over the
+        limits (nothing of the batch written)."""
+        self._ready()
+        self._writer.backfill(samples, metadata or {})
 
     def report(self, status: ScraperStatus) -> None:
         """Record a scraper process's state, replacing its previous report."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
-from model.samples import Metadata
+from model.errors import InvalidSampleError
+from model.samples import Metadata, Sample
 from storage import bulk, catalog, compaction, health
 from storage.backend import Backend
 from storage.catalog import Catalog
@@ -38,9 +39,24 @@ class Writer:
         self._catalog = Catalog()
 
     def write(self, records: Sequence[ScrapeRecord]) -> None:
-        if not records:
-            return
-        plan = self._plan(records)
+        if records:
+            self._commit(self._plan(records), records)
+
+    def backfill(self, samples: Sequence[Sample], metadata: Mapping[str, Metadata]) -> None:
+        """Samples that each carry their own timestamp, from no scrape: no target's health
+        changes. Stored as scraped samples are (so compacted the same way), each once."""
+        plan = _Plan()
+        for name, labels, value, t in samples:
+            if t is None:
+                raise InvalidSampleError(f"series {name}: a backfilled sample needs a timestamp")
+            plan.points.append(((name, labels), t, value))
+        plan.days = {day_of(t) for _, t, _ in plan.points}
+        plan.metadata = self._catalog.changed(metadata)
+        self._check_new_series(plan)
+        if plan.points or plan.metadata:
+            self._commit(plan, ())
+
+    def _commit(self, plan: _Plan, records: Sequence[ScrapeRecord]) -> None:
         if self._partitions is not None:
             self._partitions.ensure(plan.days)
         with self._backend.writing() as conn:
@@ -50,7 +66,8 @@ class Writer:
             bulk.load(self._backend, conn, rows)
             self._flag_late(conn, plan.days)
             catalog.store(self._backend, conn, plan.metadata)
-            health.update(self._backend, conn, records)
+            if records:
+                health.update(self._backend, conn, records)
         # Only now that the transaction committed may the caches trust what it created.
         self._series.remember(created)
         self._catalog.remember(plan.metadata)
@@ -71,10 +88,13 @@ class Writer:
         for record in records:
             plan.points.extend(self._points(record, plan.days))
             plan.metadata.update(self._catalog.changed(record.metadata))
+        self._check_new_series(plan)
+        return plan
+
+    def _check_new_series(self, plan: _Plan) -> None:
         plan.new_series = self._series.missing(key for key, _, _ in plan.points)
         for name, labels in plan.new_series:
             check_series(name, labels, self._limits)
-        return plan
 
     def _points(self, record: ScrapeRecord, days: set[int]) -> list[tuple[SeriesKey, int, float]]:
         """The record's samples as (key, t, value); adds the days they fall on to `days`."""

@@ -85,13 +85,18 @@ def empty_postgresql(postgresql_database: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    """An upgraded, empty store on each backend (folders with their own ``store`` override it)."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend: a new SQLite file, or the session's PostgreSQL
+    database emptied."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hostwatch.db'}"
-    else:
-        url = request.getfixturevalue("empty_postgresql")
-    opened = Storage.open(url)
+        return f"sqlite:///{tmp_path / 'hostwatch.db'}"
+    return str(request.getfixturevalue("empty_postgresql"))
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Storage]:
+    """An upgraded, empty store on each backend (folders with their own ``store`` override it)."""
+    opened = Storage.open(database_url)
     opened.upgrade()
     yield opened
     opened.close()

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import ast
+import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("exporter", "model", "promql", "scraper", "storage", "web")
+PACKAGES = ("cli", "exporter", "model", "promql", "scraper", "storage", "web")
 
 # A package may not import any of these (a unit is a top-level package or a subpackage).
 FORBIDDEN = {
+    "cli": ("exporter", "model", "promql", "scraper", "storage", "web"),
     "exporter": ("model", "promql", "scraper", "storage", "web"),
     "model": ("exporter", "promql", "scraper", "storage", "web"),
     "storage": ("promql", "scraper", "web"),
@@ -22,8 +25,17 @@ FORBIDDEN = {
 }
 
 
-def modules() -> Iterator[tuple[str, Path]]:
-    for package in PACKAGES:
+# What the base dependencies of pyproject.toml are imported as.
+BASE_MODULES = {
+    "psutil": "psutil",
+    "prometheus-client": "prometheus_client",
+    "pyyaml": "yaml",
+    "bcrypt": "bcrypt",
+}
+
+
+def modules(packages: tuple[str, ...] = PACKAGES) -> Iterator[tuple[str, Path]]:
+    for package in packages:
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
             yield ".".join(parts[:-1] if parts[-1] == "__init__" else parts), path
@@ -43,6 +55,17 @@ def imported(name: str, path: Path) -> set[str]:
                 base = ".".join([*anchor, base] if base else anchor)
             found.update(_from(base, alias.name) for alias in node.names)
     return {module for module in found if module.split(".")[0] in PACKAGES}
+
+
+def third_party(path: Path) -> set[str]:
+    """The top-level names of what ``path`` imports from outside hostwatch and the stdlib."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - set(PACKAGES) - {"__future__"}
 
 
 def _from(base: str, name: str) -> str:
@@ -101,6 +124,17 @@ def test_a_package_imports_nothing_it_must_not(package: str) -> None:
         if name.split(".")[0] == package
         for target in sorted(imported(name, path))
         if target.split(".")[0] in FORBIDDEN[package]
+    ]
+    assert wrong == []
+
+
+def test_the_exporter_and_cli_import_only_the_base_dependencies() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    base = {BASE_MODULES[requirement.split(">")[0]] for requirement in project["dependencies"]}
+    wrong = [
+        f"{name} imports {module}"
+        for name, path in modules(("cli", "exporter"))
+        for module in sorted(third_party(path) - base)
     ]
     assert wrong == []
 

@@ -1,7 +1,7 @@
 import re
 
-import exporter
+import cli
 
 
 def test_version_is_semantic() -> None:
-    assert re.fullmatch(r"\d+\.\d+\.\d+", exporter.__version__)
+    assert re.fullmatch(r"\d+\.\d+\.\d+", cli.__version__)

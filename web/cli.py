@@ -27,8 +27,8 @@ import uvicorn
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from exporter import __version__
-from exporter.flags import (
+from cli import __version__
+from cli.flags import (
     FlagParser,
     log_level,
     parse_listen,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from prometheus_client.registry import CollectorRegistry
 
-from exporter.server import MetricsHandler, MetricsServer
-from scraper import __version__
+from cli import __version__
+from cli.metrics import TEXT, MetricsHandler, MetricsServer
 from scraper.remote.receiver import PATH, Receiver
-
-TEXT = "text/plain; charset=utf-8"
 
 
 class ScraperServer(MetricsServer):
     """``receiver`` None: remote write is off (``--enable-remote-write-receiver``), POST 404."""
+
+    program = "hostwatch scraper"
 
     def __init__(
         self, address: tuple[str, int], registry: CollectorRegistry, receiver: Receiver | None

@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 
 import yaml
 
-from exporter.flags import FlagParser, env_name
+from cli.flags import FlagParser, env_name
 
 ROOT = Path(__file__).parents[2]
 T = TypeVar("T")

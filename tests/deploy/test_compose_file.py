@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from exporter.flags import parse_listen
+from cli.flags import parse_listen
 from scraper.config import load
 from tests.deploy.files import (
     ROOT,

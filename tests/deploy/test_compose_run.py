@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from exporter.flags import parse_listen
+from cli.flags import parse_listen
 from tests.deploy.files import Service, compose, dockerfile, eventually, running
 from tests.exporter.serving import free_port
 

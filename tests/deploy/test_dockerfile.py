@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import tomllib
 
-from exporter.flags import parse_listen
+from cli.flags import parse_listen
 from tests.deploy.files import ROOT, Instruction, console_scripts, dockerfile, program
 
 BUILD, FINAL = dockerfile()

@@ -1,31 +1,21 @@
-"""Run a real MetricsServer on 127.0.0.1 in a background thread for the duration of a test."""
+"""Run a real ExporterServer on 127.0.0.1 in a background thread for the duration of a test."""
 
 from __future__ import annotations
 
 import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from prometheus_client.registry import CollectorRegistry
 
-from exporter.server import MetricsServer
+from exporter.server import ExporterServer
 from exporter.webconfig import WebConfig
+from tests.cli.serving import in_background
 
 
-@contextmanager
 def serving(
     registry: CollectorRegistry, web: WebConfig | None = None, max_requests: int = 40
-) -> Iterator[MetricsServer]:
-    server = MetricsServer(("127.0.0.1", 0), registry, web, max_requests)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+) -> AbstractContextManager[ExporterServer]:
+    return in_background(ExporterServer(("127.0.0.1", 0), registry, web, max_requests))
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from exporter import __version__
+from cli import __version__
 from exporter.cli import config_from, parser
 from exporter.collectors import DEFAULT_ENABLED
 from exporter.errors import ConfigError

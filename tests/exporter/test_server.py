@@ -11,7 +11,6 @@ from prometheus_client.registry import CollectorRegistry
 
 from exporter.config import ExporterConfig
 from exporter.registry import build_registry
-from exporter.server import accepts_gzip
 from tests.exporter.serving import serving
 
 
@@ -56,14 +55,6 @@ def test_metrics_are_not_compressed_for_a_client_without_gzip(registry: Collecto
         response = httpx.get(f"{server.url}/metrics", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in response.headers
     assert int(response.headers["content-length"]) == len(response.content)
-
-
-@pytest.mark.parametrize(
-    ("header", "expected"),
-    [("gzip", True), ("deflate, gzip;q=0.5", True), ("*", True), ("gzip;q=0", False), ("", False)],
-)
-def test_accepts_gzip_reads_codings_and_refusals(header: str, expected: bool) -> None:
-    assert accepts_gzip(header) is expected
 
 
 def test_landing_page_links_to_metrics(registry: CollectorRegistry) -> None:

@@ -1,7 +1,7 @@
 """The yardstick: every Node Exporter Full query gives what Prometheus gives on the same day.
 
 A day of real node_exporter samples is in hostwatch's storage and backfilled into Debian's
-Prometheus 2.42 (tests/promql/day.py). Each dashboard query that Prometheus answers with data
+Prometheus 2.42 (bench/day.py). Each dashboard query that Prometheus answers with data
 must come back from hostwatch's /prometheus/api/v1 with the same series, the same timestamps
 and the same values (relative 1e-6): over 20 hours at a 10-minute step, and as an instant
 query at the end of the day.
@@ -14,10 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.day import JOB
 from tests.exporter.test_compat_dashboard import panel_queries
 from tests.promql.compare import difference, has_data
 from tests.promql.conftest import Sides
-from tests.promql.day import JOB
 
 pytestmark = pytest.mark.slow
 

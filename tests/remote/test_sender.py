@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +16,7 @@ from scraper.remote import wire
 from scraper.remote.sender import Sender
 from scraper.telemetry import Telemetry
 from storage import ScrapeRecord
+from tests.cli.serving import in_background
 
 pytestmark = pytest.mark.anyio
 FAST = QueueConfig(
@@ -74,14 +74,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def endpoint(answers: list[int] | None = None) -> Iterator[Endpoint]:
-    server = Endpoint(answers or [])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with in_background(Endpoint(answers or [])) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @asynccontextmanager

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 
+from tests.cli.serving import in_background
 from tests.scraper.targets import TEXT_0_0_4, TargetServer
 
 
@@ -52,13 +53,6 @@ def _handler(bodies: Bodies) -> type[BaseHTTPRequestHandler]:
 def serving() -> Iterator[Bodies]:
     """A running target whose bodies the test sets; ``.address`` is its ``host:port``."""
     bodies = Bodies()
-    server = TargetServer(("127.0.0.1", 0), _handler(bodies))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    bodies.address = f"127.0.0.1:{server.server_address[1]}"
-    try:
+    with in_background(TargetServer(("127.0.0.1", 0), _handler(bodies))) as server:
+        bodies.address = f"127.0.0.1:{server.server_address[1]}"
         yield bodies
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -46,7 +46,7 @@ def test_an_unknown_command_is_one_line_and_exit_1() -> None:
     assert result.returncode == 1
     assert result.stderr == (
         "hostwatch-scraper: error: unknown command 'frobnicate' "
-        "(commands: run, check-config, db upgrade, maintain)\n"
+        "(commands: run, check-config, db upgrade, db import, maintain)\n"
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
@@ -27,17 +26,9 @@ class StoreFactory(Protocol):
 
 
 @pytest.fixture
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database of the backend named by the test's parameter."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hostwatch.db'}"
-    url: str = request.getfixturevalue("empty_postgresql")
-    return url
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "empty_url" in metafunc.fixturenames:
-        metafunc.parametrize("empty_url", BACKENDS, indirect=True)
+def empty_url(database_url: str) -> str:
+    """An empty database on each backend (tests/conftest.py's ``database_url``)."""
+    return database_url
 
 
 @pytest.fixture

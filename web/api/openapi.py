@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from exporter import __version__
+from cli import __version__
 from storage import SHOWN_STATES
 from web.api.schemas import COMPONENTS, ref
 from web.auth import cookies

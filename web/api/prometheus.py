@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from exporter import __version__
+from cli import __version__
 from model.errors import HostwatchError, PromQLError, QueryError, StorageUnavailable
 from promql import Engine, duration_ms, results, selectors
 from storage import QueryLimitError, Series

@@ -1,4 +1,4 @@
-"""The command-line style shared by hostwatch's three programs.
+"""The command-line style of hostwatch's three programs.
 
 Every flag ``--some-flag`` also reads ``HOSTWATCH_SOME_FLAG``; ``--help`` shows both and the
 default; errors are one line on stderr and a non-zero exit. The scraper and the web app build
