@@ -35,7 +35,7 @@ from scraper.scrape.manager import Reloader, ScrapeManager
 from scraper.scrape.target import Target
 from scraper.spill import SpillLog
 from scraper.telemetry import Telemetry
-from storage import Limits, Retention, ScrapeRecord, ScraperStatus, Storage
+from storage import Retention, ScrapeRecord, ScraperStatus, Storage
 
 log = logging.getLogger(__name__)
 FLEET_CACHE_ENTRIES = 200_000
@@ -66,7 +66,7 @@ async def serve(options: ScraperOptions) -> None:
     _collect_cycles_rarely()
     config = load(options.config_file)
     alerts_config = load_or_defaults(options.alerts_file, options.alerts_required)
-    limits = Limits()
+    limits = config.defaults.limits  # the ceilings every job shares, handed to storage
     store = Storage.open(options.database_url, retention=options.retention, limits=limits)
     schema = Schema(store)
     telemetry = Telemetry()
@@ -87,7 +87,7 @@ async def serve(options: ScraperOptions) -> None:
     metrics = _serve_metrics(options.listen, telemetry, receiver)
     try:
         async with anyio.create_task_group() as group:
-            manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options, store))
+            manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options))
             reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
@@ -190,7 +190,7 @@ def _collect_cycles_rarely() -> None:
 
 
 def _loop_factory(
-    fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions, store: Storage
+    fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions
 ) -> Callable[[Target], ScrapeLoop]:
     limiter = anyio.CapacityLimiter(options.max_concurrency)
     # One parser cache for every target: hosts expose the same series text, so a new target's
@@ -198,7 +198,7 @@ def _loop_factory(
     cache = ScrapeCache(max_entries=FLEET_CACHE_ENTRIES)
 
     def new_loop(target: Target) -> ScrapeLoop:
-        return ScrapeLoop(target, fetcher, sink, limiter, telemetry, cache, store.limits)
+        return ScrapeLoop(target, fetcher, sink, limiter, telemetry, cache)
 
     return new_loop
 

@@ -17,7 +17,7 @@ import httpx
 from model.errors import LimitError, ParseError, ScrapeError
 from model.samples import Sample
 from scraper.config import TLSConfig
-from scraper.parser import ACCEPT, Limits, ParsedBody, Parser, format_for
+from scraper.parser import ACCEPT, ParsedBody, Parser, format_for
 from scraper.parser.cache import ScrapeCache
 from scraper.scrape.target import Target
 
@@ -66,7 +66,7 @@ class Fetcher:
                 raise ScrapeError(f"HTTP {response.status_code}", "http")
             parser = Parser(
                 openmetrics=format_for(response.headers.get("content-type", "")).openmetrics,
-                limits=parse_limits(target),
+                limits=target.job.limits,
                 cache=cache,
             )
             samples = await _parse(response, parser, target.job.limits.body_size_limit)
@@ -108,16 +108,6 @@ async def _parse(response: httpx.Response, parser: Parser, limit: int) -> list[S
             raise ScrapeError(f"body over {human_bytes(limit)}", "body_size")
         samples += parser.feed(chunk)
     return samples + parser.close()
-
-
-def parse_limits(target: Target) -> Limits:
-    limits = target.job.limits
-    return Limits(
-        sample_limit=limits.sample_limit,
-        label_limit=limits.label_limit,
-        label_name_length_limit=limits.label_name_length_limit,
-        label_value_length_limit=limits.label_value_length_limit,
-    )
 
 
 def ssl_context(tls: TLSConfig | None) -> ssl.SSLContext:

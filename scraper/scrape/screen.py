@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from model.errors import ScrapeError
+from model.limits import Limits
 from model.samples import Labels, Sample
-from storage import Limits
 from storage.validation import in_bounds, series_problem
 
 SeriesAt = tuple[str, Labels, int | None]
