@@ -28,6 +28,7 @@ from scraper.remote.pushers import Pushers, PushLimits
 from scraper.remote.receiver import Receiver
 from scraper.remote.sender import Sender
 from scraper.remote.server import ScraperServer
+from scraper.scrape.admission import DEFAULT_BUDGET, Budget
 from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop, Sink
@@ -53,6 +54,7 @@ class ScraperOptions:
     spill_dir: str = "var/spill"
     spill_max_bytes: int = 2**30
     max_concurrency: int = 256
+    scrape_memory: int = DEFAULT_BUDGET
     reload_interval: float = 5.0
     maintenance_interval: float = 3600.0
     status_interval: float = 15.0
@@ -75,7 +77,7 @@ async def serve(options: ScraperOptions) -> None:
     alerting = AlertService(
         alerts_config, store, telemetry, buffer.used_percent, options.alerts_required
     )
-    fetcher = Fetcher(options.max_concurrency)
+    fetcher = Fetcher(options.max_concurrency, Budget(options.scrape_memory))
     senders = [Sender(endpoint, telemetry) for endpoint in config.remote_write]
     sink = _sink(buffer, alerting, senders)
     pushers = Pushers(options.push_limits, limits)
