@@ -94,6 +94,7 @@ async def serve(options: ScraperOptions) -> None:
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)
+            group.start_soon(spill.keep_synced)
             for sender in senders:
                 group.start_soon(sender.run)
             group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
