@@ -16,11 +16,11 @@ from typing import Literal
 
 from sqlalchemy import Connection, insert, text
 
+from model.clock import DAY_MS
 from model.samples import Labels, Metadata
 from storage import partitions, schema
 from storage.backend import Backend
 from storage.catalog import store as store_metadata
-from storage.config import DAY_MS
 from storage.series import resolve
 
 SCRAPE_MS = 120_000

@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import create_engine, text
 
 from bench import fleet
+from model.clock import DAY_MS
 from storage import Storage, partitions
 from storage.backend import Backend
-from storage.config import DAY_MS
 from storage.partitions import day_of
 
 SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"

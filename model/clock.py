@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 
 Clock = Callable[[], int]
+HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
 
 
 def now_ms() -> int:

@@ -28,6 +28,7 @@ from scraper.remote.pushers import Pushers, PushLimits
 from scraper.remote.receiver import Receiver
 from scraper.remote.sender import Sender
 from scraper.remote.server import ScraperServer
+from scraper.scrape.admission import DEFAULT_BUDGET, Budget
 from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop, Sink
@@ -35,7 +36,7 @@ from scraper.scrape.manager import Reloader, ScrapeManager
 from scraper.scrape.target import Target
 from scraper.spill import SpillLog
 from scraper.telemetry import Telemetry
-from storage import Limits, Retention, ScrapeRecord, ScraperStatus, Storage
+from storage import Retention, ScrapeRecord, ScraperStatus, Storage
 
 log = logging.getLogger(__name__)
 FLEET_CACHE_ENTRIES = 200_000
@@ -53,6 +54,7 @@ class ScraperOptions:
     spill_dir: str = "var/spill"
     spill_max_bytes: int = 2**30
     max_concurrency: int = 256
+    scrape_memory: int = DEFAULT_BUDGET
     reload_interval: float = 5.0
     maintenance_interval: float = 3600.0
     status_interval: float = 15.0
@@ -66,7 +68,7 @@ async def serve(options: ScraperOptions) -> None:
     _collect_cycles_rarely()
     config = load(options.config_file)
     alerts_config = load_or_defaults(options.alerts_file, options.alerts_required)
-    limits = Limits()
+    limits = config.defaults.limits  # the ceilings every job shares, handed to storage
     store = Storage.open(options.database_url, retention=options.retention, limits=limits)
     schema = Schema(store)
     telemetry = Telemetry()
@@ -75,7 +77,7 @@ async def serve(options: ScraperOptions) -> None:
     alerting = AlertService(
         alerts_config, store, telemetry, buffer.used_percent, options.alerts_required
     )
-    fetcher = Fetcher(options.max_concurrency)
+    fetcher = Fetcher(options.max_concurrency, Budget(options.scrape_memory))
     senders = [Sender(endpoint, telemetry) for endpoint in config.remote_write]
     sink = _sink(buffer, alerting, senders)
     pushers = Pushers(options.push_limits, limits)
@@ -87,11 +89,12 @@ async def serve(options: ScraperOptions) -> None:
     metrics = _serve_metrics(options.listen, telemetry, receiver)
     try:
         async with anyio.create_task_group() as group:
-            manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options, store))
+            manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options))
             reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)
+            group.start_soon(spill.keep_synced)
             for sender in senders:
                 group.start_soon(sender.run)
             group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
@@ -190,7 +193,7 @@ def _collect_cycles_rarely() -> None:
 
 
 def _loop_factory(
-    fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions, store: Storage
+    fetcher: Fetcher, sink: Sink, telemetry: Telemetry, options: ScraperOptions
 ) -> Callable[[Target], ScrapeLoop]:
     limiter = anyio.CapacityLimiter(options.max_concurrency)
     # One parser cache for every target: hosts expose the same series text, so a new target's
@@ -198,7 +201,7 @@ def _loop_factory(
     cache = ScrapeCache(max_entries=FLEET_CACHE_ENTRIES)
 
     def new_loop(target: Target) -> ScrapeLoop:
-        return ScrapeLoop(target, fetcher, sink, limiter, telemetry, cache, store.limits)
+        return ScrapeLoop(target, fetcher, sink, limiter, telemetry, cache)
 
     return new_loop
 

@@ -20,7 +20,8 @@ from typing import Protocol, TextIO
 from model.errors import ImportFileError, ParseError
 from model.samples import Sample
 from scraper.parser import Parser, ScrapeCache
-from storage import Limits, Storage
+from model.limits import Limits
+from storage import Storage
 from storage.validation import series_problem
 
 CHUNK_BYTES = 1 << 20

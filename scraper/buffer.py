@@ -6,7 +6,13 @@ idempotent, so a retry after an unclear failure cannot store a sample twice). Wi
 log, while it is down the buffer fills, then drops its *oldest* records: the newest data
 matters most. With one (the scraper always has one), once the database is down or the buffer
 is half full, what it holds and every scrape after go to the log on disk instead, and the
-writer drains the log, oldest first, until it is empty (see scraper/spill.py).
+writer drains the log, oldest first, until it is empty (see scraper/spill.py); so no scrape,
+however big, pushes another target's samples out while the database is up.
+
+The batch being written is never dropped nor moved to the log meanwhile: each record is
+counted once, as written or as dropped. When storage refuses a batch for a record over a
+limit, the batch is halved and each half written, halving again only a refused half: one bad
+record of n costs about 2 log2(n) writes, not n.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ class WriteBuffer:
         self._batch_spilled = False
         self._telemetry = telemetry
         self._records: deque[ScrapeRecord] = deque()
+        self._in_flight: set[int] = set()
+        """ids of the in-memory records being written: neither dropped nor spilled meanwhile."""
         self._samples = 0
         self._max_samples = max_samples
         self._batch_samples = batch_samples
@@ -75,12 +83,23 @@ class WriteBuffer:
             return
         self._records.append(record)
         self._samples += len(record.samples)
-        while self._samples > self._max_samples and len(self._records) > 1:
-            oldest = self._records[0]
-            self._remove(oldest)
-            self._count_drop(oldest, "buffer_full")
-        self._telemetry.buffered.set(self._samples)
+        if self._samples > self._max_samples:
+            self._make_room()
+        self._telemetry.buffered.set(self.samples)
         self._ready.set()
+
+    def _make_room(self) -> None:
+        """Over max_samples: to the log on disk if there is one, dropping nothing; else the
+        oldest records not being written go."""
+        if self._spill is not None:
+            self._spill_all()
+            return
+        for oldest in list(self._records)[:-1]:
+            if self._samples <= self._max_samples:
+                return
+            if id(oldest) not in self._in_flight:
+                self._remove(oldest)
+                self._count_drop(oldest, "buffer_full")
 
     async def run(self) -> None:
         """Write forever: wait for records, write a batch, retry it while the database is out."""
@@ -108,14 +127,14 @@ class WriteBuffer:
         pending, batch = self.samples, self._front()
         if not batch:
             return 0.0
+        if not self._batch_spilled:
+            self._in_flight = {id(record) for record in batch}
         try:
-            await anyio.to_thread.run_sync(self._store.write, batch)
+            await self._write_halving(batch)
         except StorageUnavailable as error:
+            self._in_flight = set()
             return self._failed(error, backoff)
-        except InvalidSampleError:
-            await self._write_one_by_one(batch)
-        else:
-            self._written(batch)
+        self._in_flight = set()
         if backoff:
             log.warning("database is back: writing %d buffered samples", pending)
         return 0.0
@@ -125,10 +144,15 @@ class WriteBuffer:
         if self._spill is None:
             return
         self._spilling = True
+        staying: deque[ScrapeRecord] = deque()
         while self._records:
             record = self._records.popleft()
+            if id(record) in self._in_flight:
+                staying.append(record)  # being written: it leaves memory when that is done
+                continue
             self._samples -= len(record.samples)
             self._spill.append(record)
+        self._records = staying
         self._telemetry.buffered.set(self.samples)
 
     def _front(self) -> list[ScrapeRecord]:
@@ -151,16 +175,23 @@ class WriteBuffer:
         self._spill_all()
         return min(self._max_backoff, max(0.5, backoff * 2))
 
-    async def _write_one_by_one(self, batch: list[ScrapeRecord]) -> None:
-        """One record broke a limit: write the others, drop only the offending ones."""
-        for record in batch:
-            try:
-                await anyio.to_thread.run_sync(self._store.write, [record])
-            except InvalidSampleError as error:
+    async def _write_halving(self, batch: list[ScrapeRecord]) -> None:
+        """Write ``batch``; if storage refuses it for a record over a limit, write each half
+        the same way, so only the offending records are dropped. Halves finish in order (a
+        spilled batch is the log's front). StorageUnavailable goes to the caller, which retries
+        what is left."""
+        try:
+            await anyio.to_thread.run_sync(self._store.write, batch)
+        except InvalidSampleError as error:
+            if len(batch) == 1:
                 log.error("refused by the database: %s", error)
-                self._drop(record, "invalid")
-            else:
-                self._written([record])
+                self._drop(batch[0], "invalid")
+                return
+            middle = len(batch) // 2
+            await self._write_halving(batch[:middle])
+            await self._write_halving(batch[middle:])
+        else:
+            self._written(batch)
 
     def _written(self, batch: list[ScrapeRecord]) -> None:
         for record in batch:

@@ -30,6 +30,7 @@ from scraper.alerts.config import load_or_defaults
 from scraper.app import ScraperOptions, serve
 from scraper.config import load
 from scraper.remote.pushers import PushLimits
+from scraper.scrape.admission import DEFAULT_BUDGET
 from scraper.scrape.discovery import Shard
 from storage import Retention, Storage
 
@@ -80,6 +81,13 @@ def parser() -> FlagParser:
     )
     flags.flag("max-concurrency", "256", "scrapes in flight at once", "N")
     flags.flag(
+        "scrape-memory",
+        str(DEFAULT_BUDGET),
+        "bytes the bodies and samples of all scrapes in flight may hold together; "
+        "a scrape past its share of them fails",
+        "BYTES",
+    )
+    flags.flag(
         "reload-interval",
         "5",
         "seconds between checks of the config files for changes (SIGHUP reloads at once)",
@@ -114,6 +122,7 @@ def options_from(args: argparse.Namespace) -> ScraperOptions:
         spill_dir=args.spill_dir,
         spill_max_bytes=positive("spill-max-bytes", args.spill_max_bytes, ConfigError),
         max_concurrency=positive("max-concurrency", args.max_concurrency, ConfigError),
+        scrape_memory=positive("scrape-memory", args.scrape_memory, ConfigError),
         reload_interval=positive("reload-interval", args.reload_interval, ConfigError),
         remote_write_receiver=args.enable_remote_write_receiver,
         push_limits=PushLimits(

@@ -3,9 +3,14 @@
 Like Prometheus's WAL: while the database is down the buffer appends every scrape to this log
 instead of holding it in memory, and on start the log is replayed, oldest first. Records are
 one JSON line each, in segment files of SEGMENT_BYTES (``00000001.jsonl``, ...). A line is
-written and flushed to the kernel before ``append`` returns, so a killed process loses none; a
-line cut short by a crash of the machine itself is skipped on replay. The log is bounded by
-``max_bytes``: past it the oldest segment goes, and its samples are counted as dropped.
+written and flushed to the kernel before ``append`` returns, so a killed process (kill -9)
+loses none. For a crash of the machine (power loss) lines are fsynced in groups, as
+Prometheus's WAL does: a segment when it is closed (and the directory, when a segment is
+created), and the open segment at most SYNC_EVERY after a line was added (``keep_synced``).
+So a power loss loses at most the last second of spilled scrapes; a line it cut short is
+skipped on replay. An fsync per line would cost a disk flush per scrape during an outage.
+The log is bounded by ``max_bytes``: past it the oldest segment goes, and its samples are
+counted as dropped.
 
 Replaying may write again a record whose write had committed just before the process died;
 storage writes are idempotent (a sample already there is ignored, an older scrape does not
@@ -16,10 +21,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
+
+import anyio
 
 from model.samples import Metadata, Sample
 from storage import ScrapeRecord
@@ -27,6 +35,8 @@ from storage import ScrapeRecord
 log = logging.getLogger(__name__)
 SEGMENT_BYTES = 4 * 2**20
 """Small enough that the segment being replayed is a few tens of MB in memory."""
+SYNC_EVERY = 1.0
+"""Seconds a spilled line may wait for its fsync: what a power loss may lose."""
 
 
 class SpillLog:
@@ -47,6 +57,8 @@ class SpillLog:
         self._loaded: deque[ScrapeRecord] = deque()
         self._loaded_from: Path | None = None
         self._appending: IO[str] | None = None
+        self.unsynced = 0
+        """Lines appended to the open segment since its last fsync."""
 
     @property
     def samples(self) -> int:
@@ -61,6 +73,7 @@ class SpillLog:
         out = self._open_segment(len(line))
         out.write(line)
         out.flush()
+        self.unsynced += 1
         path = Path(out.name)
         size, samples = self._segments.get(path, (0, 0))
         self._segments[path] = (size + len(line), samples + len(record.samples))
@@ -91,8 +104,21 @@ class SpillLog:
             self._delete(self._loaded_from)
             self._loaded_from = None
 
+    def sync(self) -> None:
+        """fsync the open segment if lines were added since the last time."""
+        if self._appending is not None and self.unsynced:
+            os.fsync(self._appending.fileno())
+        self.unsynced = 0
+
+    async def keep_synced(self, every: float = SYNC_EVERY) -> None:
+        """Forever: sync what was appended in the last ``every`` seconds."""
+        while True:
+            await anyio.sleep(every)
+            self.sync()
+
     def close(self) -> None:
         if self._appending is not None:
+            self.sync()
             self._appending.close()
             self._appending = None
 
@@ -105,6 +131,7 @@ class SpillLog:
         path = self._directory / f"{number:08d}.jsonl"
         self._segments[path] = (0, 0)
         self._appending = path.open("a", encoding="utf-8")
+        _sync_directory(self._directory)  # so the new segment's name survives a power loss
         return self._appending
 
     def _load_oldest(self) -> None:
@@ -136,6 +163,14 @@ class SpillLog:
     def _delete(self, path: Path) -> None:
         self._segments.pop(path, None)
         path.unlink(missing_ok=True)
+
+
+def _sync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _read(path: Path) -> list[ScrapeRecord]:

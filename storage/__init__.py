@@ -23,7 +23,7 @@ from storage.alerting import (
     shown_state,
     silenced_by,
 )
-from storage.config import Limits, Retention
+from storage.config import Retention
 from storage.migrations import LATEST as SCHEMA_VERSION
 from storage.model import (
     Function,
@@ -51,7 +51,6 @@ __all__ = [
     "Function",
     "HealthChange",
     "LatestSample",
-    "Limits",
     "MaintenanceReport",
     "NotificationEntry",
     "QueryLimitError",

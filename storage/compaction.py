@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Connection, Table, delete, func, select
 
+from model.clock import DAY_MS
 from storage import codec, history, schema, tiers
 from storage.backend import Backend
-from storage.config import DAY_MS
 from storage.history import Arrays
 from storage.partitions import day_of, name_of
 from storage.state import COMPACTED, clear_state, get_state, set_state, states_like

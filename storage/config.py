@@ -1,17 +1,15 @@
-"""Storage settings: how long data is kept and what a sample may look like."""
+"""Storage settings: how long data is kept (what a sample may look like is model/limits.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
+from model.clock import DAY_MS
 from model.errors import ConfigError
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
-
-HOUR_MS = 3_600_000
-DAY_MS = 24 * HOUR_MS
 
 
 def _require_positive(owner: DataclassInstance) -> None:
@@ -45,21 +43,3 @@ class Retention:
     @property
     def rollup_ms(self) -> int:
         return self.rollup_days * DAY_MS
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """What one series may look like; a sample over a limit refuses its whole batch.
-
-    ``max_timestamp_skew_ms`` bounds how far a sample's own timestamp may lie from its scrape's
-    start, so a host with a broken clock cannot scatter samples over years of partitions.
-    """
-
-    max_metric_name_length: int = 256
-    max_label_name_length: int = 128
-    max_label_value_length: int = 2048
-    max_labels: int = 64
-    max_timestamp_skew_ms: int = DAY_MS
-
-    def __post_init__(self) -> None:
-        _require_positive(self)

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from sqlalchemy import ColumnElement, Connection, Select, Subquery, select
 
+from model.clock import DAY_MS, HOUR_MS
 from storage import codec, schema, tiers
 from storage.codec import Times, Values
-from storage.config import DAY_MS, HOUR_MS
 from storage.state import COMPACTED, get_state
 from storage.tiers import Partials
 

@@ -13,9 +13,9 @@ from collections import defaultdict
 import numpy as np
 from sqlalchemy import delete, select
 
+from model.clock import DAY_MS
 from storage import schema, tiers
 from storage.backend import Backend
-from storage.config import DAY_MS
 from storage.tiers import Partials
 
 BATCH = 50

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, text
 
+from model.clock import DAY_MS
 from storage.backend import Backend
-from storage.config import DAY_MS
 
 PREFIX = "samples_p"
 _LOCK = "hostwatch samples partitions"

@@ -25,8 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from model.clock import HOUR_MS
 from storage import buckets, history, tiers
-from storage.config import HOUR_MS, Retention
+from storage.config import Retention
 from storage.model import Function, Points, RangeQuery, Source
 from storage.series import chunks
 

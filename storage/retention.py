@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy import Table, delete
 
+from model.clock import DAY_MS
 from storage import legacy, schema
 from storage.backend import Backend
 from storage.compaction import Compaction
-from storage.config import DAY_MS, Retention
+from storage.config import Retention
 from storage.model import MaintenanceReport
 from storage.partitions import Partitions, day_of
 from storage.state import get_state, set_state

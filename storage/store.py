@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from model.clock import Clock, now_ms
 from model.health import TargetHealth
+from model.limits import Limits
 from model.matchers import Matcher
 from model.samples import Metadata, Sample
 from storage import (
@@ -26,7 +27,7 @@ from storage import (
 from storage.accounts import ApiToken, Role, User
 from storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
 from storage.backend import Backend
-from storage.config import Limits, Retention
+from storage.config import Retention
 from storage.model import (
     HealthChange,
     LatestSample,

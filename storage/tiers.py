@@ -19,11 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from model.clock import HOUR_MS
 from model.errors import StorageError
 from storage import codec
 from storage.buckets import labelled, occupied
 from storage.codec import Times, Values
-from storage.config import HOUR_MS
 from storage.model import Function, Points
 
 _VERSION = 1

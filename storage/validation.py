@@ -9,9 +9,9 @@ breaks one. Nothing is ever truncated.
 from __future__ import annotations
 
 from model.errors import InvalidSampleError
+from model.limits import Limits
 from model.names import LABEL_NAME_SYNTAX, METRIC_NAME_SYNTAX, is_label_name, is_metric_name
 from model.samples import Labels
-from storage.config import Limits
 from storage.model import ScrapeRecord
 
 _SHOWN = 60

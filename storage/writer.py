@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from model.errors import InvalidSampleError
+from model.limits import Limits
 from model.samples import Metadata, Sample
 from storage import bulk, catalog, compaction, health
 from storage.backend import Backend
 from storage.catalog import Catalog
-from storage.config import Limits
 from storage.model import ScrapeRecord
 from storage.partitions import Partitions, day_of
 from storage.series import SeriesCache, SeriesKey, resolve

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import yaml
 
+from model.limits import Limits
 from scraper.config import rules
 from scraper.config.model import (
     DEFAULT_REFRESH_INTERVAL,
@@ -14,7 +16,6 @@ from scraper.config.model import (
     GlobalConfig,
     JobConfig,
     Pairs,
-    ScrapeLimits,
     TLSConfig,
 )
 from scraper.config.nodes import (
@@ -79,7 +80,7 @@ def read_timing(
     return interval, reader.get(fields, "scrape_timeout", fitting, min(timeout, interval))
 
 
-def read_limits(reader: Reader, fields: Fields, defaults: ScrapeLimits) -> ScrapeLimits:
+def read_limits(reader: Reader, fields: Fields, defaults: Limits) -> Limits:
     """The limits set in ``fields``, the others inherited from ``defaults``."""
 
     def read(key: str) -> int:
@@ -87,7 +88,7 @@ def read_limits(reader: Reader, fields: Fields, defaults: ScrapeLimits) -> Scrap
         limit: int = getattr(defaults, key)
         return reader.get(fields, key, lambda node: rules.non_negative(convert(node)), limit)
 
-    return ScrapeLimits(**{key: read(key) for key in LIMITS})
+    return replace(defaults, **{key: read(key) for key in LIMITS})
 
 
 def _params(reader: Reader, node: Node | None) -> Pairs:

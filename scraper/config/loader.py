@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 
+from model.limits import Limits
 from scraper.config.jobs import read_job, read_limits, read_timing
 from scraper.config.model import (
     DEFAULT_SCRAPE_INTERVAL,
     DEFAULT_SCRAPE_TIMEOUT,
     GlobalConfig,
     JobConfig,
-    ScrapeLimits,
     ScraperConfig,
 )
 from scraper.config.nodes import Node, Reader, string
@@ -38,7 +38,7 @@ def load(path: str | os.PathLike[str]) -> ScraperConfig:
 def _global(reader: Reader, node: Node | None) -> GlobalConfig:
     fields = reader.fields(node, GLOBAL)
     interval, timeout = read_timing(reader, fields, DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT)
-    return GlobalConfig(interval, timeout, read_limits(reader, fields, ScrapeLimits()))
+    return GlobalConfig(interval, timeout, read_limits(reader, fields, Limits()))
 
 
 def _jobs(reader: Reader, node: Node | None, defaults: GlobalConfig) -> tuple[JobConfig, ...]:

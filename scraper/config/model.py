@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from model.errors import ConfigError
+from model.limits import Limits
 from scraper.config import rules
 from scraper.config.rules import keyed
 
@@ -17,7 +18,6 @@ Pairs = tuple[tuple[str, str], ...]
 
 DEFAULT_SCRAPE_INTERVAL = 120.0  # hostwatch's default; Prometheus's is 1m
 DEFAULT_SCRAPE_TIMEOUT = 10.0
-DEFAULT_BODY_SIZE_LIMIT = 10 * 2**20
 DEFAULT_REFRESH_INTERVAL = 300.0
 
 
@@ -25,21 +25,6 @@ def _check_timing(interval: float, timeout: float) -> None:
     keyed("scrape_interval", rules.positive, interval)
     keyed("scrape_timeout", rules.positive, timeout)
     keyed("scrape_timeout", lambda value: rules.timeout_within(value, interval), timeout)
-
-
-@dataclass(frozen=True)
-class ScrapeLimits:
-    """Per-scrape limits; 0 means no limit, as in Prometheus. A scrape over one fails."""
-
-    sample_limit: int = 0
-    body_size_limit: int = DEFAULT_BODY_SIZE_LIMIT
-    label_limit: int = 0
-    label_name_length_limit: int = 0
-    label_value_length_limit: int = 0
-
-    def __post_init__(self) -> None:
-        for name, value in vars(self).items():
-            keyed(name, rules.non_negative, value)
 
 
 @dataclass(frozen=True)
@@ -94,7 +79,7 @@ class GlobalConfig:
 
     scrape_interval: float = DEFAULT_SCRAPE_INTERVAL
     scrape_timeout: float = DEFAULT_SCRAPE_TIMEOUT
-    limits: ScrapeLimits = ScrapeLimits()
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
         _check_timing(self.scrape_interval, self.scrape_timeout)
@@ -113,7 +98,7 @@ class JobConfig:
     params: Pairs = ()
     basic_auth: BasicAuth | None = None
     tls_config: TLSConfig | None = None
-    limits: ScrapeLimits = ScrapeLimits()
+    limits: Limits = field(default_factory=Limits)
     static_configs: tuple[StaticGroup, ...] = ()
     file_sd_configs: tuple[FileSD, ...] = ()
 

@@ -7,7 +7,8 @@
     ScrapeCache()                              kept per target between scrapes, given to Parser
 
 Errors: :class:`~model.errors.ParseError` (line, message) and nothing else, whatever the input;
-its subclass :class:`~model.errors.LimitError` when a valid body breaks a :class:`Limits`.
+its subclass :class:`~model.errors.LimitError` when a valid body breaks a
+:class:`~model.limits.Limits`.
 
 Modules: ``stream`` (the Parser loop), ``shortcut`` (fast path for common sample lines),
 ``reference`` (careful path: every other line, and the errors), ``comment`` and ``family``
@@ -18,14 +19,12 @@ Modules: ``stream`` (the Parser loop), ``shortcut`` (fast path for common sample
 
 from scraper.parser.body import ParsedBody, parse
 from scraper.parser.cache import ScrapeCache
-from scraper.parser.limits import Limits
 from scraper.parser.media_type import ACCEPT, Format, format_for
 from scraper.parser.stream import Parser
 
 __all__ = [
     "ACCEPT",
     "Format",
-    "Limits",
     "ParsedBody",
     "Parser",
     "ScrapeCache",

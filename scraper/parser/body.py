@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from model.limits import Limits
 from model.samples import Metadata, Sample
 from scraper.parser.cache import ScrapeCache
-from scraper.parser.limits import Limits
 from scraper.parser.stream import Parser
 
 

@@ -12,15 +12,31 @@ from model.samples import Labels, Metadata
 from scraper.parser.comment import Entry
 
 DEFAULT_MAX_ENTRIES = 50_000
+DEFAULT_MAX_TEXT = 24 * 2**20
+"""Characters of cached text: a target serving long, ever-new label values must not fill the
+cache with megabytes per entry before the entry count would trim it."""
 
 
 class ScrapeCache:
     """Pass the same instance to the Parser of every scrape of one target (or of many)."""
 
-    __slots__ = ("_comments", "_metadata", "label_sets", "max_entries", "series")
+    __slots__ = (
+        "_comments",
+        "_metadata",
+        "label_sets",
+        "max_entries",
+        "max_text",
+        "series",
+        "text",
+    )
 
-    def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
+    def __init__(
+        self, max_entries: int = DEFAULT_MAX_ENTRIES, max_text: int = DEFAULT_MAX_TEXT
+    ) -> None:
         self.max_entries = max_entries
+        self.max_text = max_text
+        self.text = 0
+        """Characters of the texts cached (keys), added to by whoever adds an entry."""
         self.label_sets: dict[str, Labels] = {}
         """Text between the braces -> its labels (the shortcut's shape only, both formats)."""
         self.series: dict[str, tuple[str, Labels]] = {}
@@ -45,7 +61,9 @@ class ScrapeCache:
     def trim(self) -> None:
         """Forgets everything once too big: a target inventing series must not grow it forever."""
         comments = sum(map(len, self._comments.values()))
-        if len(self.label_sets) + len(self.series) + comments > self.max_entries:
+        entries = len(self.label_sets) + len(self.series) + comments
+        if entries > self.max_entries or self.text > self.max_text:
             self.label_sets.clear()
             self.series.clear()
             self._comments.clear()
+            self.text = 0

@@ -57,6 +57,7 @@ class Families:
         if directive is None or directive[0] not in _KEYWORDS:
             return None
         entry = self._known[line] = self._entry(directive, number)
+        self._cache.text += len(line)
         return entry
 
     def _entry(self, directive: Directive, number: int) -> Entry:

@@ -2,7 +2,9 @@
 
 A cached name is interned, so the samples of every scrape share one string per name. The
 caches hold valid names only and are emptied when they grow past ``CACHE_MAX`` (a target
-inventing new names each scrape must not grow them forever).
+inventing new names each scrape must not grow them forever). A name longer than
+``CACHED_LENGTH`` (storage's ceiling for metric names) is checked each time and never cached,
+so the caches hold at most CACHE_MAX x CACHED_LENGTH characters each, whatever targets serve.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from model.names import LABEL_NAME, METRIC_NAME, RESERVED_LABEL
 
 CACHE_MAX = 100_000
+CACHED_LENGTH = 256
 
 
 class Names:
@@ -38,6 +41,8 @@ class Names:
 def _learn(cache: dict[str, str], pattern: re.Pattern[str], text: str) -> str | None:
     if pattern.fullmatch(text) is None:
         return None
+    if len(text) > CACHED_LENGTH:
+        return text
     if len(cache) >= CACHE_MAX:
         cache.clear()
     name = cache[text] = sys.intern(text)

@@ -23,6 +23,7 @@ class Shortcut:
     """Reads the common sample lines of one body."""
 
     __slots__ = (
+        "_cache",
         "_label_names",
         "_label_sets",
         "_metric_names",
@@ -40,6 +41,7 @@ class Shortcut:
         # Label sets repeat even within one body (node_exporter's 303 labelled samples have 99
         # distinct label sets), and between scrapes (see ScrapeCache). Values repeat within a
         # body ("0", "1"), so that cache lives as long as the body. Both hold checked text only.
+        self._cache = cache
         self._label_sets = cache.label_sets
         self._series = cache.series
         self._values: dict[str, float] = {}
@@ -81,6 +83,7 @@ class Shortcut:
                 return None
         if len(words) == 2:
             self._series[series] = (known, labels)
+            self._cache.text += len(series)
             return _new_sample(Sample, (known, labels, value, None))
         timestamp = self._timestamp_ms(words[2])
         return None if timestamp is None else _new_sample(Sample, (known, labels, value, timestamp))
@@ -89,6 +92,7 @@ class Shortcut:
         labels = self.labels(text)
         if labels is not None:
             self._label_sets[text] = labels
+            self._cache.text += len(text)
         return labels
 
     def labels(self, text: str) -> Labels | None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import codecs
 
 from model.errors import LimitError, ParseError
+from model.limits import UNLIMITED_SCRAPE, Limits
 from model.samples import Metadata, Sample
 from scraper.parser.cache import ScrapeCache
 from scraper.parser.comment import EOF
 from scraper.parser.cursor import Cursor
 from scraper.parser.dialect import OPENMETRICS, TEXT
 from scraper.parser.family import Families
-from scraper.parser.limits import Limits, enforce
+from scraper.parser.limits import enforce
 from scraper.parser.names import SHARED
 from scraper.parser.reference import read_sample
 from scraper.parser.shortcut import Shortcut
@@ -36,7 +37,7 @@ class Parser:
         cache: ScrapeCache | None = None,
     ) -> None:
         self._dialect = OPENMETRICS if openmetrics else TEXT
-        self._limits = limits or Limits()
+        self._limits = limits or UNLIMITED_SCRAPE
         self._cache = cache or ScrapeCache()
         self._shortcut = Shortcut(self._dialect, SHARED, self._cache)
         self._families = Families(self._dialect, SHARED, self._cache)

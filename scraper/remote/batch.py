@@ -8,10 +8,11 @@ import struct
 from collections.abc import Mapping, Sequence
 
 from model.errors import InvalidSampleError, PushError
+from model.limits import Limits
 from model.samples import Labels, Metadata, Sample
 from scraper.remote.prompb.remote_pb2 import WriteRequest
 from scraper.remote.prompb.types_pb2 import MetricMetadata, TimeSeries
-from storage import Limits, ScrapeRecord
+from storage import ScrapeRecord
 from storage.validation import check_timestamp
 
 SOURCE = ("source", "push")

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from model.errors import InvalidSampleError, PushError
+from model.limits import Limits
 from model.samples import Labels, Sample
 from scraper.remote.batch import SOURCE
-from storage import Limits, ScrapeRecord, TargetHealth
+from storage import ScrapeRecord, TargetHealth
 from storage.validation import check_series
 
 TargetKey = tuple[str, str]

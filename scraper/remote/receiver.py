@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from model import tokens
 from model.errors import PushError, StorageError
+from model.limits import Limits
 from model.samples import Metadata
 from scraper.remote import batch, wire
 from scraper.remote.prompb.remote_pb2 import WriteRequest
 from scraper.remote.pushers import Pushers
 from scraper.telemetry import Telemetry
-from storage import Limits, ScrapeRecord, Storage
+from storage import ScrapeRecord, Storage
 
 log = logging.getLogger(__name__)
 PATH = "/api/v1/write"

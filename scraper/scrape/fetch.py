@@ -17,8 +17,9 @@ import httpx
 from model.errors import LimitError, ParseError, ScrapeError
 from model.samples import Sample
 from scraper.config import TLSConfig
-from scraper.parser import ACCEPT, Limits, ParsedBody, Parser, format_for
+from scraper.parser import ACCEPT, ParsedBody, Parser, format_for
 from scraper.parser.cache import ScrapeCache
+from scraper.scrape.admission import Budget, Ticket
 from scraper.scrape.target import Target
 
 # httpcore looks at every connection of a pool on each request: with one pool for a thousand
@@ -31,7 +32,8 @@ class Fetcher:
     """Pooled clients shared by every loop: per TLS setting (httpx fixes TLS per client), and
     per slice of the targets (see POOLS)."""
 
-    def __init__(self, max_connections: int = 256) -> None:
+    def __init__(self, max_connections: int = 256, budget: Budget | None = None) -> None:
+        self.budget = budget or Budget()
         self._limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
@@ -66,10 +68,11 @@ class Fetcher:
                 raise ScrapeError(f"HTTP {response.status_code}", "http")
             parser = Parser(
                 openmetrics=format_for(response.headers.get("content-type", "")).openmetrics,
-                limits=parse_limits(target),
+                limits=target.job.limits,
                 cache=cache,
             )
-            samples = await _parse(response, parser, target.job.limits.body_size_limit)
+            async with self.budget.ticket() as ticket:
+                samples = await _parse(response, parser, target.job.limits.body_size_limit, ticket)
         return ParsedBody(samples, parser.metadata)
 
     def _client(self, tls: TLSConfig | None, pool: int) -> httpx.AsyncClient:
@@ -98,26 +101,23 @@ class Fetcher:
         self._clients.clear()
 
 
-async def _parse(response: httpx.Response, parser: Parser, limit: int) -> list[Sample]:
-    """The body's samples, parsed chunk by chunk; refused once past ``limit`` bytes (0: none)."""
+async def _parse(
+    response: httpx.Response, parser: Parser, limit: int, ticket: Ticket
+) -> list[Sample]:
+    """The body's samples, parsed chunk by chunk; refused once past ``limit`` bytes (0: none).
+    Each chunk's samples are paid for from the budget of the scrapes in flight."""
     samples: list[Sample] = []
     size = 0
     async for chunk in response.aiter_bytes():
         size += len(chunk)
         if limit and size > limit:
             raise ScrapeError(f"body over {human_bytes(limit)}", "body_size")
-        samples += parser.feed(chunk)
+        parsed = parser.feed(chunk)
+        # The text a chunk's samples keep costs as long as they live; past sample_limit the
+        # parser only counts lines, and a chunk that gave no sample held nothing.
+        await ticket.take(len(chunk) if parsed else 0, len(parsed))
+        samples += parsed
     return samples + parser.close()
-
-
-def parse_limits(target: Target) -> Limits:
-    limits = target.job.limits
-    return Limits(
-        sample_limit=limits.sample_limit,
-        label_limit=limits.label_limit,
-        label_name_length_limit=limits.label_name_length_limit,
-        label_value_length_limit=limits.label_value_length_limit,
-    )
 
 
 def ssl_context(tls: TLSConfig | None) -> ssl.SSLContext:

@@ -17,7 +17,7 @@ from scraper.scrape.fetch import Fetcher
 from scraper.scrape.screen import Screen, Screened
 from scraper.scrape.target import Target
 from scraper.telemetry import Telemetry
-from storage import Limits, ScrapeRecord
+from storage import ScrapeRecord
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,6 @@ class ScrapeLoop:
         limiter: anyio.CapacityLimiter,
         telemetry: Telemetry,
         cache: ScrapeCache | None = None,
-        limits: Limits | None = None,
     ) -> None:
         self.target = target
         self._fetcher = fetcher
@@ -57,7 +56,9 @@ class ScrapeLoop:
         self._telemetry = telemetry
         self._cache = cache or ScrapeCache()
         self._attach = Attacher(target.labels, target.job.honor_labels)
-        self._screen = Screen(limits or Limits())
+        self._screen = Screen(
+            target.job.limits
+        )  # its job's: storage's ceilings with the job's keys
 
     async def run(self) -> None:
         slot = self.target.first_scrape(time.time())

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from model.errors import ScrapeError
+from model.limits import Limits
 from model.samples import Labels, Sample
-from storage import Limits
 from storage.validation import in_bounds, series_problem
 
 SeriesAt = tuple[str, Labels, int | None]
+_NONE: frozenset[Labels] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,35 +37,56 @@ class Screened:
 
 class Screen:
     """Screens the scrapes of one target; remembers the series its last scrape passed, so a
-    series is checked against the limits once, not once per scrape."""
+    series is checked against the limits once, not once per scrape.
+
+    Series are remembered as metric name -> set of label tuples (those the Attacher shares
+    from scrape to scrape), not as a tuple per series: that cost 64 bytes more per series of
+    every target, for as long as the target is scraped.
+    """
 
     def __init__(self, limits: Limits) -> None:
         self._limits = limits
-        self._passed: set[SeriesAt] = set()
+        self._passed: dict[str, set[Labels]] = {}
+        self._passed_at: set[SeriesAt] = set()
+        """Series with their own timestamps (rare), keyed with it: a series may come twice."""
 
     def __call__(
         self, samples: Iterable[Sample], scraped_ms: int, reserved: Iterable[SeriesAt] = ()
     ) -> Screened:
         """Raises ScrapeError (kind "limit") naming the first series storage cannot hold;
         a sample of a ``reserved`` series (the scraper's own, like ``up``) is a duplicate."""
-        limits, passed, seen = self._limits, self._passed, set(reserved)
+        limits, passed, passed_at = self._limits, self._passed, self._passed_at
+        seen: dict[str, set[Labels]] = {}
+        seen_at: set[SeriesAt] = set()
+        for name, labels, _ in reserved:
+            seen.setdefault(name, set()).add(labels)
         kept: list[Sample] = []
         out_of_bounds = duplicates = 0
         for sample in samples:
             name, labels, _, timestamp_ms = sample
-            if timestamp_ms is not None and not in_bounds(timestamp_ms, scraped_ms, limits):
-                out_of_bounds += 1
-                continue
-            key = (name, labels, timestamp_ms)
-            before = len(seen)
-            seen.add(key)
-            if len(seen) == before:
-                duplicates += 1
-                continue
-            if key not in passed:
+            if timestamp_ms is None:
+                group = seen.get(name)
+                if group is None:
+                    group = seen[name] = set()
+                if labels in group:
+                    duplicates += 1
+                    continue
+                group.add(labels)
+                checked = labels in passed.get(name, _NONE)
+            else:
+                if not in_bounds(timestamp_ms, scraped_ms, limits):
+                    out_of_bounds += 1
+                    continue
+                key = (name, labels, timestamp_ms)
+                if key in seen_at:
+                    duplicates += 1
+                    continue
+                seen_at.add(key)
+                checked = key in passed_at
+            if not checked:
                 problem = series_problem(name, labels, limits)
                 if problem is not None:
                     raise ScrapeError(problem, "limit")
             kept.append(sample)
-        self._passed = seen
+        self._passed, self._passed_at = seen, seen_at
         return Screened(kept, out_of_bounds, duplicates)

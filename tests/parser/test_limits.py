@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from model.errors import LimitError, ParseError
-from scraper.parser import Limits, Parser, parse
+from model.limits import Limits
+from scraper.parser import Parser, parse
 
 
 def limit_error(text: str, limits: Limits) -> LimitError:

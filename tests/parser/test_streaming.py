@@ -9,6 +9,7 @@ import pytest
 from model.errors import ParseError
 from model.samples import Metadata, Sample
 from scraper.parser import Parser, ScrapeCache, parse
+from scraper.parser.names import SHARED
 from tests.parser.comparable import comparables
 
 BODY = (Path(__file__).parent / "corpus" / "client_python.om").read_bytes()
@@ -116,3 +117,23 @@ def test_a_scrape_cache_forgets_everything_once_over_its_size() -> None:
     parse('# HELP a A.\na{x="1"} 1\na{x="2"} 1\na{x="3"} 1\n', cache=cache)
 
     assert cache.label_sets == {}
+
+
+def test_a_scrape_cache_forgets_everything_once_its_text_is_over_its_bound() -> None:
+    cache = ScrapeCache(max_text=10_000)
+    for scrape in range(5):
+        value = f"{scrape}" * 2000
+        parse("".join(f'a{{i="{i}",v="{value}"}} 1\n' for i in range(3)), cache=cache)
+
+        assert cache.text <= 10_000
+
+    assert len(cache.series) < 3 * 5
+
+
+def test_a_metric_name_longer_than_storage_allows_is_parsed_but_not_cached() -> None:
+    name = "m" * 300
+
+    parsed = parse(f"{name} 1\n")
+
+    assert parsed.samples[0].name == name
+    assert name not in SHARED.metrics

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import httpx
 
 from model import tokens
+from model.limits import Limits
 from scraper.remote import wire
 from scraper.remote.prompb.remote_pb2 import WriteRequest
 from scraper.remote.prompb.types_pb2 import Label, MetricMetadata, Sample, TimeSeries
@@ -17,7 +18,7 @@ from scraper.remote.pushers import Pushers, PushLimits
 from scraper.remote.receiver import PATH, Receiver, ReceiverLimits
 from scraper.remote.server import ScraperServer
 from scraper.telemetry import Telemetry
-from storage import Limits, ScrapeRecord, Storage
+from storage import ScrapeRecord, Storage
 
 Point = tuple[int, float]  # (timestamp ms, value)
 SCRAPER_START_S = 90.0  # a scraper process imports and upgrades its schema; machines are shared

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from model.limits import Limits
 from scraper.remote import batch
 from scraper.remote.prompb.remote_pb2 import WriteRequest
 from scraper.remote.pushers import Pushers, PushLimits
-from storage import Limits, ScrapeRecord, Storage
+from storage import ScrapeRecord, Storage
 from tests.remote.pushing import series
 
 T0 = 1_780_000_000_000

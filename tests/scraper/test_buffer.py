@@ -1,7 +1,10 @@
 """The write buffer against a real PostgreSQL behind a loopback proxy that the test cuts."""
 
+import dataclasses
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 import anyio
 import pytest
@@ -9,6 +12,7 @@ from sqlalchemy import create_engine, text
 
 from model.samples import Sample
 from scraper.buffer import WriteBuffer
+from scraper.spill import SpillLog
 from scraper.telemetry import Telemetry
 from storage import ScrapeRecord, Storage
 from tests.scraper.proxy import CuttableProxy
@@ -121,3 +125,109 @@ def test_a_full_buffer_logs_its_drops_in_one_line_not_one_per_scrape(
             buffer.put(record(n))
     (line,) = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
     assert line == "dropped 10 samples (buffer_full), most recently of web-1:9110"
+
+
+class Counting:
+    """The real store, counting the writes it is asked for; ``hold`` makes them wait."""
+
+    def __init__(self, store: Storage) -> None:
+        self.store = store
+        self.writes = 0
+        self.hold = threading.Event()
+        self.hold.set()
+
+    def write(self, records: Sequence[ScrapeRecord]) -> None:
+        self.writes += 1
+        self.hold.wait(timeout=20)
+        self.store.write(records)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'hostwatch.db'}"
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Storage]:
+    store = Storage.open(sqlite_url)
+    store.upgrade()
+    yield store
+    store.close()
+
+
+def count_stored(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = int(conn.execute(text("SELECT count(*) FROM samples")).scalar_one())
+    engine.dispose()
+    return count
+
+
+def scrape_of(instance: str, n: int, series: int = SERIES) -> ScrapeRecord:
+    labels = (("instance", instance), ("job", "node"))
+    samples = [Sample("demo", (*labels, ("i", str(i))), float(n)) for i in range(series)]
+    return ScrapeRecord("node", instance, labels, BASE_MS + n * 60_000, 0.01, None, samples)
+
+
+def written(telemetry: Telemetry) -> float:
+    return metric(telemetry, "hostwatch_scraper_samples_written_total") or 0.0
+
+
+async def test_one_refused_record_of_64_costs_a_logarithmic_number_of_writes(
+    sqlite_store: Storage,
+) -> None:
+    counting, telemetry = Counting(sqlite_store), Telemetry()
+    buffer = WriteBuffer(counting, telemetry)
+    records = [scrape_of(f"web-{n}:9110", n) for n in range(64)]
+    bad = records[37]
+    records[37] = dataclasses.replace(bad, samples=[Sample("demo", (("path", "x" * 2049),), 1.0)])
+    for one in records:
+        buffer.put(one)
+
+    assert await buffer.flush()
+
+    assert counting.writes <= 1 + 2 * 6  # the batch, then two halves on each of log2(64) levels
+    assert written(telemetry) == 63 * SERIES
+    dropped = "hostwatch_scraper_buffer_dropped_samples_total"
+    assert metric(telemetry, dropped, reason="invalid") == 1.0
+    assert len(sqlite_store.targets()) == 63
+
+
+async def test_a_batch_being_written_is_counted_once_when_the_buffer_overflows_meanwhile(
+    sqlite_store: Storage, sqlite_url: str
+) -> None:
+    counting, telemetry = Counting(sqlite_store), Telemetry()
+    buffer = WriteBuffer(counting, telemetry, max_samples=2 * SERIES)
+    counting.hold.clear()
+    async with anyio.create_task_group() as group:
+        group.start_soon(buffer.run)
+        buffer.put(scrape_of("web-1:9110", 0))
+        await wait_for(lambda: counting.writes == 1)
+        for n in range(1, 5):
+            buffer.put(scrape_of("web-1:9110", n))
+        counting.hold.set()
+        await wait_for(lambda: buffer.samples == 0)
+        group.cancel_scope.cancel()
+    dropped = "hostwatch_scraper_buffer_dropped_samples_total"
+    stored_samples = count_stored(sqlite_url)
+    assert stored_samples == 2 * SERIES  # the batch in flight and the newest scrape
+    assert written(telemetry) == stored_samples
+    assert metric(telemetry, dropped, reason="buffer_full") == 3 * SERIES
+
+
+async def test_with_a_spill_log_a_big_scrape_pushes_no_other_target_out(
+    sqlite_store: Storage, tmp_path: Path
+) -> None:
+    telemetry = Telemetry()
+    spill = SpillLog(tmp_path / "spill", 2**30)
+    buffer = WriteBuffer(sqlite_store, telemetry, max_samples=4 * SERIES, spill=spill)
+    buffer.put(scrape_of("small:9110", 0))
+    buffer.put(scrape_of("big:9110", 0, series=10 * SERIES))
+    buffer.put(scrape_of("small:9110", 1))
+
+    assert await buffer.flush()
+
+    dropped = "hostwatch_scraper_buffer_dropped_samples_total"
+    assert metric(telemetry, dropped, reason="buffer_full") is None
+    assert written(telemetry) == 12 * SERIES
+    spill.close()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from model.limits import Limits
 from scraper.config import (
     BasicAuth,
     FileSD,
     JobConfig,
-    ScrapeLimits,
     ScraperConfig,
     StaticGroup,
     TLSConfig,
@@ -46,7 +46,7 @@ def test_a_job_without_settings_takes_hostwatchs_defaults(tmp_path: Path) -> Non
         scrape_timeout=10.0,
         metrics_path="/metrics",
         scheme="http",
-        limits=ScrapeLimits(body_size_limit=10 * 2**20),
+        limits=Limits(body_size_limit=10 * 2**20),
     )
 
 
@@ -108,7 +108,7 @@ def test_every_job_setting_is_read(tmp_path: Path) -> None:
     )
     assert (job.metrics_path, job.scheme, job.honor_labels) == ("/probe", "https", True)
     assert job.params == (("module", "http_2xx"), ("module", "tcp"), ("target", "example.org"))
-    assert job.limits == ScrapeLimits(100, 10 * 2**20, 20, 64, 256)
+    assert job.limits == Limits(100, 10 * 2**20, 20, 64, 256)
 
 
 def test_static_groups_keep_their_order_and_sort_their_labels(tmp_path: Path) -> None:

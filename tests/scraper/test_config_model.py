@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from model.errors import ConfigError
-from scraper.config import FileSD, JobConfig, ScrapeLimits, StaticGroup
+from model.limits import Limits
+from scraper.config import FileSD, JobConfig, StaticGroup
 
 
 def test_a_job_needs_a_name() -> None:
@@ -27,7 +28,7 @@ def test_a_job_refuses_a_timeout_longer_than_its_interval() -> None:
 
 def test_limits_refuse_a_negative_value() -> None:
     with pytest.raises(ConfigError, match=r"^label_limit: expected a number >= 0 .*got -3$"):
-        ScrapeLimits(label_limit=-3)
+        Limits(label_limit=-3)
 
 
 def test_a_group_refuses_a_target_without_a_port() -> None:

@@ -6,23 +6,20 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from model.errors import StorageError
-from model.matchers import Matcher
-from storage import RangeQuery, Storage
+from storage import Storage
 from tests.exporter.serving import free_port
 from tests.scraper.hostile import Bodies, serving
+from tests.scraper.process import SCRAPER, stop, stored_scrapes, wait_for
 from tests.scraper.proxy import CuttableProxy
 
 pytestmark = pytest.mark.slow
-SCRAPER = [sys.executable, "-m", "scraper"]
 
 
 @pytest.fixture
@@ -53,29 +50,6 @@ def start(
     return subprocess.Popen([*SCRAPER, *flags], stderr=subprocess.PIPE)
 
 
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} within {seconds} s")
-        time.sleep(0.1)
-
-
-def stored_scrapes(url: str, instance: str, until_ms: int) -> int:
-    """How many scrapes of ``instance`` up to ``until_ms`` are stored: its ``up`` samples."""
-    store = Storage.open(url)
-    try:
-        # Raw samples: a range inside raw retention, one bucket per millisecond.
-        since = int(time.time() * 1000) - 3_600_000
-        matchers = [Matcher("instance", "=", instance)]
-        query = RangeQuery("up", matchers, since, until_ms, 1, "last", 10**9)
-        return sum(len(points) for _, points in store.query_range(query).series)
-    except StorageError:
-        return 0
-    finally:
-        store.close()
-
-
 def scrapes_made(port: int) -> int:
     """What the scraper's own /metrics says it scraped: every scrape it handed its buffer."""
     text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
@@ -85,12 +59,6 @@ def scrapes_made(port: int) -> int:
 
 def through(proxy: CuttableProxy, url: str) -> str:
     return url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> bytes:
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=30)
-    return stderr
 
 
 def test_a_scraper_started_while_the_database_is_down_scrapes_and_writes_once_it_is_back(

@@ -5,7 +5,8 @@ import anyio
 import pytest
 
 from model.health import advance
-from scraper.config import JobConfig, ScrapeLimits
+from model.limits import Limits
+from scraper.config import JobConfig
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop
 from scraper.scrape.target import Target
@@ -104,7 +105,7 @@ async def test_garbage_is_a_parse_error_naming_the_line(server: str) -> None:
 
 
 async def test_a_body_over_the_size_limit_fails_cleanly(server: str) -> None:
-    limits = ScrapeLimits(body_size_limit=HUGE_BYTES // 4)
+    limits = Limits(body_size_limit=HUGE_BYTES // 4)
     record, _ = await scrape(server, job("/huge", limits=limits))
     assert record.error == "body over 1 MiB"
     assert [s.name for s in record.samples] == [
@@ -116,7 +117,7 @@ async def test_a_body_over_the_size_limit_fails_cleanly(server: str) -> None:
 
 
 async def test_too_many_samples_fail_the_scrape_like_prometheus(server: str) -> None:
-    record, _ = await scrape(server, job("/many", limits=ScrapeLimits(sample_limit=4000)))
+    record, _ = await scrape(server, job("/many", limits=Limits(sample_limit=4000)))
     assert record.error == f"{MANY:,} samples over sample_limit 4,000"
 
 

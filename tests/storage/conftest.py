@@ -13,7 +13,8 @@ from typing import Any, Protocol
 import pytest
 from sqlalchemy import create_engine, text
 
-from storage import Limits, Retention, Storage
+from model.limits import Limits
+from storage import Retention, Storage
 from tests.storage.builders import NOW
 
 BACKENDS = ["sqlite", "postgresql"]

@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from model.errors import ConfigError, InvalidSampleError
+from model.limits import Limits
 from model.samples import Sample
-from storage import Limits, Retention
+from storage import Retention
 from tests.storage.builders import DAY, NOW, record, sample
 from tests.storage.conftest import StoreFactory
 
