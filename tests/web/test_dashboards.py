@@ -308,6 +308,39 @@ def test_two_servers_ticked_on_the_overview_are_compared_on_one_chart(
     assert sorted(names) == ["db1:9100", "web1:9100"]
 
 
+def test_the_explorer_keeps_the_typed_search_when_a_series_is_clicked(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + WEB1 + "/metrics")
+    page.fill("#metric-search", "node_load")
+    page.get_by_role("link", name="node_load5", exact=True).click()
+    charted(page)
+
+    assert page.input_value("#metric-search") == "node_load"
+    listed = page.locator("#series-list li:visible a").all_inner_texts()
+    assert listed == ["node_load1", "node_load15", "node_load5"]
+    assert "q=node_load" in page.url
+
+
+def test_the_explorer_charts_the_ticked_series_on_one_chart_that_survives_a_reload(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + WEB1 + "/metrics?q=node_load")
+    for name in ("node_load1", "node_load15"):
+        page.check(f"input[aria-label='Chart {name}']")
+        charted(page)
+    page.reload()
+    charted(page)
+
+    assert page.locator("figure.panel").count() == 1
+    legend = page.locator("figure.panel").evaluate(
+        "f => f.hostwatchChart.series.slice(1).map(s => s.label)"
+    )
+    assert legend == ["node_load1", "node_load15"]
+    assert page.input_value("#metric-search") == "node_load"
+    assert page.url.count("series=") == 2
+
+
 def test_dark_mode_follows_the_system_and_the_toggle(browser: Browser, base_url: str) -> None:
     page = opened(browser, base_url + "/", "dark")
     background = "getComputedStyle(document.body).backgroundColor"

@@ -105,6 +105,7 @@ def metrics(request: Request) -> Response:
         window=window,
         windows=dashboard.WINDOWS,
         found=explorer.explore(store, target, query, window),
+        most=explorer.MOST,
         haystack=haystack,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -26,9 +27,11 @@ def server_url(target: TargetHealth) -> str:
     return f"/servers/{quote(target.instance, safe=':')}?job={quote(target.job, safe='')}"
 
 
-def metrics_url(target: TargetHealth, **extra: str) -> str:
-    """The target's metric explorer, with ``extra`` query parameters (empty ones left out)."""
-    query = urlencode({"job": target.job, **{k: v for k, v in extra.items() if v}})
+def metrics_url(target: TargetHealth, **extra: str | Sequence[str]) -> str:
+    """The target's metric explorer, with ``extra`` query parameters (empty ones left out; a
+    list is the parameter repeated: ``series=1&series=2``)."""
+    kept = {k: v for k, v in extra.items() if v}
+    query = urlencode({"job": target.job, **kept}, doseq=True)
     return f"/servers/{quote(target.instance, safe=':')}/metrics?{query}"
 
 

@@ -52,6 +52,11 @@ class Window:
         return datetime.fromtimestamp(t_ms / 1000, self.zone).strftime("%Y-%m-%d %H:%M")
 
     @property
+    def span(self) -> tuple[int, int, int]:
+        """Start, end and step: a Chart's range."""
+        return self.start_ms, self.end_ms, self.step_ms
+
+    @property
     def step_ms(self) -> int:
         wanted = -(-(self.end_ms - self.start_ms) // BUCKETS)
         return max(MIN_STEP_MS, -(-wanted // 1000) * 1000)
