@@ -28,6 +28,7 @@ PAGES = {
     "explorer": WEB1 + "/metrics?q=load",
     "alerts": "/alerts",
     "compare": "/compare?server=web1:9100&server=db1:9100",
+    "compare-series": "/compare?selector=node_load1&server=web1:9100&server=db1:9100",
     "api": "/api",
 }
 LAYOUTS = {
@@ -339,6 +340,20 @@ def test_the_explorer_charts_the_ticked_series_on_one_chart_that_survives_a_relo
     assert legend == ["node_load1", "node_load15"]
     assert page.input_value("#metric-search") == "node_load"
     assert page.url.count("series=") == 2
+
+
+def test_a_series_from_the_explorer_is_compared_across_servers(page: Page, base_url: str) -> None:
+    page.goto(base_url + WEB1 + "/metrics?q=node_load1")
+    page.check("input[aria-label='Chart node_load1']")
+    page.get_by_role("link", name="Compare node_load1 across servers").click()
+    page.check("input[name=server][value='db1:9100']")
+    page.click("form.compare button[type=submit]")
+    charted(page)
+
+    chart = page.locator("figure.panel")
+    assert chart.locator("figcaption").inner_text() == "node_load1"
+    names = chart.evaluate("f => f.hostwatchChart.series.slice(1).map(s => s.label)")
+    assert sorted(names) == ["db1:9100", "web1:9100"]
 
 
 def test_dark_mode_follows_the_system_and_the_toggle(browser: Browser, base_url: str) -> None:

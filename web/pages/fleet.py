@@ -115,16 +115,24 @@ def compare_page(request: Request) -> Response:
     metric = params.choice("metric", query.get("metric", "cpu"), tuple(compare.METRICS))
     window = dashboard.Window.from_query(query, state.now_ms(request))
     targets = compare.chosen(store, [v for v in query.getlist("server") if v])
+    selector = compare.Selector.parse(query["selector"]) if query.get("selector") else None
+    if not targets:
+        chart = None
+    elif selector:
+        chart = compare.selected(store, targets, selector, window)
+    else:
+        chart = compare.chart(store, targets, metric, window)
     return render(
         request,
         "compare.html",
         metric=metric,
         metrics=compare.METRICS,
+        selector=selector.text if selector else "",
         chosen=[t.instance for t in targets],
         targets=sorted(store.targets(), key=lambda t: t.instance),
         window=window,
         windows=dashboard.WINDOWS,
-        chart=compare.chart(store, targets, metric, window) if targets else None,
+        chart=chart,
     )
 
 

@@ -36,10 +36,7 @@ class Entry:
 
     @property
     def function(self) -> Function:
-        if self.kind == "counter":
-            return "rate"
-        cumulative = self.series.name.endswith(CUMULATIVE_SUFFIXES)
-        return "rate" if self.kind in CUMULATIVE and cumulative else "avg"
+        return function_of(self.series.name, self.kind)
 
     @property
     def selector(self) -> str:
@@ -49,6 +46,14 @@ class Entry:
 
 
 _TARGET_LABELS = ("job", "instance")
+
+
+def function_of(name: str, kind: str) -> Function:
+    """How a series of metric type ``kind`` is charted: a rate for what only ever grows."""
+    if kind == "counter":
+        return "rate"
+    cumulative = name.endswith(CUMULATIVE_SUFFIXES)
+    return "rate" if kind in CUMULATIVE and cumulative else "avg"
 
 
 def _quoted(value: str) -> str:
