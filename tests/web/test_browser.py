@@ -45,7 +45,7 @@ def test_server_page_draws_charts_with_points(page: Page, base_url: str) -> None
     page.click("text=web1:9100")
     shoot(page, "server")
 
-    assert page.locator("figure.panel[data-drawn=uplot]").count() == 8
+    assert page.locator("figure.panel[data-drawn=uplot]").count() == 9
     points = page.evaluate("document.querySelector('figure.panel').hostwatchChart.data[0].length")
     assert points > 50
 

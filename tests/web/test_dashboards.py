@@ -95,14 +95,14 @@ def test_chart_text_is_at_least_11_px_with_and_without_javascript(
 
     assert min(page.evaluate(UPLOT_FONT_PX)) >= 11
     assert min(static.evaluate(SVG_TEXT_PX)) >= 11
-    assert static.locator("svg.chart").count() == 8
+    assert static.locator("svg.chart").count() == 9
 
 
 def test_the_30_day_range_charts_the_data_it_has(page: Page, base_url: str) -> None:
     page.goto(base_url + WEB1 + "?range=30d")
     charted(page)
 
-    assert page.locator("figure.panel[data-drawn=uplot]").count() == 8
+    assert page.locator("figure.panel[data-drawn=uplot]").count() == 9
     assert page.get_by_text("No chartable node_exporter data").count() == 0
 
 
@@ -244,6 +244,24 @@ def test_network_charts_leave_virtual_devices_out(page: Page, base_url: str) -> 
 
     names = network.evaluate("f => f.hostwatchChart.series.slice(1).map(s => s.label)")
     assert names == ["eth0 in", "eth0 out"]
+
+
+def test_the_server_page_charts_disk_latency_and_lists_the_top_processes_on_a_phone(
+    browser: Browser, base_url: str
+) -> None:
+    page = opened(browser, base_url + WEB1, "phone")
+    charted(page)
+    latency = page.locator("figure.panel", has_text="Disk latency")
+
+    assert latency.get_attribute("data-drawn") == "uplot"
+    assert latency.evaluate("f => f.hostwatchChart.series.slice(1).map(s => s.label)") == [
+        "sda read", "sda write"
+    ]  # fmt: skip
+    processes = page.locator("#processes tbody tr")
+    assert processes.first.inner_text().split() == ["postgres", "812", "50.0", "%", "1.5", "GiB"]
+    box = page.locator("#processes table").bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= PHONE["width"]
 
 
 def test_cpu_per_core_has_a_line_per_cpu(page: Page, base_url: str) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 from starlette.testclient import TestClient
+
+from tests.web.fleet import HOSTILE
 
 
 def rows(page: str) -> list[str]:
@@ -80,6 +83,7 @@ def test_server_page_draws_every_node_panel(client: TestClient) -> None:
         "Memory",
         "Filesystem usage",
         "Disk I/O",
+        "Disk latency",
         "Network",
         "Temperatures",
     ]
@@ -129,6 +133,32 @@ def test_virtual_network_devices_are_left_out(client: TestClient) -> None:
     assert 'data-name="eth0 in"' in network
     assert "ifb0" not in network
     assert 'data-name="lo in"' not in network
+
+
+def test_disk_latency_is_the_time_per_completed_read_and_write(client: TestClient) -> None:
+    page = client.get("/servers/web1:9100").text
+    chart = json.loads(re.findall(r'class="chart-data">(.*?)</script>', page)[6])
+
+    assert (chart["title"], chart["unit"]) == ("Disk latency", "ms")
+    assert {s["name"]: {p[1] for run in s["runs"] for p in run} for s in chart["series"]} == {
+        "sda read": {5.0},
+        "sda write": {10.0},
+    }
+
+
+def test_the_top_processes_are_listed_busiest_first(client: TestClient) -> None:
+    page = client.get("/servers/web1:9100").text
+    table = page[page.index('id="processes"') :].split("</table>")[0]
+
+    rows = re.findall(r'<tr data-pid="(\d+)"><td>([^<]*)</td>.*?"cpu">([^<]*)<.*?"memory">([^<]*)<',
+                      table)  # fmt: skip
+    assert rows == [("812", "postgres", "50.0 %", "1.5 GiB"), ("77", "nginx", "10.0 %", "64 MiB")]
+
+
+def test_a_server_without_the_top_collector_has_no_processes_section(client: TestClient) -> None:
+    page = client.get("/servers/" + quote(HOSTILE)).text
+
+    assert 'id="processes"' not in page
 
 
 def test_a_custom_range_needs_a_start(client: TestClient) -> None:

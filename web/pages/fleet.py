@@ -20,6 +20,7 @@ from web.views import (
     identity,
     notices,
     overview,
+    processes,
     uptime,
 )
 from web.views.series import haystack
@@ -73,6 +74,7 @@ def server(request: Request) -> Response:
         request,
         "server.html",
         workloads=workloads,
+        processes=processes.top(store, target),
         picked={container.id for container in picked},
         container_charts=containers.charts(store, target, window, picked),
         target=target,

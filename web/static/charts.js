@@ -27,6 +27,7 @@
     "bytes/s": (v) => binary(v, "/s"),
     "°C": (v) => v.toFixed(1) + " °C",
     "/s": (v) => Number(v.toPrecision(3)) + "/s",
+    "ms": (v) => Number(v.toPrecision(3)) + " ms",
     "": (v) => v.toFixed(2),
   };
 
@@ -58,7 +59,7 @@
   function axisText(unit, v) {
     if (unit === "bytes" || unit === "bytes/s") return format(unit, v);
     const n = String(Number(v.toPrecision(4)));
-    return { "%": n + " %", "°C": n + " °C", "/s": n + "/s" }[unit] || n;
+    return { "%": n + " %", "°C": n + " °C", "/s": n + "/s", "ms": n + " ms" }[unit] || n;
   }
 
   function utc() {

@@ -8,7 +8,7 @@
   const QUIET_MS = 1000; // several events within a second cause one refresh
   const parts = [
     "#notices", "#fleet", ".summary", "#server", "#charts", "#server-alerts", "#alerts",
-    "#container-charts", "#services",
+    "#container-charts", "#services", "#processes",
   ];
   let timer = null;
 

@@ -229,6 +229,26 @@ def disks(source: Source) -> Chart:
     return _directions(source, "Disk I/O", metrics)
 
 
+def disk_latency(source: Source) -> Chart:
+    """The average time a completed read or write took, per device: the rate of the time spent
+    over the rate of completions, as Node Exporter Full's "Disk Average Wait Time". A bucket
+    without any completion has no latency, so it is left out rather than drawn as 0."""
+    lines = []
+    for spent, completed, direction in LATENCY:
+        done = by_label(source.query(completed, "rate"), "device")
+        for device, times in sorted(by_label(source.query(spent, "rate"), "device").items()):
+            count = done.get(device, {})
+            waits = [(t, 1000 * v / count[t]) for t, v in sorted(times.items()) if count.get(t)]
+            lines.append(Line(f"{device} {direction}", waits))
+    return source.chart("Disk latency", "ms", lines)
+
+
+LATENCY = (
+    ("node_disk_read_time_seconds_total", "node_disk_reads_completed_total", "read"),
+    ("node_disk_write_time_seconds_total", "node_disk_writes_completed_total", "write"),
+)
+
+
 def network(source: Source) -> Chart:
     metrics = (
         ("node_network_receive_bytes_total", "in"),
@@ -265,7 +285,10 @@ def temperatures(source: Source) -> Chart:
     return source.chart("Temperatures", "°C", [*sensors, *zones])
 
 
-PANELS = (cpu, cores, load, memory, filesystems, disks, network, network_errors, temperatures)
+PANELS = (
+    cpu, cores, load, memory, filesystems, disks, disk_latency, network, network_errors,
+    temperatures,
+)  # fmt: skip
 
 
 def charts(storage: Storage, target: TargetHealth, window: Window) -> list[Chart]:
