@@ -216,6 +216,21 @@ def test_a_typed_custom_range_is_read_in_the_browsers_time_zone(
     assert "Europe/Zurich" in page.locator("[data-role=zone]").inner_text()
 
 
+def test_a_mistyped_time_is_answered_beside_the_form_not_with_an_error_page(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + WEB1)
+    charted(page)
+    page.fill("#range-start", "2026-12-32 00:50")
+    page.click("form.range button[value=custom]")
+    page.wait_for_url("**range=custom**")
+    charted(page)
+
+    expect(page.locator("#range-problem")).to_contain_text("'2026-12-32 00:50' is not a date")
+    assert page.input_value("#range-start") == "2026-12-32 00:50"
+    assert page.locator("figure.panel[data-drawn=uplot]").count() == 9
+
+
 def test_the_utc_switch_reads_and_shows_times_in_utc(browser: Browser, base_url: str) -> None:
     page = opened(browser, base_url + WEB1 + "?range=custom&start=2025-06-16T10:50:00Z",
                   timezone_id="Europe/Zurich")  # fmt: skip

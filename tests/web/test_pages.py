@@ -164,7 +164,30 @@ def test_a_server_without_the_top_collector_has_no_processes_section(client: Tes
 def test_a_custom_range_needs_a_start(client: TestClient) -> None:
     response = client.get("/servers/web1:9100?range=custom")
 
-    assert (response.status_code, "start: is required" in response.text) == (400, True)
+    assert response.status_code == 200
+    assert "this is the last hour. start: is required." in response.text
+
+
+def test_a_mistyped_time_is_said_beside_the_form_and_kept_in_it(client: TestClient) -> None:
+    response = client.get("/servers/web1:9100?range=custom&start=2026-13-02+00:50")
+
+    assert response.status_code == 200
+    assert "start: &#39;2026-13-02 00:50&#39; is not a date and time." in response.text
+    assert 'value="2026-13-02 00:50" aria-invalid="true"' in response.text
+    assert '<button name="range" value="1h" aria-pressed="true">' in response.text
+
+
+def test_a_mistyped_time_on_the_explorer_and_compare_is_said_inline(client: TestClient) -> None:
+    for path in ("/servers/web1:9100/metrics", "/compare"):
+        page = client.get(path + "?range=custom&start=noon").text
+
+        assert "start: &#39;noon&#39; is neither RFC 3339 nor unix seconds." in page
+
+
+def test_a_bad_time_zone_is_still_a_400(client: TestClient) -> None:
+    response = client.get("/servers/web1:9100?range=custom&start=2026-12-02&tz=Mars/Base")
+
+    assert response.status_code == 400
 
 
 def test_unknown_server_page_is_an_html_404(client: TestClient) -> None:

@@ -66,7 +66,7 @@ def fleet(request: Request) -> Response:
 def server(request: Request) -> Response:
     store, now = state.storage(request), state.now_ms(request)
     target = find(store, request.path_params["instance"], request.query_params.get("job", ""))
-    window = dashboard.Window.from_query(request.query_params, now)
+    window = dashboard.Window.for_page(request.query_params, now)
     workloads = containers.of(store, target)
     picked = containers.picked(workloads.containers, request.query_params.getlist("container"))
     shown = dashboard.charts(store, target, window)
@@ -98,7 +98,7 @@ def server(request: Request) -> Response:
 def metrics(request: Request) -> Response:
     store, query = state.storage(request), request.query_params
     target = find(store, request.path_params["instance"], query.get("job", ""))
-    window = dashboard.Window.from_query(query, state.now_ms(request))
+    window = dashboard.Window.for_page(query, state.now_ms(request))
     return render(
         request,
         "metrics.html",
@@ -115,7 +115,7 @@ def metrics(request: Request) -> Response:
 def compare_page(request: Request) -> Response:
     store, query = state.storage(request), request.query_params
     metric = params.choice("metric", query.get("metric", "cpu"), tuple(compare.METRICS))
-    window = dashboard.Window.from_query(query, state.now_ms(request))
+    window = dashboard.Window.for_page(query, state.now_ms(request))
     targets = compare.chosen(store, [v for v in query.getlist("server") if v])
     selector = compare.Selector.parse(query["selector"]) if query.get("selector") else None
     if not targets:

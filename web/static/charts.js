@@ -260,7 +260,8 @@
     if (note) note.textContent = utc() ? "UTC" : "local time (" + field.value + ")";
     // The server wrote the range in the zone it was asked for; show it in this one.
     for (const shown of document.querySelectorAll("form.range input[data-ms], #range-note [data-ms]")) {
-      if (shown.tagName === "INPUT" && !shown.value) continue;
+      // An empty field stays empty; a mistyped one keeps what was typed, beside its message.
+      if (shown.tagName === "INPUT" && (!shown.value || shown.getAttribute("aria-invalid"))) continue;
       const text = typed(Number(shown.dataset.ms));
       if (shown.tagName === "INPUT") shown.value = text; else shown.textContent = text;
     }

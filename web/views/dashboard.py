@@ -34,6 +34,22 @@ class Window:
     start_ms: int
     end_ms: int
     zone: tzinfo = UTC  # how typed times without a zone are read, and shown back in the form
+    problem: str = ""  # why a typed custom range could not be read (the page says so inline)
+    asked: tuple[str, str] = ("", "")  # the start and end as typed, shown back with the problem
+
+    @classmethod
+    def for_page(cls, query: QueryParams, now_ms: int) -> Window:
+        """:meth:`from_query`, except that a custom range typed wrong falls back to the last hour
+        with the reason: a page answers a typo in a time with a message beside the form, not
+        an error page."""
+        try:
+            return cls.from_query(query, now_ms)
+        except BadParameter as error:
+            if error.name not in ("start", "end"):
+                raise
+            zone = params.zone("tz", query.get("tz", ""))
+            asked = (query.get("start", ""), query.get("end", ""))
+            return cls("1h", now_ms - WINDOWS["1h"], now_ms, zone, str(error), asked)
 
     @classmethod
     def from_query(cls, query: QueryParams, now_ms: int) -> Window:
