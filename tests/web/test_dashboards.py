@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -229,6 +230,18 @@ def test_a_mistyped_time_is_answered_beside_the_form_not_with_an_error_page(
     expect(page.locator("#range-problem")).to_contain_text("'2026-12-32 00:50' is not a date")
     assert page.input_value("#range-start") == "2026-12-32 00:50"
     assert page.locator("figure.panel[data-drawn=uplot]").count() == 9
+
+
+def test_history_times_read_in_the_browsers_zone_with_the_iso_form_kept(
+    browser: Browser, base_url: str
+) -> None:
+    page = opened(browser, base_url + WEB1, timezone_id="Europe/Zurich")
+    first = page.locator(".history time").first
+    iso = first.get_attribute("datetime") or ""
+    shown = datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Zurich"))
+
+    expect(first).to_have_text(shown.strftime("%Y-%m-%d %H:%M:%S"))
+    assert first.get_attribute("title") == iso
 
 
 def test_the_utc_switch_reads_and_shows_times_in_utc(browser: Browser, base_url: str) -> None:

@@ -184,6 +184,15 @@ def test_a_mistyped_time_on_the_explorer_and_compare_is_said_inline(client: Test
         assert "start: &#39;noon&#39; is neither RFC 3339 nor unix seconds." in page
 
 
+def test_history_times_are_readable_with_the_rfc_3339_form_kept(client: TestClient) -> None:
+    page = client.get("/servers/web1:9100").text
+
+    assert re.search(
+        r'<time datetime="(\S+Z)" title="\1" data-local>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</time>',
+        page[page.index('class="history"') :],
+    )
+
+
 def test_a_bad_time_zone_is_still_a_400(client: TestClient) -> None:
     response = client.get("/servers/web1:9100?range=custom&start=2026-12-02&tz=Mars/Base")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -49,7 +50,18 @@ def ago(t_ms: int, now_ms: int) -> Markup:
     )
 
 
+def moment(t_ms: int | None) -> Markup:
+    """A moment as people read it, ``2025-06-16 10:50:00 UTC``, in a <time> whose datetime and
+    title keep the RFC 3339 form; live.js rewrites the text in the browser's time zone."""
+    if t_ms is None:
+        return Markup("—")
+    iso = escape(units.rfc3339(t_ms))
+    readable = datetime.fromtimestamp(t_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return Markup(f'<time datetime="{iso}" title="{iso}" data-local>{readable} UTC</time>')
+
+
 TEMPLATES.filters.update(
+    moment=moment,
     span=units.span,
     percent=units.percent,
     number=units.number,
