@@ -52,7 +52,8 @@ def stats(directory: Path) -> Iterator[ProcessStat]:
         return
     for entry in entries:
         try:
-            text = read_text(Path(entry, "stat"))
+            # A plain string: building a Path per process cost a third of the whole read.
+            text = read_text(entry + "/stat")
         except (FileNotFoundError, ProcessLookupError):
             continue
         yield parse_stat(text)

@@ -77,9 +77,10 @@ COLLECTORS: dict[str, type[HostCollector]] = {
         VmstatCollector,
     )
 }
-# Both read /proc/<pid>/stat of every process at each scrape; node_exporter too leaves its
-# processes collector off unless asked.
-DEFAULT_DISABLED: frozenset[str] = frozenset({"processes", "top"})
+# node_exporter leaves its processes collector off unless asked; hostwatch does too. top reads
+# the same /proc/<pid>/stat files but is on: about 1.5 ms of CPU per scrape at 100 processes
+# (15 us a process), and the server page's top-processes panel needs it.
+DEFAULT_DISABLED: frozenset[str] = frozenset({"processes"})
 DEFAULT_ENABLED = frozenset(COLLECTORS) - DEFAULT_DISABLED
 
 

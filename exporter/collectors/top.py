@@ -1,4 +1,4 @@
-"""top: the processes using the most CPU and memory right now (a hostwatch extra, off by default).
+"""top: the processes using the most CPU and memory right now (a hostwatch extra, on by default).
 
 ``hostwatch_top_process_cpu_seconds_total{pid,name}`` is the cumulative CPU time (user + system)
 of the ``options.top_processes`` processes that used the most CPU since the previous scrape, so
@@ -11,7 +11,8 @@ ever made a top N. There is deliberately no rank label: a rank changes at every 
 make a new series each time; dashboards sort by value instead. ``name`` is the kernel's command
 name (15 characters at most); ``pid`` keeps two instances of one program apart.
 
-It reads /proc/<pid>/stat of every process at each scrape, hence off by default.
+It reads /proc/<pid>/stat of every process at each scrape: about 15 us of CPU per process
+(1.5 ms at 100 processes), small enough to be on by default (``--collectors-disable top``).
 """
 
 from __future__ import annotations

@@ -84,6 +84,18 @@ def test_flags_fall_back_to_their_environment_variables(monkeypatch: pytest.Monk
     assert config.collectors == DEFAULT_ENABLED - {"cpu"}
 
 
+def test_the_top_collector_is_on_by_default_and_processes_is_off() -> None:
+    config = config_from(parser().parse_args([]))
+
+    assert ("top" in config.collectors, "processes" in config.collectors) == (True, False)
+
+
+def test_the_top_collector_can_be_turned_off() -> None:
+    config = config_from(parser().parse_args(["--collectors-disable", "top"]))
+
+    assert "top" not in config.collectors
+
+
 def test_a_flag_wins_over_its_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOSTWATCH_LISTEN", "127.0.0.1:9999")
     assert config_from(parser().parse_args(["--listen", ":9200"])).listen_port == 9200

@@ -37,6 +37,12 @@ METADATA = {
     "node_disk_read_bytes_total": Metadata("counter"),
     "node_disk_written_bytes_total": Metadata("counter"),
     "node_load1": Metadata("gauge", "1m load average."),
+    "node_disk_reads_completed_total": Metadata("counter"),
+    "node_disk_read_time_seconds_total": Metadata("counter"),
+    "node_disk_writes_completed_total": Metadata("counter"),
+    "node_disk_write_time_seconds_total": Metadata("counter"),
+    "hostwatch_top_process_cpu_seconds_total": Metadata("counter"),
+    "hostwatch_top_process_resident_memory_bytes": Metadata("gauge"),
 }
 
 
@@ -58,6 +64,16 @@ def node_samples(instance: str, t_ms: int) -> list[Sample]:
         s("node_network_receive_bytes_total", 700 * up_s, device="ifb0"),
         s("node_disk_read_bytes_total", 2048 * up_s, device="sda"),
         s("node_disk_written_bytes_total", 4096 * up_s, device="sda"),
+        # 4 reads/s taking 20 ms/s (5 ms each), 8 writes/s taking 80 ms/s (10 ms each).
+        s("node_disk_reads_completed_total", 4 * up_s, device="sda"),
+        s("node_disk_read_time_seconds_total", 0.02 * up_s, device="sda"),
+        s("node_disk_writes_completed_total", 8 * up_s, device="sda"),
+        s("node_disk_write_time_seconds_total", 0.08 * up_s, device="sda"),
+        # hostwatch's top collector: postgres at half a core, nginx at a tenth.
+        s("hostwatch_top_process_cpu_seconds_total", 0.5 * up_s, pid="812", name="postgres"),
+        s("hostwatch_top_process_cpu_seconds_total", 0.1 * up_s, pid="77", name="nginx"),
+        s("hostwatch_top_process_resident_memory_bytes", 1.5 * GIB, pid="812", name="postgres"),
+        s("hostwatch_top_process_resident_memory_bytes", GIB / 16, pid="77", name="nginx"),
         s("node_load1", 1.5),
         s("node_load5", 1.2),
         s("node_load15", 1.0),
@@ -74,7 +90,7 @@ MEMORY = {"MemTotal": 8, "MemFree": 1, "MemAvailable": 2, "Buffers": 0.5, "Cache
 MEMORY |= {"SwapTotal": 2, "SwapFree": 1.5}
 
 
-def _sample(instance: str, name: str, value: float, **extra: str) -> Sample:
+def _sample(instance: str, name: str, value: float, /, **extra: str) -> Sample:
     labels: Labels = tuple(sorted({"job": "node", "instance": instance, **extra}.items()))
     return Sample(name, labels, value)
 

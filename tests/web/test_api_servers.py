@@ -135,7 +135,7 @@ def test_a_non_node_target_has_no_headline_figures(client: TestClient) -> None:
 
 
 def test_series_of_a_server_are_sorted_by_name_with_their_type(client: TestClient) -> None:
-    series = client.get("/api/v1/servers/web1:9100/series?search=cpu_seconds").json()
+    series = client.get("/api/v1/servers/web1:9100/series?search=node_cpu_seconds").json()
 
     assert series["total"] == 8
     assert {s["name"] for s in series["series"]} == {"node_cpu_seconds_total"}

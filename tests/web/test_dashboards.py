@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -28,6 +29,7 @@ PAGES = {
     "explorer": WEB1 + "/metrics?q=load",
     "alerts": "/alerts",
     "compare": "/compare?server=web1:9100&server=db1:9100",
+    "compare-series": "/compare?selector=node_load1&server=web1:9100&server=db1:9100",
     "api": "/api",
 }
 LAYOUTS = {
@@ -94,14 +96,14 @@ def test_chart_text_is_at_least_11_px_with_and_without_javascript(
 
     assert min(page.evaluate(UPLOT_FONT_PX)) >= 11
     assert min(static.evaluate(SVG_TEXT_PX)) >= 11
-    assert static.locator("svg.chart").count() == 8
+    assert static.locator("svg.chart").count() == 9
 
 
 def test_the_30_day_range_charts_the_data_it_has(page: Page, base_url: str) -> None:
     page.goto(base_url + WEB1 + "?range=30d")
     charted(page)
 
-    assert page.locator("figure.panel[data-drawn=uplot]").count() == 8
+    assert page.locator("figure.panel[data-drawn=uplot]").count() == 9
     assert page.get_by_text("No chartable node_exporter data").count() == 0
 
 
@@ -215,6 +217,33 @@ def test_a_typed_custom_range_is_read_in_the_browsers_time_zone(
     assert "Europe/Zurich" in page.locator("[data-role=zone]").inner_text()
 
 
+def test_a_mistyped_time_is_answered_beside_the_form_not_with_an_error_page(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + WEB1)
+    charted(page)
+    page.fill("#range-start", "2026-12-32 00:50")
+    page.click("form.range button[value=custom]")
+    page.wait_for_url("**range=custom**")
+    charted(page)
+
+    expect(page.locator("#range-problem")).to_contain_text("'2026-12-32 00:50' is not a date")
+    assert page.input_value("#range-start") == "2026-12-32 00:50"
+    assert page.locator("figure.panel[data-drawn=uplot]").count() == 9
+
+
+def test_history_times_read_in_the_browsers_zone_with_the_iso_form_kept(
+    browser: Browser, base_url: str
+) -> None:
+    page = opened(browser, base_url + WEB1, timezone_id="Europe/Zurich")
+    first = page.locator(".history time").first
+    iso = first.get_attribute("datetime") or ""
+    shown = datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Zurich"))
+
+    expect(first).to_have_text(shown.strftime("%Y-%m-%d %H:%M:%S"))
+    assert first.get_attribute("title") == iso
+
+
 def test_the_utc_switch_reads_and_shows_times_in_utc(browser: Browser, base_url: str) -> None:
     page = opened(browser, base_url + WEB1 + "?range=custom&start=2025-06-16T10:50:00Z",
                   timezone_id="Europe/Zurich")  # fmt: skip
@@ -243,6 +272,24 @@ def test_network_charts_leave_virtual_devices_out(page: Page, base_url: str) -> 
 
     names = network.evaluate("f => f.hostwatchChart.series.slice(1).map(s => s.label)")
     assert names == ["eth0 in", "eth0 out"]
+
+
+def test_the_server_page_charts_disk_latency_and_lists_the_top_processes_on_a_phone(
+    browser: Browser, base_url: str
+) -> None:
+    page = opened(browser, base_url + WEB1, "phone")
+    charted(page)
+    latency = page.locator("figure.panel", has_text="Disk latency")
+
+    assert latency.get_attribute("data-drawn") == "uplot"
+    assert latency.evaluate("f => f.hostwatchChart.series.slice(1).map(s => s.label)") == [
+        "sda read", "sda write"
+    ]  # fmt: skip
+    processes = page.locator("#processes tbody tr")
+    assert processes.first.inner_text().split() == ["postgres", "812", "50.0", "%", "1.5", "GiB"]
+    box = page.locator("#processes table").bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= PHONE["width"]
 
 
 def test_cpu_per_core_has_a_line_per_cpu(page: Page, base_url: str) -> None:
@@ -305,6 +352,53 @@ def test_two_servers_ticked_on_the_overview_are_compared_on_one_chart(
     names = page.locator("figure.panel").evaluate(
         "f => f.hostwatchChart.series.slice(1).map(s => s.label)"
     )
+    assert sorted(names) == ["db1:9100", "web1:9100"]
+
+
+def test_the_explorer_keeps_the_typed_search_when_a_series_is_clicked(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + WEB1 + "/metrics")
+    page.fill("#metric-search", "node_load")
+    page.get_by_role("link", name="node_load5", exact=True).click()
+    charted(page)
+
+    assert page.input_value("#metric-search") == "node_load"
+    listed = page.locator("#series-list li:visible a").all_inner_texts()
+    assert listed == ["node_load1", "node_load15", "node_load5"]
+    assert "q=node_load" in page.url
+
+
+def test_the_explorer_charts_the_ticked_series_on_one_chart_that_survives_a_reload(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + WEB1 + "/metrics?q=node_load")
+    for name in ("node_load1", "node_load15"):
+        page.check(f"input[aria-label='Chart {name}']")
+        charted(page)
+    page.reload()
+    charted(page)
+
+    assert page.locator("figure.panel").count() == 1
+    legend = page.locator("figure.panel").evaluate(
+        "f => f.hostwatchChart.series.slice(1).map(s => s.label)"
+    )
+    assert legend == ["node_load1", "node_load15"]
+    assert page.input_value("#metric-search") == "node_load"
+    assert page.url.count("series=") == 2
+
+
+def test_a_series_from_the_explorer_is_compared_across_servers(page: Page, base_url: str) -> None:
+    page.goto(base_url + WEB1 + "/metrics?q=node_load1")
+    page.check("input[aria-label='Chart node_load1']")
+    page.get_by_role("link", name="Compare node_load1 across servers").click()
+    page.check("input[name=server][value='db1:9100']")
+    page.click("form.compare button[type=submit]")
+    charted(page)
+
+    chart = page.locator("figure.panel")
+    assert chart.locator("figcaption").inner_text() == "node_load1"
+    names = chart.evaluate("f => f.hostwatchChart.series.slice(1).map(s => s.label)")
     assert sorted(names) == ["db1:9100", "web1:9100"]
 
 

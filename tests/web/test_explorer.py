@@ -17,8 +17,12 @@ WEB1 = "/servers/web1:9100/metrics"
 
 
 def selectors(page: str) -> list[str]:
-    found = re.findall(r'<a href="/servers/[^"]*series=\d+[^"]*">([^<]*)</a>', page)
+    found = re.findall(r'<a href="/servers/[^"]*/metrics\?[^"]*" title="[^"]*">([^<]*)</a>', page)
     return [html.unescape(text) for text in found]
+
+
+def chart_titles(page: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<figcaption>([^<]*?) ?(?:<small>|</fig)", page)]
 
 
 def series_id(client: TestClient, name: str) -> int:
@@ -35,8 +39,8 @@ def hover_values(page: str) -> set[str]:
 def test_the_explorer_lists_every_series_of_the_server(client: TestClient) -> None:
     page = client.get(WEB1).text
 
-    assert "35 of 35 series match" in page
-    assert len(selectors(page)) == 35
+    assert "43 of 43 series match" in page
+    assert len(selectors(page)) == 43
 
 
 def test_searching_by_name_keeps_only_the_matching_series(client: TestClient) -> None:
@@ -58,7 +62,7 @@ def test_a_counter_is_charted_as_its_rate_per_second(client: TestClient) -> None
     wanted = series_id(client, "node_network_transmit_bytes_total")
     page = client.get(f"{WEB1}?series={wanted}").text
 
-    assert f'data-series="{wanted}" data-function="rate"' in page
+    assert chart_titles(page) == ['node_network_transmit_bytes_total{device="eth0"} per second']
     assert "<small>(bytes/s)</small>" in page
     assert hover_values(page) == {"500 B/s"}
 
@@ -67,16 +71,64 @@ def test_a_gauge_is_charted_as_its_value(client: TestClient) -> None:
     wanted = series_id(client, "node_load1")
     page = client.get(f"{WEB1}?series={wanted}&range=6h").text
 
-    assert f'data-series="{wanted}" data-function="avg"' in page
+    assert chart_titles(page) == ["node_load1"]
     assert hover_values(page) == {"1.50"}
 
 
 def test_a_chart_keeps_the_search_and_range_in_the_series_links(client: TestClient) -> None:
+    wanted, other = series_id(client, "node_load1"), series_id(client, "node_load5")
+    page = client.get(f"{WEB1}?q=load&series={wanted}&range=24h").text
+
+    assert f"?job=node&amp;q=load&amp;series={wanted}&amp;series={other}&amp;range=24h" in page
+    assert '<button name="range" value="24h" aria-pressed="true">24h</button>' in page
+
+
+def test_a_charted_series_link_takes_it_off_the_chart(client: TestClient) -> None:
     wanted = series_id(client, "node_load1")
     page = client.get(f"{WEB1}?q=load&series={wanted}&range=24h").text
 
-    assert f"?job=node&amp;q=load&amp;series={wanted}&amp;range=24h" in page
-    assert '<button name="range" value="24h" aria-pressed="true">24h</button>' in page
+    link = '<a href="/servers/web1:9100/metrics?job=node&amp;q=load&amp;range=24h"'
+    assert f'{link} title="Take it off the chart">node_load1</a>' in page
+
+
+def test_several_series_of_one_unit_share_one_chart_with_a_line_each(client: TestClient) -> None:
+    ids = [series_id(client, name) for name in ("node_load1", "node_load5", "node_load15")]
+    page = client.get(f"{WEB1}?" + "&".join(f"series={i}" for i in ids)).text
+
+    assert chart_titles(page) == ["node_load1, node_load5, node_load15"]
+    assert re.findall(r'<g class="line" data-name="([^"]*)"', page) == [
+        "node_load1",
+        "node_load5",
+        "node_load15",
+    ]
+    assert page.count("checked>") == 3
+
+
+def test_series_of_different_units_get_a_chart_each(client: TestClient) -> None:
+    load = series_id(client, "node_load1")
+    sent = series_id(client, "node_network_transmit_bytes_total")
+    page = client.get(f"{WEB1}?series={load}&series={sent}").text
+
+    assert chart_titles(page) == [
+        "node_load1",
+        'node_network_transmit_bytes_total{device="eth0"} per second',
+    ]
+
+
+def test_a_chosen_series_the_search_hides_stays_in_the_form(client: TestClient) -> None:
+    wanted = series_id(client, "node_load1")
+    page = client.get(f"{WEB1}?q=transmit&series={wanted}").text
+
+    assert f'<input type="hidden" name="series" value="{wanted}">' in page
+    assert chart_titles(page) == ["node_load1"]
+
+
+def test_more_than_ten_series_is_a_400_naming_the_limit(client: TestClient) -> None:
+    query = "&".join(f"series={i}" for i in range(1, 12))
+    response = client.get(f"{WEB1}?{query}")
+
+    assert response.status_code == 400
+    assert "series: at most 10 series on one chart, got 11" in response.text
 
 
 @pytest.mark.parametrize(

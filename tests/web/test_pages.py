@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 from starlette.testclient import TestClient
+
+from tests.web.fleet import HOSTILE
 
 
 def rows(page: str) -> list[str]:
@@ -80,6 +83,7 @@ def test_server_page_draws_every_node_panel(client: TestClient) -> None:
         "Memory",
         "Filesystem usage",
         "Disk I/O",
+        "Disk latency",
         "Network",
         "Temperatures",
     ]
@@ -131,10 +135,68 @@ def test_virtual_network_devices_are_left_out(client: TestClient) -> None:
     assert 'data-name="lo in"' not in network
 
 
+def test_disk_latency_is_the_time_per_completed_read_and_write(client: TestClient) -> None:
+    page = client.get("/servers/web1:9100").text
+    chart = json.loads(re.findall(r'class="chart-data">(.*?)</script>', page)[6])
+
+    assert (chart["title"], chart["unit"]) == ("Disk latency", "ms")
+    assert {s["name"]: {p[1] for run in s["runs"] for p in run} for s in chart["series"]} == {
+        "sda read": {5.0},
+        "sda write": {10.0},
+    }
+
+
+def test_the_top_processes_are_listed_busiest_first(client: TestClient) -> None:
+    page = client.get("/servers/web1:9100").text
+    table = page[page.index('id="processes"') :].split("</table>")[0]
+
+    rows = re.findall(r'<tr data-pid="(\d+)"><td>([^<]*)</td>.*?"cpu">([^<]*)<.*?"memory">([^<]*)<',
+                      table)  # fmt: skip
+    assert rows == [("812", "postgres", "50.0 %", "1.5 GiB"), ("77", "nginx", "10.0 %", "64 MiB")]
+
+
+def test_a_server_without_the_top_collector_has_no_processes_section(client: TestClient) -> None:
+    page = client.get("/servers/" + quote(HOSTILE)).text
+
+    assert 'id="processes"' not in page
+
+
 def test_a_custom_range_needs_a_start(client: TestClient) -> None:
     response = client.get("/servers/web1:9100?range=custom")
 
-    assert (response.status_code, "start: is required" in response.text) == (400, True)
+    assert response.status_code == 200
+    assert "this is the last hour. start: is required." in response.text
+
+
+def test_a_mistyped_time_is_said_beside_the_form_and_kept_in_it(client: TestClient) -> None:
+    response = client.get("/servers/web1:9100?range=custom&start=2026-13-02+00:50")
+
+    assert response.status_code == 200
+    assert "start: &#39;2026-13-02 00:50&#39; is not a date and time." in response.text
+    assert 'value="2026-13-02 00:50" aria-invalid="true"' in response.text
+    assert '<button name="range" value="1h" aria-pressed="true">' in response.text
+
+
+def test_a_mistyped_time_on_the_explorer_and_compare_is_said_inline(client: TestClient) -> None:
+    for path in ("/servers/web1:9100/metrics", "/compare"):
+        page = client.get(path + "?range=custom&start=noon").text
+
+        assert "start: &#39;noon&#39; is neither RFC 3339 nor unix seconds." in page
+
+
+def test_history_times_are_readable_with_the_rfc_3339_form_kept(client: TestClient) -> None:
+    page = client.get("/servers/web1:9100").text
+
+    assert re.search(
+        r'<time datetime="(\S+Z)" title="\1" data-local>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</time>',
+        page[page.index('class="history"') :],
+    )
+
+
+def test_a_bad_time_zone_is_still_a_400(client: TestClient) -> None:
+    response = client.get("/servers/web1:9100?range=custom&start=2026-12-02&tz=Mars/Base")
+
+    assert response.status_code == 400
 
 
 def test_unknown_server_page_is_an_html_404(client: TestClient) -> None:

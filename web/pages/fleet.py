@@ -20,6 +20,7 @@ from web.views import (
     identity,
     notices,
     overview,
+    processes,
     uptime,
 )
 from web.views.series import haystack
@@ -65,7 +66,7 @@ def fleet(request: Request) -> Response:
 def server(request: Request) -> Response:
     store, now = state.storage(request), state.now_ms(request)
     target = find(store, request.path_params["instance"], request.query_params.get("job", ""))
-    window = dashboard.Window.from_query(request.query_params, now)
+    window = dashboard.Window.for_page(request.query_params, now)
     workloads = containers.of(store, target)
     picked = containers.picked(workloads.containers, request.query_params.getlist("container"))
     shown = dashboard.charts(store, target, window)
@@ -73,6 +74,7 @@ def server(request: Request) -> Response:
         request,
         "server.html",
         workloads=workloads,
+        processes=processes.top(store, target),
         picked={container.id for container in picked},
         container_charts=containers.charts(store, target, window, picked),
         target=target,
@@ -96,7 +98,7 @@ def server(request: Request) -> Response:
 def metrics(request: Request) -> Response:
     store, query = state.storage(request), request.query_params
     target = find(store, request.path_params["instance"], query.get("job", ""))
-    window = dashboard.Window.from_query(query, state.now_ms(request))
+    window = dashboard.Window.for_page(query, state.now_ms(request))
     return render(
         request,
         "metrics.html",
@@ -105,6 +107,7 @@ def metrics(request: Request) -> Response:
         window=window,
         windows=dashboard.WINDOWS,
         found=explorer.explore(store, target, query, window),
+        most=explorer.MOST,
         haystack=haystack,
     )
 
@@ -112,18 +115,26 @@ def metrics(request: Request) -> Response:
 def compare_page(request: Request) -> Response:
     store, query = state.storage(request), request.query_params
     metric = params.choice("metric", query.get("metric", "cpu"), tuple(compare.METRICS))
-    window = dashboard.Window.from_query(query, state.now_ms(request))
+    window = dashboard.Window.for_page(query, state.now_ms(request))
     targets = compare.chosen(store, [v for v in query.getlist("server") if v])
+    selector = compare.Selector.parse(query["selector"]) if query.get("selector") else None
+    if not targets:
+        chart = None
+    elif selector:
+        chart = compare.selected(store, targets, selector, window)
+    else:
+        chart = compare.chart(store, targets, metric, window)
     return render(
         request,
         "compare.html",
         metric=metric,
         metrics=compare.METRICS,
+        selector=selector.text if selector else "",
         chosen=[t.instance for t in targets],
         targets=sorted(store.targets(), key=lambda t: t.instance),
         window=window,
         windows=dashboard.WINDOWS,
-        chart=compare.chart(store, targets, metric, window) if targets else None,
+        chart=chart,
     )
 
 

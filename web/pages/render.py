@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -26,9 +28,11 @@ def server_url(target: TargetHealth) -> str:
     return f"/servers/{quote(target.instance, safe=':')}?job={quote(target.job, safe='')}"
 
 
-def metrics_url(target: TargetHealth, **extra: str) -> str:
-    """The target's metric explorer, with ``extra`` query parameters (empty ones left out)."""
-    query = urlencode({"job": target.job, **{k: v for k, v in extra.items() if v}})
+def metrics_url(target: TargetHealth, **extra: str | Sequence[str]) -> str:
+    """The target's metric explorer, with ``extra`` query parameters (empty ones left out; a
+    list is the parameter repeated: ``series=1&series=2``)."""
+    kept = {k: v for k, v in extra.items() if v}
+    query = urlencode({"job": target.job, **kept}, doseq=True)
     return f"/servers/{quote(target.instance, safe=':')}/metrics?{query}"
 
 
@@ -46,7 +50,18 @@ def ago(t_ms: int, now_ms: int) -> Markup:
     )
 
 
+def moment(t_ms: int | None) -> Markup:
+    """A moment as people read it, ``2025-06-16 10:50:00 UTC``, in a <time> whose datetime and
+    title keep the RFC 3339 form; live.js rewrites the text in the browser's time zone."""
+    if t_ms is None:
+        return Markup("—")
+    iso = escape(units.rfc3339(t_ms))
+    readable = datetime.fromtimestamp(t_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return Markup(f'<time datetime="{iso}" title="{iso}" data-local>{readable} UTC</time>')
+
+
 TEMPLATES.filters.update(
+    moment=moment,
     span=units.span,
     percent=units.percent,
     number=units.number,

@@ -27,6 +27,7 @@
     "bytes/s": (v) => binary(v, "/s"),
     "°C": (v) => v.toFixed(1) + " °C",
     "/s": (v) => Number(v.toPrecision(3)) + "/s",
+    "ms": (v) => Number(v.toPrecision(3)) + " ms",
     "": (v) => v.toFixed(2),
   };
 
@@ -58,7 +59,7 @@
   function axisText(unit, v) {
     if (unit === "bytes" || unit === "bytes/s") return format(unit, v);
     const n = String(Number(v.toPrecision(4)));
-    return { "%": n + " %", "°C": n + " °C", "/s": n + "/s" }[unit] || n;
+    return { "%": n + " %", "°C": n + " °C", "/s": n + "/s", "ms": n + " ms" }[unit] || n;
   }
 
   function utc() {
@@ -259,7 +260,8 @@
     if (note) note.textContent = utc() ? "UTC" : "local time (" + field.value + ")";
     // The server wrote the range in the zone it was asked for; show it in this one.
     for (const shown of document.querySelectorAll("form.range input[data-ms], #range-note [data-ms]")) {
-      if (shown.tagName === "INPUT" && !shown.value) continue;
+      // An empty field stays empty; a mistyped one keeps what was typed, beside its message.
+      if (shown.tagName === "INPUT" && (!shown.value || shown.getAttribute("aria-invalid"))) continue;
       const text = typed(Number(shown.dataset.ms));
       if (shown.tagName === "INPUT") shown.value = text; else shown.textContent = text;
     }

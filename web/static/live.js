@@ -8,7 +8,7 @@
   const QUIET_MS = 1000; // several events within a second cause one refresh
   const parts = [
     "#notices", "#fleet", ".summary", "#server", "#charts", "#server-alerts", "#alerts",
-    "#container-charts", "#services",
+    "#container-charts", "#services", "#processes",
   ];
   let timer = null;
 
@@ -64,6 +64,7 @@
         if (window.hostwatchCharts) window.hostwatchCharts.drawAll(document.querySelector("#charts"));
         if (window.hostwatchFleet) window.hostwatchFleet.filter();
         tick();
+        localTimes();
         document.title = fresh.title;
         setSkew(fresh.body);
         document.body.dataset.refreshed = String(Date.now());
@@ -124,6 +125,20 @@
     }
   }
   window.setInterval(tick, 1000);
+
+  // Moments the server wrote in UTC (<time data-local>), shown in the browser's time zone
+  // unless the UTC switch is on; the RFC 3339 form stays in datetime and title.
+  function localTimes() {
+    if (window.localStorage.getItem("hostwatch.utc") === "1") return;
+    const two = (n) => String(n).padStart(2, "0");
+    for (const time of document.querySelectorAll("time[data-local]")) {
+      const at = new Date(time.getAttribute("datetime"));
+      if (Number.isNaN(at.getTime())) continue;
+      time.textContent = at.getFullYear() + "-" + two(at.getMonth() + 1) + "-" + two(at.getDate()) +
+        " " + two(at.getHours()) + ":" + two(at.getMinutes()) + ":" + two(at.getSeconds());
+    }
+  }
+  localTimes();
 
   const url = source();
   let events = null;

@@ -29,6 +29,7 @@ FORMATS: dict[str, Callable[[float], str]] = {
     "bytes/s": lambda v: units.binary(v, "/s"),
     "°C": lambda v: f"{v:.1f} °C",
     "/s": lambda v: f"{v:.3g}/s",
+    "ms": lambda v: f"{v:.3g} ms",
     "": lambda v: f"{v:.2f}",
 }
 

@@ -1,13 +1,17 @@
-"""Compare: one metric of several servers on one chart (CPU busy, memory used, load, network)."""
+"""Compare: one metric of several servers on one chart: CPU busy, memory used, load, network,
+or any series selector (``node_filesystem_avail_bytes{mountpoint="/"}``, as the explorer writes
+them), its matching series added up per server."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from storage import Storage, TargetHealth
+from model.matchers import Matcher
+from storage import RangeQuery, Storage, TargetHealth
+from web.http import params
 from web.http.errors import BadParameter
-from web.views import dashboard
+from web.views import dashboard, explorer
 from web.views.charts import Chart, Line
 from web.views.dashboard import Source, Window
 from web.views.servers import find
@@ -72,3 +76,41 @@ def chart(storage: Storage, targets: Sequence[TargetHealth], name: str, window: 
         source = dashboard.fetch(storage, target, window, dry.asked)
         lines.append(Line(target.instance, metric.points(source)))
     return Source(window).chart(metric.title, metric.unit, lines, metric.top)
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """A metric name and label matchers, as PromQL writes them: ``name{label="value"}``."""
+
+    text: str
+    name: str
+    matchers: Sequence[Matcher]
+
+    @classmethod
+    def parse(cls, text: str) -> Selector:
+        name, brace, rest = text.strip().partition("{")
+        found = params.matchers("selector", ["{" + rest]) if brace else []
+        return cls(text.strip(), params.metric_name("selector", name.strip()), found)
+
+
+def selected(
+    storage: Storage, targets: Sequence[TargetHealth], selector: Selector, window: Window
+) -> Chart:
+    """The selector's series of each server, added up per server (a rate for counters)."""
+    kinds = storage.metadata_of([selector.name])
+    kind = kinds[selector.name].type if selector.name in kinds else "unknown"
+    fn, w = explorer.function_of(selector.name, kind), window
+    results = storage.query_ranges([
+        RangeQuery(selector.name,
+                   [Matcher("job", "=", t.job), Matcher("instance", "=", t.instance),
+                    *selector.matchers],
+                   w.start_ms, w.end_ms, w.step_ms, fn)
+        for t in targets
+    ])  # fmt: skip
+    lines = []
+    for target, result in zip(targets, results, strict=True):
+        if result.series:
+            each = [dict(points) for _, points in result.series]
+            lines.append(Line(target.instance, dashboard.combine(lambda *v: sum(v), *each)))
+    title = selector.text + (" per second" if fn == "rate" else "")
+    return Source(window).chart(title, explorer.unit(selector.name, fn), lines)

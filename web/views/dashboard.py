@@ -34,6 +34,22 @@ class Window:
     start_ms: int
     end_ms: int
     zone: tzinfo = UTC  # how typed times without a zone are read, and shown back in the form
+    problem: str = ""  # why a typed custom range could not be read (the page says so inline)
+    asked: tuple[str, str] = ("", "")  # the start and end as typed, shown back with the problem
+
+    @classmethod
+    def for_page(cls, query: QueryParams, now_ms: int) -> Window:
+        """:meth:`from_query`, except that a custom range typed wrong falls back to the last hour
+        with the reason: a page answers a typo in a time with a message beside the form, not
+        an error page."""
+        try:
+            return cls.from_query(query, now_ms)
+        except BadParameter as error:
+            if error.name not in ("start", "end"):
+                raise
+            zone = params.zone("tz", query.get("tz", ""))
+            asked = (query.get("start", ""), query.get("end", ""))
+            return cls("1h", now_ms - WINDOWS["1h"], now_ms, zone, str(error), asked)
 
     @classmethod
     def from_query(cls, query: QueryParams, now_ms: int) -> Window:
@@ -50,6 +66,11 @@ class Window:
     def typed(self, t_ms: int) -> str:
         """``t_ms`` as the range form shows it: ``2026-12-02 00:50`` in the window's zone."""
         return datetime.fromtimestamp(t_ms / 1000, self.zone).strftime("%Y-%m-%d %H:%M")
+
+    @property
+    def span(self) -> tuple[int, int, int]:
+        """Start, end and step: a Chart's range."""
+        return self.start_ms, self.end_ms, self.step_ms
 
     @property
     def step_ms(self) -> int:
@@ -224,6 +245,26 @@ def disks(source: Source) -> Chart:
     return _directions(source, "Disk I/O", metrics)
 
 
+def disk_latency(source: Source) -> Chart:
+    """The average time a completed read or write took, per device: the rate of the time spent
+    over the rate of completions, as Node Exporter Full's "Disk Average Wait Time". A bucket
+    without any completion has no latency, so it is left out rather than drawn as 0."""
+    lines = []
+    for spent, completed, direction in LATENCY:
+        done = by_label(source.query(completed, "rate"), "device")
+        for device, times in sorted(by_label(source.query(spent, "rate"), "device").items()):
+            count = done.get(device, {})
+            waits = [(t, 1000 * v / count[t]) for t, v in sorted(times.items()) if count.get(t)]
+            lines.append(Line(f"{device} {direction}", waits))
+    return source.chart("Disk latency", "ms", lines)
+
+
+LATENCY = (
+    ("node_disk_read_time_seconds_total", "node_disk_reads_completed_total", "read"),
+    ("node_disk_write_time_seconds_total", "node_disk_writes_completed_total", "write"),
+)
+
+
 def network(source: Source) -> Chart:
     metrics = (
         ("node_network_receive_bytes_total", "in"),
@@ -260,7 +301,10 @@ def temperatures(source: Source) -> Chart:
     return source.chart("Temperatures", "°C", [*sensors, *zones])
 
 
-PANELS = (cpu, cores, load, memory, filesystems, disks, network, network_errors, temperatures)
+PANELS = (
+    cpu, cores, load, memory, filesystems, disks, disk_latency, network, network_errors,
+    temperatures,
+)  # fmt: skip
 
 
 def charts(storage: Storage, target: TargetHealth, window: Window) -> list[Chart]:

@@ -1,4 +1,4 @@
-"""The metric explorer: every series one target exposes, searchable, any one of them charted.
+"""The metric explorer: every series one target exposes, searchable, several charted together.
 
 A counter is charted as its per-second rate, as are a histogram's or summary's cumulative
 ``_bucket``/``_sum``/``_count`` series; everything else (gauges, untyped series, summary
@@ -16,12 +16,13 @@ from starlette.datastructures import QueryParams
 from model.matchers import Matcher
 from storage import Function, RangeQuery, Series, Storage, TargetHealth
 from web.http import params
-from web.http.errors import NotFound
+from web.http.errors import BadParameter, NotFound
 from web.views.charts import Chart, Line
 from web.views.dashboard import Window
 from web.views.series import of_target, search
 
 SHOWN = 500
+MOST = 10  # series charted at once: more lines than that cannot be told apart
 CUMULATIVE = ("histogram", "summary")
 CUMULATIVE_SUFFIXES = ("_bucket", "_sum", "_count")
 
@@ -35,10 +36,7 @@ class Entry:
 
     @property
     def function(self) -> Function:
-        if self.kind == "counter":
-            return "rate"
-        cumulative = self.series.name.endswith(CUMULATIVE_SUFFIXES)
-        return "rate" if self.kind in CUMULATIVE and cumulative else "avg"
+        return function_of(self.series.name, self.kind)
 
     @property
     def selector(self) -> str:
@@ -50,19 +48,44 @@ class Entry:
 _TARGET_LABELS = ("job", "instance")
 
 
+def function_of(name: str, kind: str) -> Function:
+    """How a series of metric type ``kind`` is charted: a rate for what only ever grows."""
+    if kind == "counter":
+        return "rate"
+    cumulative = name.endswith(CUMULATIVE_SUFFIXES)
+    return "rate" if kind in CUMULATIVE and cumulative else "avg"
+
+
 def _quoted(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 @dataclass(frozen=True, slots=True)
 class Exploration:
-    """What the page shows: the matching series (at most SHOWN) and the chosen one's chart."""
+    """What the page shows: the matching series (at most SHOWN), the chosen ones (in the order
+    they were picked) and their charts, one per unit."""
 
     entries: Sequence[Entry]
     matched: int
     total: int
-    chosen: Entry | None
-    chart: Chart | None
+    chosen: Sequence[Entry]
+    charts: Sequence[Chart]
+
+    @property
+    def chosen_ids(self) -> list[str]:
+        return [str(entry.series.id) for entry in self.chosen]
+
+    @property
+    def unlisted(self) -> list[Entry]:
+        """The chosen series the list leaves out (search, SHOWN): kept by the form all the same."""
+        listed = {entry.series.id for entry in self.entries}
+        return [entry for entry in self.chosen if entry.series.id not in listed]
+
+    def toggled(self, entry: Entry) -> list[str]:
+        """The chosen series' ids with ``entry`` added, or taken out if it was chosen."""
+        wanted = str(entry.series.id)
+        ids = self.chosen_ids
+        return [i for i in ids if i != wanted] if wanted in ids else [*ids, wanted]
 
 
 def explore(
@@ -73,31 +96,51 @@ def explore(
     entries = [Entry(s, kinds[s.name].type if s.name in kinds else "unknown") for s in found]
     matching = {s.id for s in search(found, query.get("q", ""))}
     shown = [e for e in entries if e.series.id in matching]
-    chosen = _chosen(entries, query.get("series", ""))
-    chart = None if chosen is None else plot(storage, chosen, window)
-    return Exploration(shown[:SHOWN], len(shown), len(entries), chosen, chart)
+    chosen = _chosen(entries, [v for v in query.getlist("series") if v])
+    charts = plot(storage, chosen, window) if chosen else []
+    return Exploration(shown[:SHOWN], len(shown), len(entries), chosen, charts)
 
 
-def _chosen(entries: Sequence[Entry], wanted: str) -> Entry | None:
-    if not wanted:
-        return None
-    series_id = params.integer("series", wanted, 1, 2**63 - 1)
-    for entry in entries:
-        if entry.series.id == series_id:
-            return entry
-    raise NotFound(f"series: this server has no series {series_id}")
+def _chosen(entries: Sequence[Entry], wanted: Sequence[str]) -> list[Entry]:
+    ids = list(dict.fromkeys(params.integer("series", v, 1, 2**63 - 1) for v in wanted))
+    if len(ids) > MOST:
+        raise BadParameter("series", f"at most {MOST} series on one chart, got {len(ids)}")
+    by_id = {entry.series.id: entry for entry in entries}
+    for series_id in ids:
+        if series_id not in by_id:
+            raise NotFound(f"series: this server has no series {series_id}")
+    return [by_id[series_id] for series_id in ids]
 
 
-def plot(storage: Storage, entry: Entry, window: Window) -> Chart:
-    """The series over ``window``: its own labels select it, its id tells it from supersets."""
-    series, w = entry.series, window
-    exact = [Matcher(name, "=", value) for name, value in series.labels]
-    query = RangeQuery(series.name, exact, w.start_ms, w.end_ms, w.step_ms, entry.function)
-    found = storage.query_range(query).series
-    points = next((p for s, p in found if s.id == series.id), [])
-    title = entry.selector + (" per second" if entry.function == "rate" else "")
-    return Chart(title, unit(series.name, entry.function), [Line(series.name, points)],
-                 w.start_ms, w.end_ms, w.step_ms)  # fmt: skip
+def plot(storage: Storage, chosen: Sequence[Entry], window: Window) -> list[Chart]:
+    """The chosen series over ``window``, one chart per unit (usually one), a line each.
+
+    Each series' own labels select it, its id tells it from series with more labels."""
+    w = window
+    found = storage.query_ranges([
+        RangeQuery(e.series.name, [Matcher(k, "=", v) for k, v in e.series.labels],
+                   w.start_ms, w.end_ms, w.step_ms, e.function)
+        for e in chosen
+    ])  # fmt: skip
+    by_unit: dict[str, list[tuple[Entry, Line]]] = {}
+    for entry, result in zip(chosen, found, strict=True):
+        points = next((p for s, p in result.series if s.id == entry.series.id), [])
+        line = Line(entry.selector, points)
+        by_unit.setdefault(unit(entry.series.name, entry.function), []).append((entry, line))
+    return [
+        Chart(_title([e for e, _ in drawn]), shown, [line for _, line in drawn], *w.span)
+        for shown, drawn in by_unit.items()
+    ]
+
+
+def _title(entries: Sequence[Entry]) -> str:
+    """One series: its selector; several: their names (each once)."""
+    if len(entries) == 1:
+        names = entries[0].selector
+    else:
+        names = ", ".join(dict.fromkeys(entry.series.name for entry in entries))
+    rates = all(entry.function == "rate" for entry in entries)
+    return names + (" per second" if rates else "")
 
 
 def unit(name: str, fn: Function) -> str:
