@@ -32,6 +32,7 @@ from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop, Sink
 from scraper.scrape.manager import Reloader, ScrapeManager
+from scraper.scrape.registry import Registry
 from scraper.scrape.target import Target
 from scraper.spill import SpillLog
 from scraper.telemetry import Telemetry
@@ -88,7 +89,11 @@ async def serve(options: ScraperOptions) -> None:
     try:
         async with anyio.create_task_group() as group:
             manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options, store))
-            reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
+            registry = Registry(store, str(options.shard))
+            registry.read()
+            reloader = Reloader(
+                options.config_file, manager, telemetry, options.shard, config, registry
+            )
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)

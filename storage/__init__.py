@@ -32,9 +32,12 @@ from storage.model import (
     MaintenanceReport,
     RangeQuery,
     RangeResult,
+    RegisteredServer,
     ScrapeRecord,
     ScraperStatus,
     Series,
+    TargetOrigin,
+    TargetSource,
 )
 from storage.selection import QueryLimitError, SelectLimits, SeriesSamples
 from storage.store import Storage
@@ -57,6 +60,7 @@ __all__ = [
     "QueryLimitError",
     "RangeQuery",
     "RangeResult",
+    "RegisteredServer",
     "Retention",
     "Role",
     "ScrapeRecord",
@@ -68,6 +72,8 @@ __all__ = [
     "Silence",
     "Storage",
     "TargetHealth",
+    "TargetOrigin",
+    "TargetSource",
     "User",
     "shown_state",
     "silenced_by",

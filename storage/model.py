@@ -50,6 +50,39 @@ class ScraperStatus:
     heartbeat_ms: int
 
 
+TargetOrigin = Literal["targets.yml", "file_sd", "api"]
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredServer:
+    """A server registered at run time (the API or the overview's form), not in a file.
+
+    ``labels`` are sorted by name and never hold job or instance; a paused server is not
+    scraped (its history stays)."""
+
+    address: str
+    job: str
+    labels: Labels
+    scheme: str
+    scrape_interval_s: float
+    paused: bool
+    created_ms: int
+    updated_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSource:
+    """Where a scraper got one of its targets: ``file`` is the targets.yml or file_sd file
+    that lists it ("" for one registered through the API)."""
+
+    scraper: str
+    job: str
+    address: str
+    instance: str
+    source: TargetOrigin
+    file: str
+
+
 class HealthChange(NamedTuple):
     """One transition in a target's health history."""
 

@@ -20,6 +20,7 @@ from storage import (
     migrations,
     queries,
     reader,
+    registry,
     scrapers,
     selection,
 )
@@ -33,9 +34,11 @@ from storage.model import (
     MaintenanceReport,
     RangeQuery,
     RangeResult,
+    RegisteredServer,
     ScrapeRecord,
     ScraperStatus,
     Series,
+    TargetSource,
 )
 from storage.partitions import Partitions
 from storage.retention import Maintenance
@@ -276,6 +279,40 @@ class Storage:
     def log_notification(self, entry: NotificationEntry) -> None:
         with self._writing() as conn:
             alerts.log_notification(self._backend, conn, entry)
+
+    def register_server(self, server: RegisteredServer) -> RegisteredServer:
+        """Raises RegistryError (``exists``) if its address is already registered."""
+        with self._writing() as conn:
+            return registry.add(conn, server)
+
+    def replace_server(self, server: RegisteredServer) -> RegisteredServer:
+        """Store ``server`` over the one of its address; RegistryError if there is none."""
+        with self._writing() as conn:
+            return registry.replace(conn, server)
+
+    def remove_server(self, address: str) -> None:
+        """Raises RegistryError if no server of ``address`` is registered."""
+        with self._writing() as conn:
+            registry.remove(conn, address)
+
+    def registered_server(self, address: str) -> RegisteredServer | None:
+        with self._consistent() as conn:
+            return registry.find(conn, address)
+
+    def registered_servers(self) -> list[RegisteredServer]:
+        """Every registered server by address; read where written, so a change counts at once."""
+        with self._consistent() as conn:
+            return registry.servers(conn)
+
+    def report_sources(self, scraper: str, sources: Sequence[TargetSource]) -> None:
+        """Replace what ``scraper`` last reported of where its targets come from."""
+        with self._writing() as conn:
+            registry.save_sources(conn, scraper, sources)
+
+    def target_sources(self) -> list[TargetSource]:
+        """Every scraper's targets with their source, by job and address."""
+        with self._consistent() as conn:
+            return registry.sources(conn)
 
     def metadata_of(self, names: Sequence[str]) -> dict[str, Metadata]:
         """The metadata of each of ``names`` that has some, in one round trip per 1,000 names."""
