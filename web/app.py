@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from model.errors import HostwatchError, QueryError, StorageUnavailable
+from model.errors import HostwatchError, QueryError, RegistryError, StorageUnavailable
 from storage import Storage
 from web import api
 from web.auth.access import Access
@@ -53,6 +53,8 @@ def _status(error: HostwatchError) -> tuple[int, str, str]:
         return error.status, error.code, str(error)
     if isinstance(error, QueryError):
         return 400, "bad_query", str(error)
+    if isinstance(error, RegistryError):  # a request racing another's change of that server
+        return (409, "conflict", str(error)) if error.exists else (404, "not_found", str(error))
     if isinstance(error, StorageUnavailable):
         return 503, "unavailable", "the database is unavailable; try again shortly"
     log.error("request failed: %s", error)

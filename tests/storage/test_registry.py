@@ -33,7 +33,7 @@ def test_a_registered_server_reads_back_as_written(store: Storage) -> None:
 def test_registering_an_address_twice_is_refused_as_existing(store: Storage) -> None:
     store.register_server(SERVER)
 
-    with pytest.raises(RegistryError, match="10.0.0.7:9100 is already registered") as refused:
+    with pytest.raises(RegistryError, match=r"10\.0\.0\.7:9100 is already registered") as refused:
         store.register_server(dataclasses.replace(SERVER, job="other"))
     assert refused.value.exists
 
@@ -48,11 +48,11 @@ def test_a_replaced_server_keeps_its_address_with_the_new_values(store: Storage)
 
 
 def test_replacing_or_removing_an_unknown_server_is_refused_as_missing(store: Storage) -> None:
-    with pytest.raises(RegistryError, match="no registered server 10.0.0.7:9100") as replaced:
+    with pytest.raises(RegistryError, match=r"no registered server 10\.0\.0\.7:9100") as replaced:
         store.replace_server(SERVER)
     with pytest.raises(RegistryError, match="no registered server") as removed:
         store.remove_server(SERVER.address)
-    assert not (replaced.value.exists or removed.value.exists)
+    assert (replaced.value.exists, removed.value.exists) == (False, False)
 
 
 def test_a_removed_server_is_gone(store: Storage) -> None:

@@ -54,6 +54,11 @@ def _server(**more: Schema) -> dict[str, Schema]:
         "consecutive_failures": INTEGER,
         "first_seen": TIME,
         "last_seen": TIME,
+        "source": {
+            "enum": ["targets.yml", "file_sd", "api", None],
+            "description": "Where the target is listed; null: no scraper lists it any more",
+        },
+        "paused": {"type": "boolean"},
         "links": record(self=STRING, series=STRING),
         **more,
     }
@@ -85,6 +90,17 @@ SERVER = record(
             ),
         },
     )
+)
+REGISTERED_SERVER = record(
+    address=STRING,
+    job=STRING,
+    labels=LABELS,
+    scheme={"enum": ["http", "https"]},
+    scrape_interval=STRING,
+    paused={"type": "boolean"},
+    source={"const": "api"},
+    created=TIME,
+    updated=TIME,
 )
 SERIES = record(id=INTEGER, name=STRING, labels=LABELS, type={"type": ["string", "null"]})
 RANGE = record(
@@ -153,6 +169,7 @@ COMPONENTS: dict[str, Schema] = {
     "ListedServer": LISTED_SERVER,
     "Server": SERVER,
     "Headline": HEADLINE,
+    "RegisteredServer": REGISTERED_SERVER,
     "SeriesPage": page("series", SERIES),
     "RangeResult": RANGE,
     "Me": record(

@@ -1,0 +1,61 @@
+"""POST /api/v1/servers, PATCH and DELETE /api/v1/servers/{instance}: servers registered at
+run time, which the scraper picks up from the database within its reload interval."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from storage import RegisteredServer
+from web.http import responses, state
+from web.http.bodies import json_document
+from web.http.errors import NotFound
+from web.views import registrations
+from web.views.units import rfc3339
+
+
+async def create(request: Request) -> Response:
+    body = json_document(await request.body())  # its size bounded by web.http.bodies.BodyLimit
+    store = state.storage(request)
+    server = registrations.created(body, state.now_ms(request))
+    registrations.refuse_scraped(server.address, store.target_sources())
+    if store.registered_server(server.address) is not None:
+        raise registrations.Conflict(f"{server.address} is already registered")
+    return responses.uncached(201, shape(store.register_server(server)))
+
+
+async def update(request: Request) -> Response:
+    body = json_document(await request.body())
+    store = state.storage(request)
+    server = registrations.changed(_registered(request), body, state.now_ms(request))
+    return responses.uncached(200, shape(store.replace_server(server)))
+
+
+def remove(request: Request) -> Response:
+    server = _registered(request)
+    state.storage(request).remove_server(server.address)
+    return responses.uncached(200, shape(server))
+
+
+def _registered(request: Request) -> RegisteredServer:
+    address = request.path_params["instance"]
+    found = state.storage(request).registered_server(address)
+    if found is None:
+        raise NotFound(f"no server {address} registered through the API (files list the others)")
+    return found
+
+
+def shape(server: RegisteredServer) -> dict[str, Any]:
+    return {
+        "address": server.address,
+        "job": server.job,
+        "labels": dict(server.labels),
+        "scheme": server.scheme,
+        "scrape_interval": registrations.interval_text(server.scrape_interval_s),
+        "paused": server.paused,
+        "source": "api",
+        "created": rfc3339(server.created_ms),
+        "updated": rfc3339(server.updated_ms),
+    }
