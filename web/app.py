@@ -18,7 +18,7 @@ from web.auth.throttle import Throttle
 from web.http.errors import WebError
 from web.http.security import middleware
 from web.http.state import Settings
-from web.pages import account, fleet, login
+from web.pages import account, fleet, login, registered
 from web.pages import alerts as alert_pages
 from web.pages.render import error_page
 from web.views.headline import SharedFleet
@@ -29,7 +29,14 @@ log = logging.getLogger(__name__)
 def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     app = Starlette(
-        routes=[*api.ROUTES, *fleet.ROUTES, *alert_pages.ROUTES, *login.ROUTES, *account.ROUTES],
+        routes=[
+            *api.ROUTES,
+            *registered.ROUTES,
+            *fleet.ROUTES,
+            *alert_pages.ROUTES,
+            *login.ROUTES,
+            *account.ROUTES,
+        ],
         # Access comes last so CORS preflights, which carry no credentials, are answered first.
         middleware=[
             *middleware(settings),

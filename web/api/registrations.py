@@ -18,12 +18,8 @@ from web.views.units import rfc3339
 
 async def create(request: Request) -> Response:
     body = json_document(await request.body())  # its size bounded by web.http.bodies.BodyLimit
-    store = state.storage(request)
-    server = registrations.created(body, state.now_ms(request))
-    registrations.refuse_scraped(server.address, store.target_sources())
-    if store.registered_server(server.address) is not None:
-        raise registrations.Conflict(f"{server.address} is already registered")
-    return responses.uncached(201, shape(store.register_server(server)))
+    server = registrations.register(state.storage(request), body, state.now_ms(request))
+    return responses.uncached(201, shape(server))
 
 
 async def update(request: Request) -> Response:

@@ -61,6 +61,39 @@ def changed(server: RegisteredServer, body: Any, now_ms: int) -> RegisteredServe
     return dataclasses.replace(server, **updates)
 
 
+def from_form(form: Mapping[str, str], fields: frozenset[str]) -> dict[str, Any]:
+    """The overview's form as the API's JSON body: labels one ``name=value`` a line, paused a
+    checkbox (absent when unticked); only the ``fields`` this form has."""
+    body: dict[str, Any] = {
+        name: form.get(name, "") for name in fields - {"labels", "paused"} if form.get(name)
+    }
+    if "labels" in fields:
+        body["labels"] = _label_lines(form.get("labels", ""))
+    if "paused" in fields:
+        body["paused"] = form.get("paused") == "on"
+    return body
+
+
+def _label_lines(text: str) -> dict[str, str]:
+    labels = {}
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        name, equals, value = line.partition("=")
+        if not equals:
+            raise BadParameter("labels", f"expected name=value on each line, got {line!r}")
+        labels[name.strip()] = value.strip()
+    return labels
+
+
+def register(store: Storage, body: Any, now_ms: int) -> RegisteredServer:
+    """Register the server ``body`` describes, unless a file lists its address or it already
+    is registered (Conflict)."""
+    server = created(body, now_ms)
+    refuse_scraped(server.address, store.target_sources())
+    if store.registered_server(server.address) is not None:
+        raise Conflict(f"{server.address} is already registered")
+    return store.register_server(server)
+
+
 def refuse_scraped(address: str, sources: Sequence[TargetSource]) -> None:
     """Conflict if a file (targets.yml or file_sd) already lists ``address``."""
     for source in sources:
