@@ -11,7 +11,6 @@ from starlette.responses import Response
 from storage import RegisteredServer
 from web.http import responses, state
 from web.http.bodies import json_document
-from web.http.errors import NotFound
 from web.views import registrations
 from web.views.units import rfc3339
 
@@ -36,11 +35,7 @@ def remove(request: Request) -> Response:
 
 
 def _registered(request: Request) -> RegisteredServer:
-    address = request.path_params["instance"]
-    found = state.storage(request).registered_server(address)
-    if found is None:
-        raise NotFound(f"no server {address} registered through the API (files list the others)")
-    return found
+    return registrations.registered(state.storage(request), request.path_params["instance"])
 
 
 def shape(server: RegisteredServer) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from starlette.routing import BaseRoute, Route
 from storage import RegisteredServer
 from web.auth import forms
 from web.http import state
-from web.http.errors import NotFound
 from web.pages.render import render
 from web.views import registrations
 from web.views.registrations import CHANGED, CREATED
@@ -56,11 +55,7 @@ def remove(request: Request) -> Response:
 
 
 def _registered(request: Request) -> RegisteredServer:
-    address = request.path_params["address"]
-    found = state.storage(request).registered_server(address)
-    if found is None:
-        raise NotFound(f"no server {address} registered through the API")
-    return found
+    return registrations.registered(state.storage(request), request.path_params["address"])
 
 
 ROUTES: list[BaseRoute] = [

@@ -12,7 +12,7 @@ from model.addresses import address_problem
 from model.names import settable_label_problem
 from storage import RegisteredServer, Storage, TargetHealth, TargetSource
 from web.http import params
-from web.http.errors import BadParameter, WebError
+from web.http.errors import BadParameter, NotFound, WebError
 
 MIN_INTERVAL_S = 1.0
 MAX_INTERVAL_S = 3600.0
@@ -92,6 +92,14 @@ def register(store: Storage, body: Any, now_ms: int) -> RegisteredServer:
     if store.registered_server(server.address) is not None:
         raise Conflict(f"{server.address} is already registered")
     return store.register_server(server)
+
+
+def registered(store: Storage, address: str) -> RegisteredServer:
+    """The server registered at ``address``; NotFound if there is none."""
+    found = store.registered_server(address)
+    if found is None:
+        raise NotFound(f"no server {address} registered through the API (files list the others)")
+    return found
 
 
 def refuse_scraped(address: str, sources: Sequence[TargetSource]) -> None:
