@@ -14,9 +14,9 @@ import anyio.to_thread
 import httpx
 
 from model.errors import NotifyError, StorageError
-from scraper.alerts import mail, webhook
+from scraper.alerts import chat, mail, webhook
 from scraper.alerts.dispatch import LogKey, Notification
-from scraper.alerts.model import AlertsConfig, Webhook
+from scraper.alerts.model import AlertsConfig, Channel, Webhook
 from scraper.telemetry import Telemetry
 from storage import NotificationEntry
 
@@ -126,5 +126,7 @@ async def _send(client: httpx.AsyncClient, notification: Notification, external_
     target = notification.integration.target
     if isinstance(target, Webhook):
         await webhook.send(client, target, notification, external_url)
+    elif isinstance(target, Channel):
+        await chat.send(client, target, notification, external_url)
     else:
         await mail.send(target, notification, external_url)
