@@ -13,7 +13,7 @@ from scraper.alerts import messages
 from scraper.alerts.dispatch import Notification
 from scraper.alerts.model import Channel
 
-REASON_KEYS = ("description", "errorDescription", "error", "message", "errors")
+REASON_KEYS = ("description", "errorDescription", "errors", "error", "message")
 REASON_CHARS = 300
 
 
