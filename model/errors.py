@@ -80,12 +80,13 @@ class ScrapeError(HostwatchError):
 
 
 class NotifyError(HostwatchError):
-    """A webhook or mail server did not accept a notification. ``retry`` is False when sending
-    the same again cannot help (a 4xx answer)."""
+    """A webhook, service or mail server did not accept a notification. ``retry`` is False when
+    sending the same again cannot help (a 4xx answer); ``status`` is the HTTP answer, if any."""
 
-    def __init__(self, reason: str, *, retry: bool = True) -> None:
+    def __init__(self, reason: str, *, retry: bool = True, status: int | None = None) -> None:
         self.reason = reason
         self.retry = retry
+        self.status = status
         super().__init__(reason)
 
 

@@ -21,6 +21,7 @@ from model.clock import now_ms
 from model.errors import StorageError, StorageUnavailable
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.service import AlertService
+from scraper.alerts.trials import Trials
 from scraper.buffer import WriteBuffer
 from scraper.config import load
 from scraper.parser import ScrapeCache
@@ -100,6 +101,7 @@ async def serve(options: ScraperOptions) -> None:
             for sender in senders:
                 group.start_soon(sender.run)
             group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
+            group.start_soon(Trials(store, str(options.shard), lambda: alerting.config).run)
             if receiver is not None:
                 every = min(options.status_interval, options.push_limits.silence_ms / 4000)
                 group.start_soon(_watch_pushers, store, pushers, sink, every)

@@ -26,10 +26,12 @@ from storage.alerting import (
 from storage.config import Limits, Retention
 from storage.migrations import LATEST as SCHEMA_VERSION
 from storage.model import (
+    AlertingReport,
     Function,
     HealthChange,
     LatestSample,
     MaintenanceReport,
+    NotificationTest,
     RangeQuery,
     RangeResult,
     RegisteredServer,
@@ -50,6 +52,7 @@ __all__ = [
     "Alert",
     "AlertEvent",
     "AlertState",
+    "AlertingReport",
     "ApiToken",
     "Function",
     "HealthChange",
@@ -57,6 +60,7 @@ __all__ = [
     "Limits",
     "MaintenanceReport",
     "NotificationEntry",
+    "NotificationTest",
     "QueryLimitError",
     "RangeQuery",
     "RangeResult",

@@ -83,6 +83,29 @@ class TargetSource:
     file: str
 
 
+@dataclass(frozen=True, slots=True)
+class AlertingReport:
+    """A scraper's alerting in force: ``document`` is JSON of its rules, receivers and route,
+    written without secrets (scraper/alerts/summary.py)."""
+
+    scraper: str
+    document: str
+    reported_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationTest:
+    """A "send test notification" request; ``results`` (JSON, one answer per integration) is
+    set once the scraper that ``claimed_by`` it has sent."""
+
+    id: int
+    receiver: str
+    requested_ms: int
+    claimed_by: str | None = None
+    answered_ms: int | None = None
+    results: str | None = None
+
+
 class HealthChange(NamedTuple):
     """One transition in a target's health history."""
 

@@ -263,3 +263,26 @@ target_sources = Table(
     Column("source", Text, nullable=False),
     Column("file", Text, nullable=False),
 )
+
+# Each scraper's alerting in force (rules, receivers, route), as a JSON document without secrets:
+# the /alerts page shows it, since the web app never reads alerts.yml itself.
+alerting_reports = Table(
+    "alerting_reports",
+    metadata,
+    Column("scraper", Text, primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("reported_ms", BigInteger, nullable=False),
+)
+
+# "Send test notification": the web app asks, one scraper claims the request, sends through the
+# receiver's integrations and stores each one's answer (JSON) for the web app to report.
+notification_tests = Table(
+    "notification_tests",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("receiver", Text, nullable=False),
+    Column("requested_ms", BigInteger, nullable=False),
+    Column("claimed_by", Text),
+    Column("answered_ms", BigInteger),
+    Column("results", Text),
+)

@@ -16,6 +16,7 @@ from storage import (
     accounts,
     alerts,
     catalog,
+    exchange,
     health,
     migrations,
     queries,
@@ -29,9 +30,11 @@ from storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
 from storage.backend import Backend
 from storage.config import Limits, Retention
 from storage.model import (
+    AlertingReport,
     HealthChange,
     LatestSample,
     MaintenanceReport,
+    NotificationTest,
     RangeQuery,
     RangeResult,
     RegisteredServer,
@@ -313,6 +316,32 @@ class Storage:
         """Every scraper's targets with their source, by job and address."""
         with self._consistent() as conn:
             return registry.sources(conn)
+
+    def report_alerting(self, report: AlertingReport) -> None:
+        """Replace what the scraper of ``report`` last said of its alerting in force."""
+        with self._writing() as conn:
+            exchange.save_alerting(self._backend, conn, report)
+
+    def alerting_reports(self) -> list[AlertingReport]:
+        with self._consistent() as conn:
+            return exchange.alerting(conn)
+
+    def request_notification_test(self, receiver: str) -> NotificationTest:
+        with self._writing() as conn:
+            return exchange.request_test(conn, receiver, self._clock())
+
+    def claim_notification_tests(self, scraper: str, since_ms: int) -> list[NotificationTest]:
+        """The test requests from ``since_ms`` on that no scraper took yet, now ``scraper``'s."""
+        with self._writing() as conn:
+            return exchange.claim_tests(conn, scraper, since_ms)
+
+    def answer_notification_test(self, test_id: int, results: str) -> None:
+        with self._writing() as conn:
+            exchange.answer_test(conn, test_id, results, self._clock())
+
+    def notification_test(self, test_id: int) -> NotificationTest | None:
+        with self._consistent() as conn:
+            return exchange.find_test(conn, test_id)
 
     def metadata_of(self, names: Sequence[str]) -> dict[str, Metadata]:
         """The metadata of each of ``names`` that has some, in one round trip per 1,000 names."""

@@ -41,7 +41,8 @@ async def send(
         return response.status_code
     # A 4xx is the request's fault (a bad token, an unknown chat) and would fail again.
     retry = response.status_code >= 500 or response.status_code == 429
-    raise NotifyError(f"{channel.kind}: HTTP {response.status_code}: {refused}", retry=retry)
+    status = response.status_code
+    raise NotifyError(f"{channel.kind}: HTTP {status}: {refused}", retry=retry, status=status)
 
 
 def _refused(response: httpx.Response) -> str | None:

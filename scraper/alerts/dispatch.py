@@ -32,6 +32,10 @@ class Integration:
     def send_resolved(self) -> bool:
         return self.target.send_resolved
 
+    @property
+    def kind(self) -> str:
+        return kind_of(self.target)
+
 
 @dataclass(frozen=True)
 class Notification:
@@ -57,12 +61,13 @@ def integrations(config: AlertsConfig, receiver: str) -> list[Integration]:
     found = config.receiver(receiver)
     targets: list[Webhook | Email | Channel] = [*found.webhooks, *found.emails, *found.channels]
     return [
-        Integration(receiver, f"{receiver}/{_kind(target)}/{index}", target)
+        Integration(receiver, f"{receiver}/{kind_of(target)}/{index}", target)
         for index, target in enumerate(targets)
     ]
 
 
-def _kind(target: Webhook | Email | Channel) -> str:
+def kind_of(target: Webhook | Email | Channel) -> str:
+    """webhook, email, or the service of a channel (slack, telegram, ...)."""
     return target.kind if isinstance(target, Channel) else type(target).__name__.lower()
 
 

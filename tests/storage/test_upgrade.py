@@ -27,7 +27,8 @@ def as_schema_5(url: str) -> None:
     (nor the later steps' tables), no step 6 or later recorded."""
     engine = create_engine(url)
     with engine.begin() as conn:
-        for table in ("sample_chunks", "registered_servers", "target_sources"):
+        later = ("registered_servers", "target_sources", "alerting_reports", "notification_tests")
+        for table in ("sample_chunks", *later):
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("DELETE FROM schema_version WHERE version >= 6"))
     engine.dispose()
