@@ -20,6 +20,16 @@ from tests.alerts.services import Service, service_server
 
 pytestmark = pytest.mark.anyio
 ASKED = NotificationTest(7, "ops", 0)
+# The answers a test notification reports from a webhook taking it, Discord refusing it
+# and ntfy hanging.
+ANSWERS = [
+    {"integration": "ops/webhook/0", "kind": "webhook", "ok": True, "status": 200,
+     "detail": "HTTP 200"},
+    {"integration": "ops/discord/1", "kind": "discord", "ok": False, "status": 404,
+     "detail": "discord: HTTP 404: Unknown Webhook"},
+    {"integration": "ops/ntfy/2", "kind": "ntfy", "ok": False, "status": None,
+     "detail": "ntfy: timed out after 0.3s"},
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -55,14 +65,7 @@ async def test_each_integration_reports_its_real_answer(
     async with httpx.AsyncClient() as client:
         results = await trial(client, configured(hook, discord, hanging), ASKED)
 
-    assert results == [
-        {"integration": "ops/webhook/0", "kind": "webhook", "ok": True, "status": 200,
-         "detail": "HTTP 200"},
-        {"integration": "ops/discord/1", "kind": "discord", "ok": False, "status": 404,
-         "detail": "discord: HTTP 404: Unknown Webhook"},
-        {"integration": "ops/ntfy/2", "kind": "ntfy", "ok": False, "status": None,
-         "detail": "ntfy: timed out after 0.3s"},
-    ]  # fmt: skip
+    assert results == ANSWERS
     assert hook.posts[0]["alerts"][0]["labels"]["alertname"] == "HostwatchTest"
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from web.api import account, alerts, health, prometheus, query, registrations, servers, stream
+from web.api import (
+    account,
+    alerts,
+    health,
+    prometheus,
+    query,
+    receivers,
+    registrations,
+    servers,
+    stream,
+)
 
 ROUTES = [
     Route("/health", health.health),
@@ -19,6 +29,7 @@ ROUTES = [
     Route("/api/v1/me", account.me),
     Route("/api/v1/alerts", alerts.list_alerts),
     Route("/api/v1/alerts/history", alerts.list_history),
+    Route("/api/v1/receivers/{name}/test", receivers.test, methods=["POST"]),
     Route("/api/v1/silences", alerts.list_silences, methods=["GET"]),
     Route("/api/v1/silences", alerts.create_silence, methods=["POST"]),
     Route("/api/v1/silences/{id}", alerts.get_silence, methods=["GET"]),

@@ -37,6 +37,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         404: "Not found",
         409: "A conflict: the address is already registered, or a file scrapes it",
         503: "The database is unavailable",
+        504: "No scraper answered in time",
     }
     return {
         str(status): {
@@ -139,6 +140,18 @@ SERVER_CHANGES: dict[str, Any] = {
     },
 }
 ALERT_PATHS: dict[str, Any] = {
+    "/api/v1/receivers/{name}/test": {
+        "post": {
+            "summary": "Send a test notification through each integration of a receiver of "
+            "alerts.yml (a scraper sends it) and report each real answer: ok, HTTP status, "
+            "the service's error or the timeout",
+            "parameters": [_param("name", "path", "The receiver's name in alerts.yml")],
+            "responses": {
+                "200": _json("receiver and results, one per integration", "TestNotification"),
+                **_errors(400, 404, 503, 504),
+            },
+        }
+    },
     "/api/v1/alerts": {
         "get": {
             "summary": "Current alerts, firing first: fingerprint, alertname, state, labels, "

@@ -160,6 +160,14 @@ SILENCE = record(
     status=record(state={"enum": ["active", "pending", "expired"]}),
 )
 
+TEST_RESULT = record(
+    integration=STRING,
+    kind=STRING,
+    ok={"type": "boolean"},
+    status={"type": ["integer", "null"], "description": "null: no HTTP answer (timeout, mail)"},
+    detail=STRING,
+)
+
 COMPONENTS: dict[str, Schema] = {
     "Error": record(error=STRING, detail=STRING),
     "Health": record(
@@ -183,5 +191,6 @@ COMPONENTS: dict[str, Schema] = {
     "Silences": record(silences={"type": "array", "items": ref("Silence")}),
     "Silence": SILENCE,
     "CreatedSilence": record(silenceID=INTEGER, silence=ref("Silence")),
+    "TestNotification": record(receiver=STRING, results={"type": "array", "items": TEST_RESULT}),
     "OpenAPI": {"type": "object", "required": ["openapi", "info", "paths"]},
 }
