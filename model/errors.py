@@ -20,7 +20,8 @@ what is wrong (the key, the value, the line) and never need a traceback to be un
         ├── SchemaError          the schema is missing, newer than this code, or cannot be upgraded
         ├── InvalidSampleError   a sample breaks a limit (label length, ...); nothing was written
         ├── QueryError           a read was asked something invalid (bad matcher, step, range)
-        └── AccountError         a user or token that should exist does not, or the reverse
+        ├── AccountError         a user or token that should exist does not, or the reverse
+        └── RegistryError        a registered server that should exist does not, or the reverse
 """
 
 from __future__ import annotations
@@ -90,12 +91,13 @@ class ScrapeError(HostwatchError):
 
 
 class NotifyError(HostwatchError):
-    """A webhook or mail server did not accept a notification. ``retry`` is False when sending
-    the same again cannot help (a 4xx answer)."""
+    """A webhook, service or mail server did not accept a notification. ``retry`` is False when
+    sending the same again cannot help (a 4xx answer); ``status`` is the HTTP answer, if any."""
 
-    def __init__(self, reason: str, *, retry: bool = True) -> None:
+    def __init__(self, reason: str, *, retry: bool = True, status: int | None = None) -> None:
         self.reason = reason
         self.retry = retry
+        self.status = status
         super().__init__(reason)
 
 
@@ -145,3 +147,12 @@ class QueryError(StorageError):
 
 class AccountError(StorageError):
     """A user or API token operation names one that does not exist (or a user that does)."""
+
+
+class RegistryError(StorageError):
+    """A registered server operation names one that does not exist (``exists`` False) or
+    registers an address that already is (``exists`` True)."""
+
+    def __init__(self, message: str, *, exists: bool) -> None:
+        self.exists = exists
+        super().__init__(message)

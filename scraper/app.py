@@ -21,6 +21,7 @@ from model.clock import now_ms
 from model.errors import StorageError, StorageUnavailable
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.service import AlertService
+from scraper.alerts.trials import Trials
 from scraper.buffer import WriteBuffer
 from scraper.config import load
 from scraper.parser import ScrapeCache
@@ -33,6 +34,7 @@ from scraper.scrape.discovery import Shard
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop, Sink
 from scraper.scrape.manager import Reloader, ScrapeManager
+from scraper.scrape.registry import Registry
 from scraper.scrape.target import Target
 from scraper.spill import SpillLog
 from scraper.telemetry import Telemetry
@@ -90,7 +92,11 @@ async def serve(options: ScraperOptions) -> None:
     try:
         async with anyio.create_task_group() as group:
             manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options))
-            reloader = Reloader(options.config_file, manager, telemetry, options.shard, config)
+            registry = Registry(store, str(options.shard))
+            registry.read()
+            reloader = Reloader(
+                options.config_file, manager, telemetry, options.shard, config, registry
+            )
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)
@@ -98,6 +104,7 @@ async def serve(options: ScraperOptions) -> None:
             for sender in senders:
                 group.start_soon(sender.run)
             group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
+            group.start_soon(Trials(store, str(options.shard), lambda: alerting.config).run)
             if receiver is not None:
                 every = min(options.status_interval, options.push_limits.silence_ms / 4000)
                 group.start_soon(_watch_pushers, store, pushers, sink, every)

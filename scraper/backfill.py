@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Protocol, TextIO
 
 from model.errors import ImportFileError, ParseError
+from model.limits import Limits
 from model.samples import Sample
 from scraper.parser import Parser, ScrapeCache
-from model.limits import Limits
 from storage import Storage
 from storage.validation import series_problem
 

@@ -90,7 +90,8 @@ def parser() -> FlagParser:
     flags.flag(
         "reload-interval",
         "5",
-        "seconds between checks of the config files for changes (SIGHUP reloads at once)",
+        "seconds between checks of the config files and the registered servers for changes "
+        "(SIGHUP reloads at once)",
         "SECONDS",
     )
     flags.switch(

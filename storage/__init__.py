@@ -26,15 +26,20 @@ from storage.alerting import (
 from storage.config import Retention
 from storage.migrations import LATEST as SCHEMA_VERSION
 from storage.model import (
+    AlertingReport,
     Function,
     HealthChange,
     LatestSample,
     MaintenanceReport,
+    NotificationTest,
     RangeQuery,
     RangeResult,
+    RegisteredServer,
     ScrapeRecord,
     ScraperStatus,
     Series,
+    TargetOrigin,
+    TargetSource,
 )
 from storage.selection import QueryLimitError, SelectLimits, SeriesSamples
 from storage.store import Storage
@@ -47,15 +52,18 @@ __all__ = [
     "Alert",
     "AlertEvent",
     "AlertState",
+    "AlertingReport",
     "ApiToken",
     "Function",
     "HealthChange",
     "LatestSample",
     "MaintenanceReport",
     "NotificationEntry",
+    "NotificationTest",
     "QueryLimitError",
     "RangeQuery",
     "RangeResult",
+    "RegisteredServer",
     "Retention",
     "Role",
     "ScrapeRecord",
@@ -67,6 +75,8 @@ __all__ = [
     "Silence",
     "Storage",
     "TargetHealth",
+    "TargetOrigin",
+    "TargetSource",
     "User",
     "shown_state",
     "silenced_by",

@@ -55,6 +55,12 @@ STEPS: tuple[Step, ...] = (
     _creating(schema.alerts, schema.alert_history, schema.silences, schema.notification_log),
     _time_index,
     _creating(schema.chunks, schema.rollup_chunks),
+    _creating(
+        schema.registered_servers,
+        schema.target_sources,
+        schema.alerting_reports,
+        schema.notification_tests,
+    ),
 )
 LATEST = len(STEPS)
 

@@ -50,6 +50,62 @@ class ScraperStatus:
     heartbeat_ms: int
 
 
+TargetOrigin = Literal["targets.yml", "file_sd", "api"]
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredServer:
+    """A server registered at run time (the API or the overview's form), not in a file.
+
+    ``labels`` are sorted by name and never hold job or instance; a paused server is not
+    scraped (its history stays)."""
+
+    address: str
+    job: str
+    labels: Labels
+    scheme: str
+    scrape_interval_s: float
+    paused: bool
+    created_ms: int
+    updated_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSource:
+    """Where a scraper got one of its targets: ``file`` is the targets.yml or file_sd file
+    that lists it ("" for one registered through the API)."""
+
+    scraper: str
+    job: str
+    address: str
+    instance: str
+    source: TargetOrigin
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertingReport:
+    """A scraper's alerting in force: ``document`` is JSON of its rules, receivers and route,
+    written without secrets (scraper/alerts/summary.py)."""
+
+    scraper: str
+    document: str
+    reported_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationTest:
+    """A "send test notification" request; ``results`` (JSON, one answer per integration) is
+    set once the scraper that ``claimed_by`` it has sent."""
+
+    id: int
+    receiver: str
+    requested_ms: int
+    claimed_by: str | None = None
+    answered_ms: int | None = None
+    results: str | None = None
+
+
 class HealthChange(NamedTuple):
     """One transition in a target's health history."""
 

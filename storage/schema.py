@@ -235,3 +235,54 @@ notification_log = Table(
     Column("resolved", Text, nullable=False),
     Column("sent_ms", BigInteger, nullable=False),
 )
+
+# Servers registered at run time (POST /api/v1/servers): written by the web app, read by the
+# scraper as one more discovery source beside targets.yml and file_sd.
+registered_servers = Table(
+    "registered_servers",
+    metadata,
+    Column("address", Text, primary_key=True),
+    Column("job", Text, nullable=False),
+    Column("labels", Text, nullable=False),
+    Column("scheme", Text, nullable=False),
+    Column("scrape_interval_s", Double, nullable=False),
+    Column("paused", Boolean, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+)
+
+# Where each scraper's targets come from (targets.yml, a file_sd file, the API), as it last
+# reported: the web app shows it and refuses to register an address a file already scrapes.
+target_sources = Table(
+    "target_sources",
+    metadata,
+    Column("scraper", Text, primary_key=True),
+    Column("job", Text, primary_key=True),
+    Column("address", Text, primary_key=True),
+    Column("instance", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("file", Text, nullable=False),
+)
+
+# Each scraper's alerting in force (rules, receivers, route), as a JSON document without secrets:
+# the /alerts page shows it, since the web app never reads alerts.yml itself.
+alerting_reports = Table(
+    "alerting_reports",
+    metadata,
+    Column("scraper", Text, primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("reported_ms", BigInteger, nullable=False),
+)
+
+# "Send test notification": the web app asks, one scraper claims the request, sends through the
+# receiver's integrations and stores each one's answer (JSON) for the web app to report.
+notification_tests = Table(
+    "notification_tests",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("receiver", Text, nullable=False),
+    Column("requested_ms", BigInteger, nullable=False),
+    Column("claimed_by", Text),
+    Column("answered_ms", BigInteger),
+    Column("results", Text),
+)

@@ -17,10 +17,12 @@ from storage import (
     accounts,
     alerts,
     catalog,
+    exchange,
     health,
     migrations,
     queries,
     reader,
+    registry,
     scrapers,
     selection,
 )
@@ -29,14 +31,18 @@ from storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
 from storage.backend import Backend
 from storage.config import Retention
 from storage.model import (
+    AlertingReport,
     HealthChange,
     LatestSample,
     MaintenanceReport,
+    NotificationTest,
     RangeQuery,
     RangeResult,
+    RegisteredServer,
     ScrapeRecord,
     ScraperStatus,
     Series,
+    TargetSource,
 )
 from storage.partitions import Partitions
 from storage.retention import Maintenance
@@ -288,6 +294,66 @@ class Storage:
     def log_notification(self, entry: NotificationEntry) -> None:
         with self._writing() as conn:
             alerts.log_notification(self._backend, conn, entry)
+
+    def register_server(self, server: RegisteredServer) -> RegisteredServer:
+        """Raises RegistryError (``exists``) if its address is already registered."""
+        with self._writing() as conn:
+            return registry.add(conn, server)
+
+    def replace_server(self, server: RegisteredServer) -> RegisteredServer:
+        """Store ``server`` over the one of its address; RegistryError if there is none."""
+        with self._writing() as conn:
+            return registry.replace(conn, server)
+
+    def remove_server(self, address: str) -> None:
+        """Raises RegistryError if no server of ``address`` is registered."""
+        with self._writing() as conn:
+            registry.remove(conn, address)
+
+    def registered_server(self, address: str) -> RegisteredServer | None:
+        with self._consistent() as conn:
+            return registry.find(conn, address)
+
+    def registered_servers(self) -> list[RegisteredServer]:
+        """Every registered server by address; read where written, so a change counts at once."""
+        with self._consistent() as conn:
+            return registry.servers(conn)
+
+    def report_sources(self, scraper: str, sources: Sequence[TargetSource]) -> None:
+        """Replace what ``scraper`` last reported of where its targets come from."""
+        with self._writing() as conn:
+            registry.save_sources(conn, scraper, sources)
+
+    def target_sources(self) -> list[TargetSource]:
+        """Every scraper's targets with their source, by job and address."""
+        with self._consistent() as conn:
+            return registry.sources(conn)
+
+    def report_alerting(self, report: AlertingReport) -> None:
+        """Replace what the scraper of ``report`` last said of its alerting in force."""
+        with self._writing() as conn:
+            exchange.save_alerting(self._backend, conn, report)
+
+    def alerting_reports(self) -> list[AlertingReport]:
+        with self._consistent() as conn:
+            return exchange.alerting(conn)
+
+    def request_notification_test(self, receiver: str) -> NotificationTest:
+        with self._writing() as conn:
+            return exchange.request_test(conn, receiver, self._clock())
+
+    def claim_notification_tests(self, scraper: str, since_ms: int) -> list[NotificationTest]:
+        """The test requests from ``since_ms`` on that no scraper took yet, now ``scraper``'s."""
+        with self._writing() as conn:
+            return exchange.claim_tests(conn, scraper, since_ms)
+
+    def answer_notification_test(self, test_id: int, results: str) -> None:
+        with self._writing() as conn:
+            exchange.answer_test(conn, test_id, results, self._clock())
+
+    def notification_test(self, test_id: int) -> NotificationTest | None:
+        with self._consistent() as conn:
+            return exchange.find_test(conn, test_id)
 
     def metadata_of(self, names: Sequence[str]) -> dict[str, Metadata]:
         """The metadata of each of ``names`` that has some, in one round trip per 1,000 names."""

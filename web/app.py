@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from model.errors import HostwatchError, QueryError, StorageUnavailable
+from model.errors import HostwatchError, QueryError, RegistryError, StorageUnavailable
 from storage import Storage
 from web import api
 from web.auth.access import Access
@@ -18,7 +18,7 @@ from web.auth.throttle import Throttle
 from web.http.errors import WebError
 from web.http.security import middleware
 from web.http.state import Settings
-from web.pages import account, fleet, login
+from web.pages import account, fleet, login, registered
 from web.pages import alerts as alert_pages
 from web.pages.render import error_page
 from web.views.headline import SharedFleet
@@ -29,7 +29,14 @@ log = logging.getLogger(__name__)
 def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     app = Starlette(
-        routes=[*api.ROUTES, *fleet.ROUTES, *alert_pages.ROUTES, *login.ROUTES, *account.ROUTES],
+        routes=[
+            *api.ROUTES,
+            *registered.ROUTES,
+            *fleet.ROUTES,
+            *alert_pages.ROUTES,
+            *login.ROUTES,
+            *account.ROUTES,
+        ],
         # Access comes last so CORS preflights, which carry no credentials, are answered first.
         middleware=[
             *middleware(settings),
@@ -53,6 +60,8 @@ def _status(error: HostwatchError) -> tuple[int, str, str]:
         return error.status, error.code, str(error)
     if isinstance(error, QueryError):
         return 400, "bad_query", str(error)
+    if isinstance(error, RegistryError):  # a request racing another's change of that server
+        return (409, "conflict", str(error)) if error.exists else (404, "not_found", str(error))
     if isinstance(error, StorageUnavailable):
         return 503, "unavailable", "the database is unavailable; try again shortly"
     log.error("request failed: %s", error)

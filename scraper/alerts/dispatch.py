@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from model.matchers import format_matcher
 from model.samples import Labels
-from scraper.alerts.model import AlertsConfig, Email, Route, Webhook
+from scraper.alerts.model import AlertsConfig, Channel, Email, Route, Webhook
 from storage import Alert, NotificationEntry, Silence, silenced_by
 
 LogKey = tuple[str, str]  # integration, group key
@@ -26,11 +26,15 @@ class Integration:
 
     receiver: str
     name: str
-    target: Webhook | Email
+    target: Webhook | Email | Channel
 
     @property
     def send_resolved(self) -> bool:
         return self.target.send_resolved
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.target)
 
 
 @dataclass(frozen=True)
@@ -55,11 +59,16 @@ class _Group:
 
 def integrations(config: AlertsConfig, receiver: str) -> list[Integration]:
     found = config.receiver(receiver)
-    targets: list[Webhook | Email] = [*found.webhooks, *found.emails]
+    targets: list[Webhook | Email | Channel] = [*found.webhooks, *found.emails, *found.channels]
     return [
-        Integration(receiver, f"{receiver}/{type(target).__name__.lower()}/{index}", target)
+        Integration(receiver, f"{receiver}/{kind_of(target)}/{index}", target)
         for index, target in enumerate(targets)
     ]
+
+
+def kind_of(target: Webhook | Email | Channel) -> str:
+    """webhook, email, or the service of a channel (slack, telegram, ...)."""
+    return target.kind if isinstance(target, Channel) else type(target).__name__.lower()
 
 
 def notifiable(alerts: Iterable[Alert], silences: list[Silence], now_ms: int) -> list[Alert]:

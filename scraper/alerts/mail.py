@@ -10,18 +10,17 @@ import anyio.to_thread
 
 from model.errors import NotifyError
 from scraper.alerts.dispatch import Notification
+from scraper.alerts.messages import title
 from scraper.alerts.model import Email
-from scraper.alerts.payload import generator_url, status
+from scraper.alerts.payload import generator_url
 from scraper.config import TLSConfig
 
 
 def message(mail: Email, notification: Notification, external_url: str) -> EmailMessage:
     """A plain-text mail: one line per alert, its summary and a link back."""
     alerts = notification.alerts
-    firing = sum(1 for alert in alerts if alert.state == "firing")
-    names = ", ".join(sorted({alert.rule for alert in alerts}))
     result = EmailMessage()
-    result["Subject"] = f"[{status(alerts).upper()}:{firing}] {names}"
+    result["Subject"] = title(alerts)
     result["From"], result["To"] = mail.sender, ", ".join(mail.to)
     lines = [
         f"[{alert.state}] {dict(alert.annotations).get('summary') or alert.rule}\n"

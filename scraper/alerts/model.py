@@ -103,11 +103,40 @@ class Email:
         keyed("smarthost", rules.address, self.smarthost)
 
 
+ChannelKind = Literal[
+    "slack", "discord", "msteams", "telegram", "pagerduty", "opsgenie", "ntfy", "gotify", "pushover"
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A chat or paging service a receiver posts to (scraper/alerts/channels.py reads them).
+
+    ``url`` is the endpoint (for Slack, Discord and Teams webhooks the secret is part of it);
+    ``secret`` the bot token, routing key, API key or app token; ``recipient`` the chat, topic,
+    channel or user key; ``options`` the service's own settings (priority, severity, ...)."""
+
+    kind: ChannelKind
+    url: str = field(repr=False)
+    secret: str = field(default="", repr=False)
+    recipient: str = field(default="", repr=False)
+    options: Pairs = ()
+    send_resolved: bool = True
+    timeout_s: float = 10.0
+
+    def __post_init__(self) -> None:
+        keyed("url", rules.http_url, self.url)
+
+    def option(self, name: str, default: str = "") -> str:
+        return dict(self.options).get(name, default)
+
+
 @dataclass(frozen=True)
 class Receiver:
     name: str
     webhooks: tuple[Webhook, ...] = ()
     emails: tuple[Email, ...] = ()
+    channels: tuple[Channel, ...] = ()
 
 
 @dataclass(frozen=True)

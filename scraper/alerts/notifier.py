@@ -14,9 +14,9 @@ import anyio.to_thread
 import httpx
 
 from model.errors import NotifyError, StorageError
-from scraper.alerts import mail, webhook
+from scraper.alerts import chat, mail, webhook
 from scraper.alerts.dispatch import LogKey, Notification
-from scraper.alerts.model import AlertsConfig, Webhook
+from scraper.alerts.model import AlertsConfig, Channel, Webhook
 from scraper.telemetry import Telemetry
 from storage import NotificationEntry
 
@@ -103,7 +103,7 @@ class Notifier:
         delay = config.delivery.backoff_s
         for attempt in range(1, config.delivery.attempts + 1):
             try:
-                await _send(client, notification, config.external_url)
+                await send(client, notification, config.external_url)
                 return
             except NotifyError as error:
                 if not error.retry or attempt == config.delivery.attempts:
@@ -122,9 +122,14 @@ class Notifier:
         self._telemetry.notifications.labels(notification.integration.receiver, outcome).inc()
 
 
-async def _send(client: httpx.AsyncClient, notification: Notification, external_url: str) -> None:
+async def send(
+    client: httpx.AsyncClient, notification: Notification, external_url: str
+) -> int | None:
+    """One attempt; the HTTP status of the answer (None for e-mail), or NotifyError."""
     target = notification.integration.target
     if isinstance(target, Webhook):
-        await webhook.send(client, target, notification, external_url)
-    else:
-        await mail.send(target, notification, external_url)
+        return await webhook.send(client, target, notification, external_url)
+    if isinstance(target, Channel):
+        return await chat.send(client, target, notification, external_url)
+    await mail.send(target, notification, external_url)
+    return None

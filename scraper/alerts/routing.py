@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from model.errors import ConfigError
+from scraper.alerts.channels import read_channels
 from scraper.alerts.matchers import read_matchers
 from scraper.alerts.model import Email, Receiver, Route, Webhook
 from scraper.alerts.sections import CHILD_ROUTE, EMAIL, EMAIL_TLS, RECEIVER, ROUTE, WEBHOOK
@@ -33,6 +34,7 @@ def _receiver(reader: Reader, node: Node, names: Unique) -> Receiver | None:
         name or "unnamed",
         tuple(hook for hook in webhooks if hook is not None),
         tuple(mail for mail in emails if mail is not None),
+        read_channels(reader, fields),
     )
     return receiver if name else None
 

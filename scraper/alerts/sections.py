@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scraper.alerts.channels import SERVICES
 from scraper.config.nodes import Section
 
 TOP = Section(
@@ -39,17 +40,15 @@ _ROUTE_UNSUPPORTED = (
 ROUTE = Section("route", (*_ROUTE_KEYS, "routes"), _ROUTE_UNSUPPORTED)
 # One level of child routes keeps routing readable; Alertmanager's deeper trees are refused.
 CHILD_ROUTE = Section("a child route", _ROUTE_KEYS, (*_ROUTE_UNSUPPORTED, "routes"))
+# The chat and paging services' *_configs and their own keys are channels.py's.
 RECEIVER = Section(
     "a receiver",
-    ("name", "webhook_configs", "email_configs"),
+    ("name", "webhook_configs", "email_configs", *(service.key for service in SERVICES)),
     tuple(
         f"{kind}_configs"
-        for kind in (
-            "slack", "pagerduty", "opsgenie", "victorops", "pushover", "wechat", "telegram",
-            "sns", "webex", "discord", "msteams", "msteamsv2", "jira", "rocketchat",
-        )
+        for kind in ("victorops", "wechat", "sns", "webex", "msteamsv2", "jira", "rocketchat")
     ),
-)  # fmt: skip
+)
 WEBHOOK = Section(
     "a webhook config",
     ("url", "send_resolved", "basic_auth", "timeout", "max_alerts"),

@@ -13,8 +13,9 @@ from scraper.alerts.payload import webhook as webhook_payload
 
 async def send(
     client: httpx.AsyncClient, hook: Webhook, notification: Notification, external_url: str
-) -> None:
-    """POST the notification; NotifyError (``retry`` or not) when the receiver did not take it."""
+) -> int:
+    """POST the notification; its HTTP status, or NotifyError (``retry`` or not) when the
+    receiver did not take it."""
     body = webhook_payload(
         notification.integration.receiver,
         notification.group_key,
@@ -35,7 +36,7 @@ async def send(
     except httpx.HTTPError as error:
         raise NotifyError(f"cannot reach the receiver: {type(error).__name__}") from None
     if response.is_success:
-        return
+        return response.status_code
     # As in Alertmanager: a 4xx is the payload's fault and would fail again, a 5xx may pass.
     retry = response.status_code >= 500 or response.status_code == 429
-    raise NotifyError(f"HTTP {response.status_code}", retry=retry)
+    raise NotifyError(f"HTTP {response.status_code}", retry=retry, status=response.status_code)

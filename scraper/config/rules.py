@@ -14,12 +14,12 @@ from typing import TypeVar
 
 import re2
 
+from model.addresses import address_problem
 from model.errors import ConfigError
 from model.names import LABEL_NAME_SYNTAX, is_label_name, settable_label_problem
 
 T = TypeVar("T")
 
-_HOST = re.compile(r"\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9_.-]+")
 # Prometheus's file_sd pattern: the file name may hold one *, and must name a JSON or YAML file.
 _FILE_SD_PATTERN = re.compile(r"[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)")
 
@@ -78,13 +78,9 @@ def label_name(value: str) -> str:
 
 
 def address(value: str) -> str:
-    host, _, port = value.rpartition(":")
-    if not (_HOST.fullmatch(host) and port.isdigit()):
-        raise ConfigError(
-            f"expected host:port like 10.0.0.5:9100 or [::1]:9100, got {quote(value)}"
-        )
-    if not 1 <= int(port) <= 65535:
-        raise ConfigError(f"port must be 1-65535, got {quote(value)}")
+    problem = address_problem(value)
+    if problem:
+        raise ConfigError(problem)
     return value
 
 

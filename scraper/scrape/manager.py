@@ -22,6 +22,7 @@ from scraper.config import ScraperConfig, load
 from scraper.config.files import file_version
 from scraper.scrape.discovery import FileTargets, Shard, targets
 from scraper.scrape.loop import ScrapeLoop
+from scraper.scrape.registry import Registry
 from scraper.scrape.target import Target
 from scraper.telemetry import Telemetry
 from storage import ScraperStatus
@@ -70,7 +71,8 @@ async def _run_in(scope: anyio.CancelScope, loop: ScrapeLoop) -> None:
 
 
 class Reloader:
-    """Watches targets.yml and the file_sd files; applies a valid change, refuses a broken one."""
+    """Watches targets.yml, the file_sd files and the servers registered in the database;
+    applies a valid change, refuses a broken one."""
 
     def __init__(
         self,
@@ -79,12 +81,15 @@ class Reloader:
         telemetry: Telemetry,
         shard: Shard,
         config: ScraperConfig,
+        registry: Registry | None = None,
     ) -> None:
         self._path = path
         self._manager = manager
         self._telemetry = telemetry
         self._shard = shard
         self._files = FileTargets()
+        self._registry = registry
+        self._wanted: set[Target] = set()
         self.config = config
         self._version = file_version(path)
         self.last_error = ""
@@ -96,7 +101,11 @@ class Reloader:
         async with anyio.create_task_group() as group:
             group.start_soon(self._on_sighup)
             while True:
+                if self._registry is not None:
+                    await self._registry.report(self._wanted)
                 await anyio.sleep(interval)
+                if self._registry is not None:
+                    await self._registry.refresh()
                 self.check()
 
     def check(self, force: bool = False) -> None:
@@ -104,7 +113,8 @@ class Reloader:
         if force or version != self._version:
             self._version = version
             self._reload()
-        wanted = targets(self.config, self._files, self._shard)
+        registered = self._registry.servers if self._registry is not None else ()
+        self._wanted = wanted = targets(self.config, self._files, self._shard, registered)
         self._manager.apply(wanted)
         self._telemetry.targets.clear()
         for job, count in Counter(target.job.job_name for target in wanted).items():

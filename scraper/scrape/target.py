@@ -4,13 +4,14 @@ How its scrapes went is model.health's, kept by storage: the loop holds no state
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
 from model.samples import Labels
 from scraper.config import JobConfig
 from scraper.fingerprint import fingerprint
+from storage import TargetOrigin
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,10 @@ class Target:
     job: JobConfig
     address: str
     labels: Labels  # job, instance and the group's labels, sorted: attached to every sample
+    # Where it is listed: not part of the scrape, so a target that moves between sources
+    # with nothing else changed keeps its loop.
+    origin: TargetOrigin = field(default="targets.yml", compare=False)
+    file: str = field(default="", compare=False)
 
     @property
     def instance(self) -> str:

@@ -87,13 +87,21 @@ def serving_in_thread(server: ThreadingHTTPServer) -> Iterator[None]:
 
 
 @contextmanager
+def loopback(handler: type[BaseHTTPRequestHandler], **state: object) -> Iterator[str]:
+    """The base URL of a server on a free loopback port whose requests ``handler`` answers,
+    with ``state`` as class attributes (what the requests record into); a hanging request
+    holds up no shutdown."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (handler,), state))
+    server.daemon_threads = True
+    with serving_in_thread(server):
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@contextmanager
 def webhook_server() -> Iterator[Hook]:
     hook = Hook()
-    handler = type("Handler", (_Handler,), {"hook": hook})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    hook.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    with serving_in_thread(server):
+    with loopback(_Handler, hook=hook) as url:
+        hook.url = f"{url}/hook"
         yield hook
 
 

@@ -12,6 +12,7 @@ import pytest
 from model.errors import ConfigError, ConfigErrors
 from model.matchers import Matcher
 from scraper.alerts import sections
+from scraper.alerts.channels import SERVICES
 from scraper.alerts.config import load, load_or_defaults
 from scraper.alerts.defaults import BUILT_IN
 
@@ -219,7 +220,8 @@ def test_the_shipped_examples_are_valid_once_uncommented(tmp_path: Path) -> None
     for name in ("hook.password", "smtp.password"):
         (tmp_path / "secrets" / name).write_text("secret\n")
     config = load(write(_uncommented(SHIPPED.read_text())))
-    assert [r.name for r in config.receivers] == ["ops", "pager"]
+    assert [r.name for r in config.receivers] == ["ops", "pager", "chat"]
+    assert [c.kind for c in config.receivers[2].channels] == [s.kind for s in SERVICES]
     assert [r.name for r in config.rules][-1] == "LoadHigh"
 
 
@@ -237,6 +239,7 @@ def test_the_shipped_file_documents_every_key() -> None:
         sections.WEBHOOK,
         sections.EMAIL,
         sections.RULE,
+        *(service.section() for service in SERVICES),
     )
     keys = {key for section in blocks for key in section.known} | {"username", "password_file"}
     undocumented = {key for key in keys if not re.search(rf"^[ #-]*{key}:", text, re.MULTILINE)}

@@ -20,6 +20,7 @@ from tests.storage.builders import NOW
 from tests.storage.conftest import BACKENDS
 from tests.web import fleet
 from tests.web.chromium import browser, page, served
+from tests.web.scraping import exporter, scraped_database
 from web.app import create_app
 from web.http.state import Settings
 
@@ -121,7 +122,8 @@ def app_client(empty_store: Storage) -> Iterator[TestClient]:
         yield test_client
 
 
-__all__ = ["browser", "page"]  # Chromium fixtures (tests/web/chromium.py) for every web test
+# Fixtures of tests/web/chromium.py and tests/web/scraping.py, for every web test.
+__all__ = ["browser", "exporter", "page", "scraped_database"]
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def test_unknown_api_path_is_json_404(client: TestClient) -> None:
 
 def test_post_is_refused_with_405(app_client: TestClient, empty_store: Storage) -> None:
     add_user(empty_store, "root", "admin")
-    response = app_client.post("/api/v1/servers", headers=bearer(empty_store, "root"))
+    response = app_client.post("/api/v1/alerts", headers=bearer(empty_store, "root"))
     assert (response.status_code, response.json()["error"]) == (405, "http_error")
 
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from cli import __version__
 from storage import SHOWN_STATES
-from web.api.schemas import COMPONENTS, ref
+from web.api.schemas import COMPONENTS, LABELS, ref
 from web.auth import cookies
 from web.views.alerts import HISTORY_STATES
+from web.views.registrations import MAX_INTERVAL_S, MIN_INTERVAL_S
 
 ERROR = ref("Error")
 
@@ -34,7 +35,9 @@ def _errors(*statuses: int) -> dict[str, Any]:
         401: "No valid credentials (WWW-Authenticate: Bearer)",
         403: "Credentials whose role is not enough (changes need admin)",
         404: "Not found",
+        409: "A conflict: the address is already registered, or a file scrapes it",
         503: "The database is unavailable",
+        504: "No scraper answered in time",
     }
     return {
         str(status): {
@@ -85,7 +88,70 @@ NEW_SILENCE = {
         "comment": {"type": "string"},
     },
 }
+_INTERVAL = {
+    "type": "string",
+    "description": f"A duration like 30s, 2m or 1h, {MIN_INTERVAL_S:g}s to {MAX_INTERVAL_S:g}s",
+}
+_CHANGES = {
+    "labels": {**LABELS, "description": "Labels on every sample (not job or instance)"},
+    "scrape_interval": _INTERVAL,
+    "paused": {"type": "boolean", "description": "Not scraped nor alerted on; history kept"},
+}
+NEW_SERVER = {
+    "type": "object",
+    "required": ["address"],
+    "additionalProperties": False,
+    "properties": {
+        "address": {"type": "string", "description": "host:port of the exporter"},
+        "job": {
+            "type": "string",
+            "description": "default node; a job of targets.yml lends "
+            "its settings (path, auth, TLS, limits)",
+        },
+        "scheme": {"enum": ["http", "https"], "description": "default http"},
+        **_CHANGES,
+    },
+}
+CHANGED_SERVER = {"type": "object", "additionalProperties": False, "properties": _CHANGES}
+REGISTERED = _json("The registered server", "RegisteredServer")
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+SERVER_CHANGES: dict[str, Any] = {
+    "post": {
+        "summary": "Register a server to scrape (picked up by the scraper within its reload "
+        "interval, stored in the database; source api)",
+        "requestBody": _body(NEW_SERVER),
+        "responses": {"201": REGISTERED, **_errors(400, 409, 503)},
+    },
+    "patch": {
+        "summary": "Change a registered server's labels, interval or paused",
+        "parameters": [],
+        "requestBody": _body(CHANGED_SERVER),
+        "responses": {"200": REGISTERED, **_errors(400, 404, 503)},
+    },
+    "delete": {
+        "summary": "Stop scraping a registered server (its history stays)",
+        "parameters": [],
+        "responses": {"200": REGISTERED, **_errors(400, 404, 503)},
+    },
+}
 ALERT_PATHS: dict[str, Any] = {
+    "/api/v1/receivers/{name}/test": {
+        "post": {
+            "summary": "Send a test notification through each integration of a receiver of "
+            "alerts.yml (a scraper sends it) and report each real answer: ok, HTTP status, "
+            "the service's error or the timeout",
+            "parameters": [_param("name", "path", "The receiver's name in alerts.yml")],
+            "responses": {
+                "200": _json("receiver and results, one per integration", "TestNotification"),
+                **_errors(400, 404, 503, 504),
+            },
+        }
+    },
     "/api/v1/alerts": {
         "get": {
             "summary": "Current alerts, firing first: fingerprint, alertname, state, labels, "
@@ -186,7 +252,8 @@ PATHS: dict[str, Any] = {
                 *PAGED,
             ],
             "responses": _answers("servers, total and links (self, next)", "Servers", 400, 503),
-        }
+        },
+        "post": SERVER_CHANGES["post"],
     },
     "/api/v1/servers/{instance}": {
         "get": {
@@ -200,7 +267,9 @@ PATHS: dict[str, Any] = {
                 404,
                 503,
             ),
-        }
+        },
+        "patch": {**SERVER_CHANGES["patch"], "parameters": [INSTANCE]},
+        "delete": {**SERVER_CHANGES["delete"], "parameters": [INSTANCE]},
     },
     "/api/v1/servers/{instance}/series": {
         "get": {
@@ -302,9 +371,9 @@ DOCUMENT: dict[str, Any] = {
         "personal API token (account page, or hostwatch-web token create) as Authorization: "
         "Bearer <token>; a browser session from /login works too, with its CSRF token in an "
         "X-CSRF-Token header for changes. A server on loopback with no user yet is open for "
-        "reading. Silences are the only changes besides accounts. Responses carry an ETag; send "
-        "it back as If-None-Match to get 304. Errors "
-        "are {error, detail} with a 4xx or 5xx status.",
+        "reading. Changes are silences, registered servers and accounts. Responses carry an "
+        "ETag; send it back as If-None-Match to get 304. Errors are {error, detail} with a 4xx "
+        "or 5xx status.",
     },
     "security": [{"bearer": []}, {"session": []}],
     "paths": _guarded(PATHS),

@@ -54,6 +54,11 @@ def _server(**more: Schema) -> dict[str, Schema]:
         "consecutive_failures": INTEGER,
         "first_seen": TIME,
         "last_seen": TIME,
+        "source": {
+            "enum": ["targets.yml", "file_sd", "api", None],
+            "description": "Where the target is listed; null: no scraper lists it any more",
+        },
+        "paused": {"type": "boolean"},
         "links": record(self=STRING, series=STRING),
         **more,
     }
@@ -85,6 +90,17 @@ SERVER = record(
             ),
         },
     )
+)
+REGISTERED_SERVER = record(
+    address=STRING,
+    job=STRING,
+    labels=LABELS,
+    scheme={"enum": ["http", "https"]},
+    scrape_interval=STRING,
+    paused={"type": "boolean"},
+    source={"const": "api"},
+    created=TIME,
+    updated=TIME,
 )
 SERIES = record(id=INTEGER, name=STRING, labels=LABELS, type={"type": ["string", "null"]})
 RANGE = record(
@@ -144,6 +160,14 @@ SILENCE = record(
     status=record(state={"enum": ["active", "pending", "expired"]}),
 )
 
+TEST_RESULT = record(
+    integration=STRING,
+    kind=STRING,
+    ok={"type": "boolean"},
+    status={"type": ["integer", "null"], "description": "null: no HTTP answer (timeout, mail)"},
+    detail=STRING,
+)
+
 COMPONENTS: dict[str, Schema] = {
     "Error": record(error=STRING, detail=STRING),
     "Health": record(
@@ -153,6 +177,7 @@ COMPONENTS: dict[str, Schema] = {
     "ListedServer": LISTED_SERVER,
     "Server": SERVER,
     "Headline": HEADLINE,
+    "RegisteredServer": REGISTERED_SERVER,
     "SeriesPage": page("series", SERIES),
     "RangeResult": RANGE,
     "Me": record(
@@ -166,5 +191,6 @@ COMPONENTS: dict[str, Schema] = {
     "Silences": record(silences={"type": "array", "items": ref("Silence")}),
     "Silence": SILENCE,
     "CreatedSilence": record(silenceID=INTEGER, silence=ref("Silence")),
+    "TestNotification": record(receiver=STRING, results={"type": "array", "items": TEST_RESULT}),
     "OpenAPI": {"type": "object", "required": ["openapi", "info", "paths"]},
 }

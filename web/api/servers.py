@@ -12,6 +12,7 @@ from storage import Storage, TargetHealth
 from web.api import shapes
 from web.http import params, responses, state
 from web.views import headline, identity, servers
+from web.views.registrations import Origins
 from web.views.series import of_target, search
 
 T = TypeVar("T")
@@ -24,7 +25,8 @@ def list_servers(request: Request) -> Response:
     filters = servers.Filters.from_query(query)
     found = servers.by_key(filters.apply(state.storage(request).targets()))
     page, links = paginate(request, found, lambda t: [t.job, t.instance])
-    items = [shapes.target(t) for t in page]
+    origins = Origins.of(state.storage(request))
+    items = [shapes.target(t, origins) for t in page]
     if params.choice("headline", query.get("headline", "false"), ("false", "true")) == "true":
         # The overview's figures (the five minutes before now, shared for --figures-cache s).
         figures = headline.shared(request).get(state.storage(request), state.now_ms(request))
@@ -36,7 +38,7 @@ def list_servers(request: Request) -> Response:
 def server(request: Request) -> Response:
     store = state.storage(request)
     target = _target(request, store)
-    body = shapes.target(target)
+    body = shapes.target(target, Origins.of(store))
     body["identity"] = identity.of(store, target)
     body["headline"] = shapes.headline(headline.one(store, target))
     history = store.health_history(target.job, target.instance)[-HISTORY_SHOWN:]

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 from storage import HealthChange, Series, TargetHealth
 from web.http.responses import finite
 from web.views.headline import Headline
+from web.views.registrations import Origins
 from web.views.units import rfc3339
 
 __all__ = ["change", "headline", "rfc3339", "series", "server_path", "target"]
@@ -19,7 +20,7 @@ def server_path(target: TargetHealth, suffix: str = "") -> str:
     return f"/api/v1/servers/{quote(target.instance, safe=':')}{suffix}?{query}"
 
 
-def target(target: TargetHealth) -> dict[str, Any]:
+def target(target: TargetHealth, origins: Origins) -> dict[str, Any]:
     """Times only, no ages: an age changes every second, so the ETag over it would too and a
     cached copy would be wrong at once; a client knows its own clock."""
     return {
@@ -34,6 +35,8 @@ def target(target: TargetHealth) -> dict[str, Any]:
         "consecutive_failures": target.consecutive_failures,
         "first_seen": rfc3339(target.first_seen_ms),
         "last_seen": rfc3339(target.last_seen_ms),
+        "source": origins.source(target),
+        "paused": origins.paused(target),
         "links": {"self": server_path(target), "series": server_path(target, "/series")},
     }
 

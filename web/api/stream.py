@@ -35,6 +35,7 @@ from web.api import shapes
 from web.auth import access
 from web.http import params, state
 from web.http.responses import finite
+from web.views.registrations import Origins
 
 log = logging.getLogger(__name__)
 Key = tuple[str, str]
@@ -164,7 +165,7 @@ def _changes(
     """A ``health`` event if its health changed, a ``scrape`` event if it was scraped."""
     events = []
     if health:
-        events.append(_event("health", shapes.target(target), now))
+        events.append(_event("health", shapes.target(target, Origins.of(store)), now))
     if scraped:
         events.append(_event("scrape", _scrape(store, target, wanted.metrics), now))
     return events

@@ -24,6 +24,7 @@ class Settings:
     Without a configured ``session_secret`` sessions end when the process does.
     ``figures_cache_s``: how long the overview's headline figures are reused (0: never).
     ``promql``: what one query of the Prometheus API may cost (samples, series, time).
+    ``test_wait_s``: how long a "send test notification" waits for a scraper's answer.
     """
 
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
@@ -35,6 +36,7 @@ class Settings:
     session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     session_max_age_s: int = 12 * 3600
     promql: EngineLimits = field(default_factory=EngineLimits)
+    test_wait_s: float = 30.0
 
 
 def storage(request: HTTPConnection) -> Storage:

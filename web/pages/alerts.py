@@ -1,5 +1,6 @@
-"""The /alerts page (current alerts, silences, history) and its two forms: create a silence,
-expire one. Both forms answer with a redirect back to the page (POST/redirect/GET)."""
+"""The /alerts page (current alerts, silences, history, the rules, receivers and route in
+force) and its forms: create a silence, expire one, send a test notification. Each answers
+with a redirect back to the page (POST/redirect/GET)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from storage import SHOWN_STATES
 from web.http import params, state
 from web.http.errors import BadParameter
 from web.pages.render import render
-from web.views import alerts, silences
+from web.views import alerting, alerts, silences
 from web.views.alerts import Filters
 
 HISTORY_SHOWN = 50
@@ -22,6 +23,8 @@ HISTORY_SHOWN = 50
 def page(request: Request) -> Response:
     store, now = state.storage(request), state.now_ms(request)
     filters = Filters.from_query(request.query_params, SHOWN_STATES)
+    wanted = request.query_params.get("tested", "")
+    tested = store.notification_test(params.integer("tested", wanted, 1, 2**62)) if wanted else None
     return render(
         request,
         "alerts.html",
@@ -32,6 +35,9 @@ def page(request: Request) -> Response:
         history=alerts.history(store)[:HISTORY_SHOWN],
         now_ms=now,
         matchers=request.query_params.get("silence", ""),
+        in_force=alerting.InForce.of(store),
+        tested=tested,
+        tested_results=alerting.results(tested) if tested else [],
     )
 
 
@@ -39,6 +45,13 @@ async def create_silence(request: Request) -> Response:
     form = await _form(request)
     state.storage(request).add_silence(silences.from_form(form, state.now_ms(request)))
     return RedirectResponse("/alerts#silences", status_code=303)
+
+
+async def test_receiver(request: Request) -> Response:
+    store = state.storage(request)
+    name = alerting.receiver_name(store, request.path_params["name"])
+    answered = await alerting.test_notification(store, name, state.settings(request).test_wait_s)
+    return RedirectResponse(f"/alerts?tested={answered.id}#receivers", status_code=303)
 
 
 def expire_silence(request: Request) -> Response:
@@ -60,4 +73,5 @@ ROUTES: list[BaseRoute] = [
     Route("/alerts", page),
     Route("/alerts/silences", create_silence, methods=["POST"]),
     Route("/alerts/silences/{id}/expire", expire_silence, methods=["POST"]),
+    Route("/alerts/receivers/{name}/test", test_receiver, methods=["POST"]),
 ]

@@ -23,6 +23,7 @@ from web.views import (
     processes,
     uptime,
 )
+from web.views.registrations import Origins
 from web.views.series import haystack
 from web.views.servers import STATES, Filters, find
 
@@ -52,6 +53,7 @@ def fleet(request: Request) -> Response:
         counts=overview.counts(targets),
         firing=alerts.firing_by_instance(alerts.current(store, now)),
         notices=notices.of_scrapers(store.scrapers(), now),
+        origins=Origins.of(store),
         jobs=sorted({t.job for t in targets}),
         label_keys=sorted({k for t in targets for k, _ in t.labels}),
         states=STATES,

@@ -1,0 +1,70 @@
+"""The alerting in force as a JSON document for the /alerts page: rules with their thresholds
+and ``for``, receivers with their integrations, the route. Never a secret: an integration is
+named by its kind (a Slack or Discord URL is itself the secret)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from model.matchers import Matcher
+from scraper.alerts.defaults import BUILT_IN
+from scraper.alerts.dispatch import integrations
+from scraper.alerts.model import AlertsConfig, Route, Rule
+
+
+def document(config: AlertsConfig) -> dict[str, Any]:
+    return {
+        "file": config.path,
+        "rules": [_rule(rule) for rule in config.rules],
+        "receivers": [
+            {
+                "name": receiver.name,
+                "integrations": [
+                    {"name": found.name, "kind": found.kind}
+                    for found in integrations(config, receiver.name)
+                ],
+            }
+            for receiver in config.receivers
+        ],
+        "route": _route(config.default_route, config.routes),
+    }
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    built_in = {found.name: found for found in BUILT_IN}
+    source = (
+        "built-in"
+        if built_in.get(rule.name) == rule
+        else ("alerts.yml (over the built-in)" if rule.name in built_in else "alerts.yml")
+    )
+    return {
+        "name": rule.name,
+        "metric": rule.metric,
+        "matchers": [_matcher(matcher) for matcher in rule.matchers],
+        "op": rule.op,
+        "threshold": rule.threshold,
+        "for_s": rule.for_s,
+        "severity": rule.severity,
+        "source": source,
+    }
+
+
+def _route(default: Route | None, children: tuple[Route, ...]) -> dict[str, Any] | None:
+    if default is None:
+        return None
+    return {
+        "receiver": default.receiver,
+        "group_by": list(default.group_by),
+        "group_wait_s": default.group_wait_s,
+        "group_interval_s": default.group_interval_s,
+        "repeat_interval_s": default.repeat_interval_s,
+        "routes": [
+            {"matchers": [_matcher(m) for m in child.matchers], "receiver": child.receiver}
+            for child in children
+        ],
+    }
+
+
+def _matcher(matcher: Matcher) -> str:
+    return f"{matcher.name}{matcher.op}{json.dumps(matcher.value, ensure_ascii=False)}"
