@@ -113,7 +113,7 @@ def test_a_down_servers_figures_are_marked_as_last_seen(page: Page, base_url: st
 
     note = page.locator("[data-role=stale]").inner_text()
     assert note.startswith("Not current: these figures are from the last successful scrape")
-    assert "last seen at 2025-06-16T11:29:00Z" in note
+    assert "last seen at 2025-06-16 11:29:00" in note
     assert page.locator("ul.figures.stale li").count() == 4
 
 
