@@ -78,6 +78,12 @@ class Backend:
         """An INSERT that knows ON CONFLICT in this dialect."""
         return postgresql.insert(table) if self.is_postgresql else sqlite.insert(table)
 
+    def upsert(self, table: Table, row: dict[str, object], key: str) -> Insert:
+        """INSERT ``row``, or where a row with its ``key`` is there, update every other column."""
+        changed = {name: value for name, value in row.items() if name != key}
+        statement = self.insert(table).values(row)
+        return statement.on_conflict_do_update(index_elements=[key], set_=changed)
+
     def lock(self, conn: Connection, name: str) -> None:
         """Serialise `name` (upgrade, maintenance) across processes until the transaction ends.
 

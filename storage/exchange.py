@@ -15,9 +15,7 @@ from storage.model import AlertingReport, NotificationTest
 
 def save_alerting(backend: Backend, conn: Connection, report: AlertingReport) -> None:
     row = dataclasses.asdict(report)
-    statement = backend.insert(schema.alerting_reports).values(row)
-    changed = {key: value for key, value in row.items() if key != "scraper"}
-    conn.execute(statement.on_conflict_do_update(index_elements=["scraper"], set_=changed))
+    conn.execute(backend.upsert(schema.alerting_reports, row, "scraper"))
 
 
 def alerting(conn: Connection) -> list[AlertingReport]:

@@ -13,9 +13,7 @@ from storage.model import ScraperStatus
 
 def save(backend: Backend, conn: Connection, status: ScraperStatus) -> None:
     row = dataclasses.asdict(status)
-    statement = backend.insert(schema.scrapers).values(row)
-    changed = {key: value for key, value in row.items() if key != "name"}
-    conn.execute(statement.on_conflict_do_update(index_elements=["name"], set_=changed))
+    conn.execute(backend.upsert(schema.scrapers, row, "name"))
 
 
 def load(conn: Connection) -> list[ScraperStatus]:

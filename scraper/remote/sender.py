@@ -68,7 +68,7 @@ class Sender:
     def offer(self, record: ScrapeRecord) -> None:
         """Queue ``record``'s samples on its target's shard. Never blocks."""
         self._shards[hash((record.job, record.instance)) % len(self._shards)].offer(record)
-        self.metrics.pending.set(self.pending)
+        self._count_pending()
 
     async def run(self) -> None:
         verify = ssl_context(self.config.tls_config)
@@ -88,9 +88,9 @@ class Sender:
             anyio.create_task_group() as group,
         ):
             for shard in self._shards:
-                group.start_soon(shard.run, client, self.config.url, self._sent)
+                group.start_soon(shard.run, client, self.config.url, self._count_pending)
 
-    def _sent(self) -> None:
+    def _count_pending(self) -> None:
         self.metrics.pending.set(self.pending)
 
 
