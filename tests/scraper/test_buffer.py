@@ -142,19 +142,6 @@ class Counting:
         self.store.write(records)
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'hostwatch.db'}"
-
-
-@pytest.fixture
-def sqlite_store(sqlite_url: str) -> Iterator[Storage]:
-    store = Storage.open(sqlite_url)
-    store.upgrade()
-    yield store
-    store.close()
-
-
 def count_stored(url: str) -> int:
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -174,9 +161,9 @@ def written(telemetry: Telemetry) -> float:
 
 
 async def test_one_refused_record_of_64_costs_a_logarithmic_number_of_writes(
-    sqlite_store: Storage,
+    store: Storage,
 ) -> None:
-    counting, telemetry = Counting(sqlite_store), Telemetry()
+    counting, telemetry = Counting(store), Telemetry()
     buffer = WriteBuffer(counting, telemetry)
     records = [scrape_of(f"web-{n}:9110", n) for n in range(64)]
     bad = records[37]
@@ -190,13 +177,13 @@ async def test_one_refused_record_of_64_costs_a_logarithmic_number_of_writes(
     assert written(telemetry) == 63 * SERIES
     dropped = "hostwatch_scraper_buffer_dropped_samples_total"
     assert metric(telemetry, dropped, reason="invalid") == 1.0
-    assert len(sqlite_store.targets()) == 63
+    assert len(store.targets()) == 63
 
 
 async def test_a_batch_being_written_is_counted_once_when_the_buffer_overflows_meanwhile(
-    sqlite_store: Storage, sqlite_url: str
+    store: Storage, database_url: str
 ) -> None:
-    counting, telemetry = Counting(sqlite_store), Telemetry()
+    counting, telemetry = Counting(store), Telemetry()
     buffer = WriteBuffer(counting, telemetry, max_samples=2 * SERIES)
     counting.hold.clear()
     async with anyio.create_task_group() as group:
@@ -209,18 +196,18 @@ async def test_a_batch_being_written_is_counted_once_when_the_buffer_overflows_m
         await wait_for(lambda: buffer.samples == 0)
         group.cancel_scope.cancel()
     dropped = "hostwatch_scraper_buffer_dropped_samples_total"
-    stored_samples = count_stored(sqlite_url)
+    stored_samples = count_stored(database_url)
     assert stored_samples == 2 * SERIES  # the batch in flight and the newest scrape
     assert written(telemetry) == stored_samples
     assert metric(telemetry, dropped, reason="buffer_full") == 3 * SERIES
 
 
 async def test_with_a_spill_log_a_big_scrape_pushes_no_other_target_out(
-    sqlite_store: Storage, tmp_path: Path
+    store: Storage, tmp_path: Path
 ) -> None:
     telemetry = Telemetry()
     spill = SpillLog(tmp_path / "spill", 2**30)
-    buffer = WriteBuffer(sqlite_store, telemetry, max_samples=4 * SERIES, spill=spill)
+    buffer = WriteBuffer(store, telemetry, max_samples=4 * SERIES, spill=spill)
     buffer.put(scrape_of("small:9110", 0))
     buffer.put(scrape_of("big:9110", 0, series=10 * SERIES))
     buffer.put(scrape_of("small:9110", 1))
