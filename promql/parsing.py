@@ -6,6 +6,7 @@ becomes PromQLError ("bad_data"), as Prometheus answers a parse error.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import promql_parser as ast
@@ -40,3 +41,40 @@ def duration_ms(text: str) -> int:
         return ms(ast.parse_duration(text))
     except ValueError as error:
         raise PromQLError(f"cannot parse {text!r} to a valid duration") from error
+
+
+_QUOTED = re.compile(r"'([^']+)'|: (\S+)$")
+_END = ("end of input", "unexpected end")
+
+
+def error_offset(text: str, message: str) -> int:
+    """Where in ``text`` (which holds the query, perhaps quoted or indented as in a YAML file)
+    the parser's ``message`` points. promql-parser reports no position, so it is read from the
+    message: the token it quotes, the parenthesis left open, or the end; else the start."""
+    quoted = _QUOTED.search(message)
+    if quoted is not None:
+        token = re.escape(quoted[1] or quoted[2])
+        found = re.search(rf"(?<![\w:.]){token}(?![\w:])", text) or re.search(token, text)
+        if found is not None:
+            return found.start()
+    if "unclosed left parenthesis" in message:
+        return _unclosed(text)
+    if any(end in message for end in _END):
+        return len(text.rstrip())
+    return len(text) - len(text.lstrip())
+
+
+def _unclosed(text: str) -> int:
+    """The offset of the first "(" that no ")" closes (strings skipped)."""
+    open_at: list[int] = []
+    quote = ""
+    for offset, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and text[offset - 1] != "\\" else quote
+        elif char in "\"'`":
+            quote = char
+        elif char == "(":
+            open_at.append(offset)
+        elif char == ")" and open_at:
+            open_at.pop()
+    return open_at[0] if open_at else len(text.rstrip())

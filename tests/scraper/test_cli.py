@@ -27,7 +27,8 @@ def test_check_config_prints_ok_and_exits_0_for_the_shipped_file() -> None:
     assert (result.returncode, result.stdout) == (
         0,
         "config/targets.yml: OK (1 jobs, 1 static targets)\n"
-        "config/alerts.yml: OK (5 rules, 0 receivers; no route: nothing is notified)\n",
+        "config/alerts.yml: OK (5 rules, 0 rule groups with 0 rules, 0 receivers; "
+        "no route: nothing is notified)\n",
     )
 
 
