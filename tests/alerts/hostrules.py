@@ -94,7 +94,7 @@ def _host(instance: str) -> dict[tuple[tuple[str, str], ...], list[float]]:
         ("node_cpu_seconds_total", {"cpu": "0", "mode": "idle"},
          _counter(_between(10, 30, 6.0 if web2 else 60.0, 60.0))),
         ("node_filesystem_size_bytes", root, [1e11] * MINUTES),
-        ("node_filesystem_avail_bytes", root, _between(3, 12, 7.5e9 if web1 else 5e10, 5e10)),
+        ("node_filesystem_avail_bytes", root, _between(3, 12, 7654321e3 if web1 else 5e10, 5e10)),
         ("node_filesystem_size_bytes", run, [1e9] * MINUTES),
         ("node_filesystem_avail_bytes", run, [1e7] * MINUTES),
         ("node_disk_read_bytes_total", {"device": "sda"},
