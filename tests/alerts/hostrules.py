@@ -59,7 +59,7 @@ groups:
         annotations:
           summary: Host unusual network throughput in (instance {{ $labels.instance }})
           description: "{{ $value }} bytes/s, that is {{ humanize $value }}B/s"
-"""
+"""  # noqa: E501 (a rule file's lines, as people write them)
 ALERTS = [
     "HostOutOfMemory",
     "HostHighCpuLoad",
