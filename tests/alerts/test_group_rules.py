@@ -43,7 +43,7 @@ def load_at(store: Storage, minute: int, load: float, **extra: str) -> None:
 
 async def states(service: AlertService, minutes: range) -> list[str]:
     """LoadHigh's state after the round at each minute ("" while it has no alert)."""
-    found = []
+    found: list[str] = []
     for minute in minutes:
         await service.step(now_ms=T0 + minute * MINUTE)
         alerts = [a for a in service.evaluator.alerts if a.rule == "LoadHigh"]
