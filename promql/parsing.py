@@ -21,10 +21,32 @@ def parse(query: str) -> ast.Expr:
         raise PromQLError("empty query")
     if len(query) > MAX_QUERY_LENGTH:
         raise PromQLError(f"the query is {len(query)} characters; at most {MAX_QUERY_LENGTH}")
+    _check_at_times(query)
     try:
         return ast.parse(query)
     except ValueError as error:
         raise PromQLError(f"parse error: {error}") from error
+
+
+# String literals and comments, where an "@" is only text.
+_LITERALS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|`[^`]*`|#[^\n]*')
+_AT = re.compile(r"@\s*([+-]?(?:0x[0-9a-f]+|inf|nan|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?))", re.I)
+LAST_AT_S = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a time may name
+
+
+def _check_at_times(query: str) -> None:
+    """Refuse an ``@`` time before 1970 or after 9999 before the parser sees it: its Rust side
+    panics converting a time before 1970, and clamps a huge one to another time."""
+    text = _LITERALS.sub(lambda found: " " * len(found[0]), query)
+    for found in _AT.finditer(text):
+        number = found[1].lower()
+        hexadecimal = number.lstrip("+-").startswith("0x")
+        value = float(int(number, 16)) if hexadecimal else float(number)
+        if not 0 <= value <= LAST_AT_S:  # NaN fails this too
+            raise PromQLError(
+                f"timestamp out of bounds for @ modifier: {found[1]} "
+                "(hostwatch takes times from 1970 to 9999)"
+            )
 
 
 def ms(delta: timedelta | None) -> int:
