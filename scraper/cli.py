@@ -159,7 +159,12 @@ def _check_alerts(path: str) -> int:
         print(f"{path}: FAILED\n{error}", file=sys.stderr)
         return 1
     routed = "" if config.default_route else "; no route: nothing is notified"
-    print(f"{path}: OK ({len(config.rules)} rules, {len(config.receivers)} receivers{routed})")
+    grouped = sum(len(group.rules) for group in config.groups)
+    counts = (
+        f"{len(config.rules)} rules, {len(config.groups)} rule groups with {grouped} rules, "
+        f"{len(config.receivers)} receivers"
+    )
+    print(f"{path}: OK ({counts}{routed})")
     return 0
 
 

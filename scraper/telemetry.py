@@ -173,6 +173,12 @@ class Telemetry:
             buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1),
             registry=r,
         )
+        self.rule_failures = Counter(
+            "hostwatch_rule_evaluation_failures",
+            "Evaluations of a rule group's rule that failed (bad data, limits, the database).",
+            ["group"],
+            registry=r,
+        )
         self.alerts_reload_success = Gauge(
             "hostwatch_alerts_config_last_reload_successful",
             "Whether the last reload of alerts.yml succeeded.",

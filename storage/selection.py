@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import BigInteger, Connection, any_, bindparam, cast
+from sqlalchemy import BigInteger, Connection, any_, bindparam, cast, select, union
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from model.errors import QueryError
-from storage import history
+from storage import history, schema
 from storage.model import Series
 from storage.series import chunks
 
@@ -67,6 +67,21 @@ def read(
             if len(times):
                 out.append(SeriesSamples(by_id[series_id], times, values))
     return out
+
+
+def present(conn: Connection, found: Sequence[Series], start_ms: int, end_ms: int) -> list[Series]:
+    """Those of ``found`` with samples in [start_ms, end_ms]: a compressed chunk spanning into
+    the range (as Prometheus answers from its chunks' spans) or a plain row in it. One
+    statement per batch of series, one on PostgreSQL."""
+    c, r = schema.chunks, schema.samples
+    kept: set[int] = set()
+    for among in _batches(conn, sorted({s.id for s in found})):
+        chunked = select(c.c.series_id).where(
+            among(c.c.series_id), c.c.start <= end_ms, c.c.last_t >= start_ms
+        )
+        rows = select(r.c.series_id).where(among(r.c.series_id), r.c.t.between(start_ms, end_ms))
+        kept.update(conn.execute(union(chunked, rows)).scalars())
+    return [s for s in found if s.id in kept]
 
 
 def _batches(conn: Connection, ids: list[int]) -> list[history.Among]:

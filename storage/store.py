@@ -185,6 +185,11 @@ class Storage:
             found = reader.find_series(conn, metric, matchers)
             return selection.read(conn, found, start_ms, end_ms, limits)
 
+    def series_between(self, found: Sequence[Series], start_ms: int, end_ms: int) -> list[Series]:
+        """Those of ``found`` (in their order) with samples in [start_ms, end_ms]."""
+        with self._reading() as conn:
+            return selection.present(conn, found, start_ms, end_ms)
+
     def query_range(self, query: RangeQuery) -> RangeResult:
         return self.query_ranges([query])[0]
 

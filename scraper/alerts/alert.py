@@ -3,9 +3,11 @@ annotations."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from model.samples import Labels
 from scraper.alerts import template
-from scraper.alerts.model import Rule
+from scraper.alerts.model import GroupRule, Rule
 from scraper.fingerprint import fingerprint
 
 
@@ -28,3 +30,28 @@ def alert_annotations(rule: Rule, labels: Labels, value: float) -> Labels:
     return tuple(
         (name, template.expand(text, found, value)) for name, text in texts.items() if text
     )
+
+
+class Instance(NamedTuple):
+    """One alert a rule group's rule asks for: one series of its expression's result."""
+
+    labels: Labels
+    annotations: Labels
+    value: float
+
+
+def group_instance(rule: GroupRule, series: Labels, value: float) -> Instance:
+    """As Prometheus makes an alert of a result series: its labels without ``__name__``, the
+    rule's labels (templated) over them, then alertname; annotations templated with the series'
+    own labels (``__name__`` included, as ``{{ $labels }}`` shows it) and the value."""
+    found = dict(series)
+
+    def text(value_template: str) -> str:
+        return template.expand(value_template, found, value, prometheus=True)
+
+    merged = {name: value for name, value in series if name != "__name__"}
+    merged.update((name, text(given)) for name, given in rule.labels)
+    merged = {name: value for name, value in merged.items() if value}
+    merged["alertname"] = rule.name
+    annotations = tuple((name, text(given)) for name, given in rule.annotations)
+    return Instance(tuple(sorted(merged.items())), annotations, value)

@@ -1,4 +1,5 @@
-"""Loading alerts.yml: global settings, rules merged over the built-in ones, receivers, route.
+"""Loading alerts.yml: global settings, rules merged over the built-in ones, Prometheus rule
+groups (groups.py), receivers, route.
 
 Errors name file, line and column exactly as targets.yml's do (the same node walker).
 """
@@ -12,6 +13,7 @@ from model.errors import ConfigError
 from model.names import METRIC_NAME_SYNTAX, is_metric_name
 from scraper.alerts import template
 from scraper.alerts.defaults import BUILT_IN
+from scraper.alerts.groups import read_groups
 from scraper.alerts.matchers import read_matchers
 from scraper.alerts.model import AlertsConfig, Delivery, Rule, comparison, not_negative, severity
 from scraper.alerts.routing import http_url, read_receivers, read_route
@@ -30,11 +32,14 @@ def load(path: str | os.PathLike[str]) -> AlertsConfig:
     receivers = read_receivers(reader, fields.get("receivers"))
     default, routes = read_route(reader, fields.get("route"), {r.name for r in receivers})
     rules = _rules(reader, fields.get("rules"))
+    taken = {rule.name for rule in rules}
+    groups = read_groups(reader, fields.get("groups"), config.evaluation_interval_s, taken)
     reader.check()
     return dataclasses.replace(
         config,
         path=reader.file,
         rules=rules,
+        groups=groups,
         receivers=receivers,
         routes=routes,
         default_route=default,

@@ -13,9 +13,9 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 
 from model.health import TargetHealth, advance
 from model.samples import Labels
-from scraper.alerts.alert import alert_annotations, alert_fingerprint, alert_labels
+from scraper.alerts.alert import Instance, alert_annotations, alert_fingerprint, alert_labels
 from scraper.alerts.derived import Deriver, Reading, sources
-from scraper.alerts.model import Rule
+from scraper.alerts.model import GroupRule, Rule, RuleGroup
 from storage import Alert, AlertEvent, AlertState, ScrapeRecord
 
 Scope = tuple[str, str, str]  # rule, job, instance
@@ -28,7 +28,12 @@ def _scope(rule: str, labels: Labels) -> Scope:
 
 
 class Evaluator:
-    def __init__(self, rules: Sequence[Rule], alerts: Iterable[Alert] = ()) -> None:
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        alerts: Iterable[Alert] = (),
+        groups: Sequence[RuleGroup] = (),
+    ) -> None:
         self._alerts: dict[str, Alert] = {}
         self._scopes: defaultdict[Scope, set[str]] = defaultdict(set)
         self._changed: set[str] = set()
@@ -36,21 +41,28 @@ class Evaluator:
         self._events: list[AlertEvent] = []
         self._targets: dict[str, TargetHealth] = {}
         self._deriver = Deriver()
+        self._grouped: dict[str, GroupRule] = {}
+        # When each firing group alert was first missing from its rule's result (keep_firing_for).
+        self._missing_since: dict[str, int] = {}
         for alert in alerts:
             self._put(alert)
         self._changed.clear()
         self.rules: tuple[Rule, ...] = ()
         self._sources: frozenset[str] = frozenset()
-        self.set_rules(rules, 0)
+        self.set_rules(rules, 0, groups)
 
     @property
     def alerts(self) -> list[Alert]:
         return list(self._alerts.values())
 
-    def set_rules(self, rules: Sequence[Rule], now_ms: int) -> None:
-        """Evaluate ``rules`` from now on; alerts of rules that went away resolve."""
+    def set_rules(
+        self, rules: Sequence[Rule], now_ms: int, groups: Sequence[RuleGroup] = ()
+    ) -> None:
+        """Evaluate ``rules`` (and take the results of the ``groups``' rules) from now on;
+        alerts of rules that went away resolve."""
         self.rules, self._sources = tuple(rules), sources({rule.metric for rule in rules})
-        names = {rule.name for rule in rules}
+        self._grouped = {rule.name: rule for group in groups for rule in group.rules}
+        names = {rule.name for rule in rules} | self._grouped.keys()
         for alert in list(self._alerts.values()):
             if alert.rule not in names:
                 self._release(alert.fingerprint, now_ms)
@@ -84,15 +96,31 @@ class Evaluator:
         """Resolve the alerts of targets (job, instance) no longer scraped: a host taken out of
         targets.yml must not stay down forever."""
         for alert in list(self._alerts.values()):
-            if _scope(alert.rule, alert.labels)[1:] not in scraped:
+            grouped = alert.rule in self._grouped  # resolved by its expression alone
+            if not grouped and _scope(alert.rule, alert.labels)[1:] not in scraped:
                 self._release(alert.fingerprint, now_ms)
         self._deriver.forget(scraped)
+
+    def apply(self, rule: GroupRule, found: Sequence[Instance], now_ms: int) -> None:
+        """One evaluation of a group's rule, as Prometheus's alerting rule does it: each result
+        series holds, an alert missing from the result resolves (after keep_firing_for)."""
+        seen = set()
+        for instance in found:
+            key = alert_fingerprint(instance.labels)
+            seen.add(key)
+            self._missing_since.pop(key, None)
+            self._hold(rule.name, rule.for_s, instance, now_ms)
+        for alert in [a for a in self._alerts.values() if a.rule == rule.name]:
+            if alert.fingerprint not in seen and not self._kept(alert, rule, now_ms):
+                self._missing_since.pop(alert.fingerprint, None)
+                self._release(alert.fingerprint, now_ms)
 
     def tick(self, now_ms: int, resolved_keep_ms: int) -> None:
         """Fire the pending alerts whose ``for`` has passed; forget old resolved ones."""
         durations = {rule.name: rule.for_s * 1000 for rule in self.rules}
         for alert in list(self._alerts.values()):
-            wait = durations.get(alert.rule, 0.0)
+            # A group's rule fires only when it is evaluated, as in Prometheus.
+            wait = durations.get(alert.rule, float("inf"))
             if alert.state == "pending" and now_ms - alert.active_since_ms >= wait:
                 self._transition(alert, "firing", alert.value, now_ms)
             elif alert.state == "resolved" and now_ms - (alert.resolved_ms or 0) > resolved_keep_ms:
@@ -116,36 +144,45 @@ class Evaluator:
             key = alert_fingerprint(found)
             seen.add(key)
             if rule.holds(value):
-                self._hold(rule, key, found, value, now_ms)
+                texts = alert_annotations(rule, found, value)
+                self._hold(rule.name, rule.for_s, Instance(found, texts, value), now_ms)
             else:
                 self._release(key, now_ms)
         # A series that vanished from its target no longer holds, as in Prometheus.
         for key in self._scopes[(rule.name, *target)] - seen:
             self._release(key, now_ms)
 
-    def _hold(self, rule: Rule, key: str, labels: Labels, value: float, now_ms: int) -> None:
+    def _kept(self, alert: Alert, rule: GroupRule, now_ms: int) -> bool:
+        """Whether a firing alert missing from its rule's result keeps firing a while."""
+        if alert.state != "firing" or rule.keep_firing_for_s <= 0:
+            return False
+        since = self._missing_since.setdefault(alert.fingerprint, now_ms)
+        return now_ms - since < rule.keep_firing_for_s * 1000
+
+    def _hold(self, rule: str, for_s: float, found: Instance, now_ms: int) -> None:
+        key = alert_fingerprint(found.labels)
         alert = self._alerts.get(key)
         if alert is None or alert.state == "resolved":
-            alert = self._new(rule, key, labels, value, now_ms)
-        texts = alert_annotations(rule, labels, value)
-        if (alert.value, alert.annotations) != (value, texts):
-            self._put(dataclasses.replace(alert, value=value, annotations=texts))
-        if alert.state == "pending" and now_ms - alert.active_since_ms >= rule.for_s * 1000:
-            self._transition(self._alerts[key], "firing", value, now_ms)
+            alert = self._new(rule, for_s, key, found, now_ms)
+        if (alert.value, alert.annotations) != (found.value, found.annotations):
+            changed = dataclasses.replace(alert, value=found.value, annotations=found.annotations)
+            self._put(changed)
+        if alert.state == "pending" and now_ms - alert.active_since_ms >= for_s * 1000:
+            self._transition(self._alerts[key], "firing", found.value, now_ms)
 
-    def _new(self, rule: Rule, key: str, labels: Labels, value: float, now_ms: int) -> Alert:
-        at_once = rule.for_s == 0  # no pending step to record
+    def _new(self, rule: str, for_s: float, key: str, found: Instance, now_ms: int) -> Alert:
+        at_once = for_s == 0  # no pending step to record
         alert = Alert(
             fingerprint=key,
-            rule=rule.name,
-            labels=labels,
-            annotations=alert_annotations(rule, labels, value),
+            rule=rule,
+            labels=found.labels,
+            annotations=found.annotations,
             state="firing" if at_once else "pending",
-            value=value,
+            value=found.value,
             active_since_ms=now_ms,
             fired_ms=now_ms if at_once else None,
             updated_ms=now_ms,
-            suppressed=self._is_suppressed(labels),
+            suppressed=self._is_suppressed(found.labels),
         )
         self._put(alert)
         self._log(alert, now_ms)

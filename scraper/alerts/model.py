@@ -74,6 +74,40 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class GroupRule:
+    """A Prometheus alerting rule: alert ``name`` for each series ``expr`` returns, once it has
+    returned it for ``for_s``; still firing ``keep_firing_for_s`` after it stops."""
+
+    name: str
+    expr: str
+    for_s: float = 0.0
+    keep_firing_for_s: float = 0.0
+    labels: Pairs = ()
+    annotations: Pairs = ()
+
+    def __post_init__(self) -> None:
+        keyed("alert", rules.not_empty, self.name)
+        keyed("expr", rules.not_empty, self.expr)
+        keyed("for", not_negative, self.for_s)
+        keyed("keep_firing_for", not_negative, self.keep_firing_for_s)
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """A Prometheus rule group: its rules evaluated together every ``interval_s``; ``limit``
+    bounds the alerts one rule may have (0: no bound), as Prometheus's ``limit``."""
+
+    name: str
+    interval_s: float
+    rules: tuple[GroupRule, ...] = ()
+    limit: int = 0
+
+    def __post_init__(self) -> None:
+        keyed("name", rules.not_empty, self.name)
+        keyed("interval", rules.positive, self.interval_s)
+
+
+@dataclass(frozen=True)
 class Webhook:
     """POSTs Alertmanager's webhook JSON (version 4) to ``url``."""
 
@@ -166,10 +200,12 @@ class Delivery:
 
 @dataclass(frozen=True)
 class AlertsConfig:
-    """A whole alerts.yml with the built-in rules merged in; ``rules`` holds enabled ones only."""
+    """A whole alerts.yml with the built-in rules merged in; ``rules`` holds enabled ones only,
+    ``groups`` the Prometheus rule groups."""
 
     path: str = ""
     rules: tuple[Rule, ...] = ()
+    groups: tuple[RuleGroup, ...] = ()
     receivers: tuple[Receiver, ...] = ()
     routes: tuple[Route, ...] = ()
     default_route: Route | None = None

@@ -7,8 +7,8 @@ from scraper.config.nodes import Section
 
 TOP = Section(
     "the top level",
-    ("global", "route", "receivers", "rules"),
-    ("inhibit_rules", "templates", "time_intervals", "mute_time_intervals", "groups"),
+    ("global", "route", "receivers", "rules", "groups"),
+    ("inhibit_rules", "templates", "time_intervals", "mute_time_intervals"),
 )
 GLOBAL = Section(
     "global",
@@ -92,4 +92,11 @@ RULE = Section(
         "enabled",
     ),
     ("expr", "annotations", "keep_firing_for", "record"),
+)
+# Prometheus rule files' groups and rules; recording rules are refused by name (group.py).
+GROUP = Section("a rule group", ("name", "interval", "limit", "rules"), ("query_offset",))
+GROUP_RULE = Section(
+    "a group's rule",
+    ("alert", "expr", "for", "keep_firing_for", "labels", "annotations"),
+    ("record",),
 )

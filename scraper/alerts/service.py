@@ -1,6 +1,6 @@
 """The alerting part of the scraper process: evaluation after each scrape, and a timer task
-that fires ``for`` durations, stores what changed, reloads alerts.yml and hands due
-notifications to the notifier."""
+that evaluates the rule groups due, fires ``for`` durations, stores what changed, reloads
+alerts.yml and hands due notifications to the notifier."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import anyio.to_thread
 
 from model import clock
 from model.errors import ConfigError, StorageError, StorageUnavailable
+from promql import EngineLimits
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.dispatch import Dispatcher, notifiable
 from scraper.alerts.evaluator import Changes, Evaluator, merged
+from scraper.alerts.expressions import GroupRunner
 from scraper.alerts.model import AlertsConfig
 from scraper.alerts.notifier import Notifier
 from scraper.config.files import file_version
@@ -56,7 +58,8 @@ class AlertService:
         self._silences: list[Silence] = []
         self._unsaved: Changes = ([], [], [])
         alerts, targets, notified = _restored(store)
-        self.evaluator = Evaluator(config.rules, alerts)
+        self.evaluator = Evaluator(config.rules, alerts, config.groups)
+        self.groups = GroupRunner(store, telemetry, EngineLimits())
         self.evaluator.set_health(targets)
         self.dispatcher = Dispatcher(config, notified)
         self.notifier = Notifier(store, telemetry, self.dispatcher.logged, config.delivery.queue)
@@ -86,6 +89,7 @@ class AlertService:
             self.evaluator.retire({*scraped(), SCRAPER}, now)
         reading = [(SCRAPER_LABELS, self._buffer_percent())]
         self.evaluator.feed("scraper_buffer_percent", reading, now)
+        await self.groups.run_due(self.config.groups, self.evaluator, now)
         self.evaluator.tick(now, int(self.config.resolved_keep_s * 1000))
         await self._save()
         await self._read_silences()
@@ -108,7 +112,7 @@ class AlertService:
             return
         self.last_error = ""
         self.config = self.dispatcher.config = config
-        self.evaluator.set_rules(config.rules, now_ms)
+        self.evaluator.set_rules(config.rules, now_ms, config.groups)
         self._telemetry.alerts_reload_success.set(1)
         log.info("alert rules reloaded from %s", config.path)
 

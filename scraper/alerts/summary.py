@@ -1,5 +1,5 @@
 """The alerting in force as a JSON document for the /alerts page: rules with their thresholds
-and ``for``, receivers with their integrations, the route. Never a secret: an integration is
+and ``for``, rule groups with their expressions, receivers with their integrations, the route. Never a secret: an integration is
 named by its kind (a Slack or Discord URL is itself the secret)."""
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from typing import Any
 from model.matchers import Matcher
 from scraper.alerts.defaults import BUILT_IN
 from scraper.alerts.dispatch import integrations
-from scraper.alerts.model import AlertsConfig, Route, Rule
+from scraper.alerts.model import AlertsConfig, Route, Rule, RuleGroup
 
 
 def document(config: AlertsConfig) -> dict[str, Any]:
     return {
         "file": config.path,
         "rules": [_rule(rule) for rule in config.rules],
+        "groups": [_group(group) for group in config.groups],
         "receivers": [
             {
                 "name": receiver.name,
@@ -47,6 +48,24 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "for_s": rule.for_s,
         "severity": rule.severity,
         "source": source,
+    }
+
+
+def _group(group: RuleGroup) -> dict[str, Any]:
+    return {
+        "name": group.name,
+        "interval_s": group.interval_s,
+        "limit": group.limit,
+        "rules": [
+            {
+                "name": rule.name,
+                "expr": rule.expr,
+                "for_s": rule.for_s,
+                "keep_firing_for_s": rule.keep_firing_for_s,
+                "labels": dict(rule.labels),
+            }
+            for rule in group.rules
+        ],
     }
 
 

@@ -244,3 +244,89 @@ def test_the_shipped_file_documents_every_key() -> None:
     keys = {key for section in blocks for key in section.known} | {"username", "password_file"}
     undocumented = {key for key in keys if not re.search(rf"^[ #-]*{key}:", text, re.MULTILINE)}
     assert undocumented == set()
+
+
+def test_the_shipped_file_documents_every_rule_group_key() -> None:
+    text = SHIPPED.read_text()
+    keys = {key for section in (sections.GROUP, sections.GROUP_RULE) for key in section.known}
+    undocumented = {key for key in keys if not re.search(rf"^[ #-]*{key}:", text, re.MULTILINE)}
+    assert undocumented == set()
+
+
+def test_the_shipped_rule_group_example_is_read_into_a_group(tmp_path: Path) -> None:
+    (tmp_path / "secrets").mkdir()
+    for name in ("hook.password", "smtp.password"):
+        (tmp_path / "secrets" / name).write_text("secret\n")
+    (group,) = load(write(_uncommented(SHIPPED.read_text()))).groups
+    assert (group.name, group.interval_s, group.limit) == ("node-exporter", 60.0, 0)
+    (rule,) = group.rules
+    assert (rule.name, rule.for_s, rule.keep_firing_for_s, rule.labels) == (
+        "HostOutOfMemory",
+        120.0,
+        300.0,
+        (("severity", "warning"),),
+    )
+    assert rule.expr.startswith("node_memory_MemAvailable_bytes / ")
+
+
+def test_a_group_without_an_interval_is_evaluated_every_evaluation_interval() -> None:
+    config = load(
+        write("""\
+        global:
+          evaluation_interval: 30s
+        groups:
+          - name: g
+            rules:
+              - alert: Up
+                expr: up == 0
+        """)
+    )
+    assert [(group.name, group.interval_s) for group in config.groups] == [("g", 30.0)]
+
+
+def test_a_bad_expression_is_located_at_the_token_the_parser_names() -> None:
+    text = """\
+    groups:
+      - name: g
+        rules:
+          - alert: A
+            expr: |
+              sum by (instance)
+                (nofunc(node_load1[5m]))
+          - alert: B
+            expr: 'up{job=node}'
+    """
+    assert problems(text) == [
+        "alerts.yml:7:14: expr: parse error: unknown function with name 'nofunc'",
+        "alerts.yml:9:23: expr: parse error: unexpected identifier 'node' in label matching, "
+        "expected string",
+    ]
+
+
+def test_a_recording_rule_is_refused_by_name() -> None:
+    text = "groups:\n  - name: g\n    rules:\n      - record: job:up\n        expr: up\n"
+    assert problems(text) == [
+        "alerts.yml:4:9: recording rules (record:) are not supported by hostwatch: "
+        "use the expression in an alert, or a query on the explorer page"
+    ]
+
+
+def test_a_group_alert_may_not_take_a_threshold_rules_name() -> None:
+    text = "groups:\n  - name: g\n    rules:\n      - alert: CPUHigh\n        expr: up\n"
+    assert problems(text) == [
+        'alerts.yml:4:16: alert: "CPUHigh" is already a rule under rules: (built-in or not)'
+    ]
+
+
+def test_an_unknown_template_function_in_an_annotation_is_refused() -> None:
+    text = """\
+    groups:
+      - name: g
+        rules:
+          - alert: A
+            expr: up
+            annotations:
+              summary: '{{ $value | printf "%.2f" }}'
+    """
+    (problem,) = problems(text)
+    assert problem.startswith('alerts.yml:7:20: annotation "summary": unsupported template field')

@@ -27,7 +27,8 @@ def test_check_config_prints_ok_and_exits_0_for_the_shipped_file() -> None:
     assert (result.returncode, result.stdout) == (
         0,
         "config/targets.yml: OK (1 jobs, 1 static targets)\n"
-        "config/alerts.yml: OK (5 rules, 0 receivers; no route: nothing is notified)\n",
+        "config/alerts.yml: OK (5 rules, 0 rule groups with 0 rules, 0 receivers; "
+        "no route: nothing is notified)\n",
     )
 
 
@@ -38,6 +39,34 @@ def test_check_config_prints_every_error_with_its_position_and_exits_1(tmp_path:
     assert result.returncode == 1
     assert f"{path}:3:5: unknown key" in result.stderr
     assert f"{path}:4:13: " in result.stderr
+
+
+def test_check_config_counts_the_rule_groups_of_the_alerts_file(tmp_path: Path) -> None:
+    alerts = tmp_path / "alerts.yml"
+    alerts.write_text(
+        "groups:\n  - name: host\n    rules:\n"
+        "      - alert: A\n        expr: up == 0\n      - alert: B\n        expr: up > 1\n"
+    )
+    command = [*SCRAPER, "check-config", "config/targets.yml", "--alerts", str(alerts)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    assert (result.returncode, result.stdout.splitlines()[1]) == (
+        0,
+        f"{alerts}: OK (5 rules, 1 rule groups with 2 rules, 0 receivers; "
+        "no route: nothing is notified)",
+    )
+
+
+def test_check_config_reports_a_bad_expression_at_its_line_and_column(tmp_path: Path) -> None:
+    alerts = tmp_path / "alerts.yml"
+    alerts.write_text(
+        "groups:\n  - name: host\n    rules:\n      - alert: A\n        expr: up ==\n"
+    )
+    command = [*SCRAPER, "check-config", "config/targets.yml", "--alerts", str(alerts)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"{alerts}: FAILED\n{alerts}:5:15: expr: parse error: invalid promql query\n",
+    )
 
 
 def test_an_unknown_command_is_one_line_and_exit_1() -> None:

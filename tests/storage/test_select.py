@@ -91,3 +91,21 @@ def test_select_reads_the_samples_of_a_compacted_day_beside_todays_plain_rows(
 
     times = [yesterday, yesterday + HOUR, yesterday + 2 * HOUR, NOW]
     assert (found.t.tolist(), found.values.tolist()) == (times, [1.0, 2.0, 3.0, 4.0])
+
+
+def test_series_between_keeps_the_series_with_samples_in_the_range_compacted_or_not(
+    store: Storage,
+) -> None:
+    yesterday = NOW - NOW % DAY - DAY
+    store.write(gauge_scrapes("old", [1.0, 2.0], start=yesterday, interval=HOUR))
+    store.maintain(NOW)  # yesterday's samples are one chunk now
+    store.write(gauge_scrapes("new", [3.0], start=NOW, interval=HOUR))
+    found = store.series(None)
+
+    def names(start: int, end: int) -> list[str]:
+        return sorted(s.name for s in store.series_between(found, start, end))
+
+    assert names(yesterday, NOW) == ["new", "old"]
+    assert names(yesterday + HOUR, yesterday + HOUR) == ["old"]
+    assert names(NOW, NOW + HOUR) == ["new"]
+    assert names(NOW + 1, NOW + HOUR) == []

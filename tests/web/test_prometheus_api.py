@@ -179,6 +179,37 @@ def test_label_values_follow_the_match_selector(client: TestClient) -> None:
     ]
 
 
+def window(minutes_back: int) -> Params:
+    """``start`` and ``end`` of the last ``minutes_back`` minutes, as Grafana sends them."""
+    return {"start": NOW_S - minutes_back * 60, "end": NOW_S}
+
+
+def test_series_lists_only_series_with_samples_between_start_and_end(client: TestClient) -> None:
+    def instances(params: Params) -> list[str]:
+        data = client.get(f"{API}/series", params={"match[]": "node_load1", **params}).json()
+        return sorted(s["instance"] for s in data["data"])
+
+    # db1 has been down for the last 30 minutes: it has no samples in the last ten.
+    assert instances(window(10)) == ["web1:9100"]
+    assert instances(window(180)) == ["db1:9100", "web1:9100"]
+    assert instances({"end": NOW_S - 4 * 3600}) == []
+
+
+def test_label_values_and_labels_follow_start_and_end(client: TestClient) -> None:
+    values = client.get(f"{API}/label/instance/values", params=window(10)).json()["data"]
+    names = client.get(f"{API}/labels", params={"start": NOW_S + 3600}).json()["data"]
+
+    assert "db1:9100" not in values
+    assert "web1:9100" in values
+    assert names == []
+
+
+def test_an_end_before_start_of_a_series_request_is_400(client: TestClient) -> None:
+    params: Params = {"match[]": "node_load1", "start": NOW_S, "end": NOW_S - 60}
+
+    assert error_of(client.get(f"{API}/series", params=params))[:2] == (400, "bad_data")
+
+
 def test_labels_lists_label_names(client: TestClient) -> None:
     names = client.get(f"{API}/labels", params={"match[]": "node_load1"}).json()["data"]
 
@@ -224,11 +255,21 @@ def test_the_app_answers_other_requests_while_a_heavy_query_runs(served: str) ->
     assert finished == ["health", "heavy"]
 
 
-@pytest.mark.parametrize("at", ["1e30", "-1e12"])
+@pytest.mark.parametrize("at", ["1e30", "-1e12", "-1", "-0.5", "253402300800", "Inf", "NaN"])
 def test_an_at_time_out_of_range_is_400_bad_data(client: TestClient, at: str) -> None:
-    response = client.get(f"{API}/query", params={"query": f"node_load1 @ {at}"})
+    response = client.get(f"{API}/query", params={"query": f"rate(node_load1[5m] @ {at})"})
 
-    assert error_of(response)[:2] == (400, "bad_data")
+    assert error_of(response) == (
+        400,
+        "bad_data",
+        f"timestamp out of bounds for @ modifier: {at} (hostwatch takes times from 1970 to 9999)",
+    )
+
+
+def test_an_at_sign_inside_a_label_value_is_no_at_modifier(client: TestClient) -> None:
+    response = client.get(f"{API}/query", params={"query": 'node_load1{job="a @ -1"}'})
+
+    assert response.json() == {"status": "success", "data": {"resultType": "vector", "result": []}}
 
 
 def test_count_values_into_an_invalid_label_name_is_400(client: TestClient) -> None:

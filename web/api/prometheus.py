@@ -22,7 +22,7 @@ from starlette.routing import Route
 from cli import __version__
 from model.errors import HostwatchError, PromQLError, QueryError, StorageUnavailable
 from promql import Engine, duration_ms, results, selectors
-from storage import QueryLimitError, Series
+from storage import QueryLimitError, Series, Storage
 from web.auth.forms import URLENCODED
 from web.http import params, responses, state
 from web.http.errors import WebError
@@ -34,6 +34,8 @@ Params = dict[str, list[str]]
 # Grafana reads the version to pick the API features it uses: this is the Prometheus
 # release whose API and PromQL semantics hostwatch answers with.
 PROMETHEUS_VERSION = "2.42.0"
+# An open start or end, as Prometheus's minTime and maxTime (the int64 range in ms).
+MIN_TIME_MS, MAX_TIME_MS = -(2**63), 2**63 - 1
 
 
 def _workers() -> CapacityLimiter:
@@ -177,11 +179,22 @@ def _matching(request: Request, found: Params, required: bool = False) -> list[S
         raise PromQLError("no match[] parameter provided")
     storage = state.storage(request)
     if not selected:
-        return storage.series(None)
+        return _between(storage, found, storage.series(None))
     by_id: dict[int, Series] = {}
     for matchers in selected:
         by_id.update((s.id, s) for s in storage.series(None, matchers))
-    return [by_id[key] for key in sorted(by_id)]
+    return _between(storage, found, [by_id[key] for key in sorted(by_id)])
+
+
+def _between(storage: Storage, found: Params, series: list[Series]) -> list[Series]:
+    """``series`` with samples between the ``start`` and ``end`` given (either open: all time,
+    as Prometheus defaults them), in one batched read."""
+    if not (found.get("start", [""])[0] or found.get("end", [""])[0]):
+        return series
+    start, end = _time(found, "start", MIN_TIME_MS), _time(found, "end", MAX_TIME_MS)
+    if end < start:
+        raise PromQLError("invalid parameter 'end': end timestamp must not be before start time")
+    return storage.series_between(series, start, end)
 
 
 def _metric(found: Series) -> dict[str, str]:

@@ -43,6 +43,11 @@ class InForce:
         return list(self.document["rules"])
 
     @property
+    def groups(self) -> list[dict[str, Any]]:
+        """The rule groups (none in a report of a scraper from before them)."""
+        return list(self.document.get("groups", []))
+
+    @property
     def receivers(self) -> list[dict[str, Any]]:
         return list(self.document["receivers"])
 
