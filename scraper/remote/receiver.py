@@ -17,8 +17,7 @@ from model import tokens
 from model.errors import PushError, StorageError
 from model.limits import Limits
 from model.samples import Metadata
-from scraper.remote import batch, wire
-from scraper.remote.prompb.remote_pb2 import WriteRequest
+from scraper.remote import batch, decoder, wire
 from scraper.remote.pushers import Pushers
 from scraper.telemetry import Telemetry
 from storage import ScrapeRecord, Storage
@@ -88,14 +87,9 @@ class Receiver:
             body = read(length)
             if len(body) != length:
                 raise PushError(400, f"body ended after {len(body):,} of {length:,} bytes")
-            request = wire.decode(body, self.limits.max_decoded_bytes)
-            found = batch.records(
-                request,
-                now_ms,
-                self._storage_limits,
-                self.limits.max_samples,
-                self._carried(request),
-            )
+            raw = wire.decompress(body, self.limits.max_decoded_bytes)
+            request = decoder.read(raw, self.limits.max_samples)
+            found = batch.records(request, now_ms, self._storage_limits, self._carried(request))
             self._pushers.admit(found, now_ms)
         finally:
             self._slots.release()
@@ -103,12 +97,12 @@ class Receiver:
             self._deliver(record)
         return sum(len(record.samples) for record in found)
 
-    def _carried(self, request: WriteRequest) -> dict[str, Metadata]:
+    def _carried(self, request: decoder.Request) -> dict[str, Metadata]:
         """The request's metadata, or that of an earlier metadata-only request: senders send
         metadata on its own, and storage keeps it with the next samples."""
         with self._lock:
-            self._metadata.update(batch.metadata_of(request))
-            if not request.timeseries:
+            self._metadata.update(request.metadata)
+            if not request.series:
                 return {}
             carried, self._metadata = self._metadata, {}
             return carried
