@@ -17,6 +17,7 @@ SOURCE = ("source", "push")
 """The target label that tells a pushing host from a scraped one in the servers list."""
 
 STALE_NAN = 0x7FF0000000000002
+_sample = tuple.__new__  # a Sample without its generated __new__: a third of its cost
 Identity = tuple[str, Labels, tuple[str, str]]  # metric name, other labels sorted, job/instance
 
 
@@ -26,19 +27,16 @@ def records(
     """The request's samples grouped by target, received at ``now_ms``, carrying ``metadata``;
     PushError 400 if any series or sample is unfit, so that nothing of a bad request is written."""
     groups: dict[tuple[str, str], list[Sample]] = {}
-    for key, points in request.series:
+    for key, value, t in request.points:
         name, labels, target = _identity(key)
+        # Prometheus marks a vanished series with a special NaN; hostwatch has no staleness,
+        # and stored it would read as a real NaN sample.
+        if value != value and _is_stale(value):
+            continue
         group = groups.get(target)
         if group is None:
             group = groups[target] = []
-        # Prometheus marks a vanished series with a special NaN; hostwatch has no staleness,
-        # and stored it would read as a real NaN sample.
-        if len(points) == 1:  # as Prometheus sends: one sample per series and request
-            value, t = points[0]
-            if value == value or not _is_stale(value):
-                group.append(Sample(name, labels, value, t))
-        else:
-            group.extend(Sample(name, labels, v, t) for v, t in points if not _is_stale(v))
+        group.append(_sample(Sample, (name, labels, value, t)))
     found = [
         _record(job, instance, samples, now_ms, metadata)
         for (job, instance), samples in groups.items()

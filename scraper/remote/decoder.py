@@ -18,6 +18,7 @@ from model.errors import PushError
 from model.samples import Metadata
 
 Points = list[tuple[float, int]]  # (value, timestamp ms)
+Point = tuple[bytes, float, int]  # a series' Label fields as sent, value, timestamp ms
 _DOUBLE = struct.Struct("<d")
 _INT64 = 1 << 64
 _NOT_PROTOBUF = "body is not a protobuf WriteRequest"
@@ -36,11 +37,10 @@ METADATA_TYPES = (
 
 @dataclass(slots=True)
 class Request:
-    """What a WriteRequest holds: per series, its Label fields' bytes and its samples."""
+    """What a WriteRequest holds: each sample with the bytes of its series' Label fields."""
 
-    series: list[tuple[bytes, Points]] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
     metadata: dict[str, Metadata] = field(default_factory=dict)
-    samples: int = 0
 
 
 def read(raw: bytes, max_samples: int) -> Request:
@@ -54,20 +54,35 @@ def read(raw: bytes, max_samples: int) -> Request:
     return request
 
 
+_KNOWN: set[bytes] = set()
+"""Label fields read as a series' whole labels, each a well-formed Label: bytes equal to one of
+them followed by a sample are that series (fields are read from the start, so no other reading
+of the same bytes exists)."""
+_KNOWN_MAX = 1 << 18
+_TAIL = 18  # a Sample field as Prometheus writes it: 12 10 09 <double> 10 <6-byte varint>
+
+
 def _walk(raw: bytes, request: Request, max_samples: int) -> None:
     end, p = len(raw), 0
+    points = request.points
+    times: dict[bytes, int] = {}  # a timestamp's 6 bytes: its value
     while p < end:
         start = p
         tag, p = _tag(raw, p)
         if tag == 0x0A:  # WriteRequest.timeseries
             length, p = _varint(raw, p)
             q = _within(p, length, end, start)
-            request.series.append(_series(raw, p, q))
-            request.samples += len(request.series[-1][1])
-            if request.samples > max_samples:
+            point = _usual(raw, p, q, times)
+            if point is not None:
+                points.append(point)
+            else:
+                key, found = _series(raw, p, q)
+                points += [(key, value, t) for value, t in found]
+                _learn(key)
+            if len(points) > max_samples:
                 raise PushError(
                     400,
-                    f"at least {request.samples:,} samples in one request, "
+                    f"at least {len(points):,} samples in one request, "
                     f"over the limit of {max_samples:,}",
                 )
             p = q
@@ -78,6 +93,36 @@ def _walk(raw: bytes, request: Request, max_samples: int) -> None:
             p = q
         else:
             p = _skip(raw, p, tag, end, start)
+
+
+def _learn(key: bytes) -> None:
+    if key not in _KNOWN:
+        labels_of(key)  # PushError 400 if a label is malformed or not UTF-8
+        if len(_KNOWN) >= _KNOWN_MAX:
+            _KNOWN.clear()
+        _KNOWN.add(key)
+
+
+def _usual(raw: bytes, p: int, end: int, times: dict[bytes, int]) -> Point | None:
+    """The series in raw[p:end] if it is a known series' labels and one sample, with a
+    timestamp of this century, as Prometheus sends nearly every one; else None. The fast
+    path: a few byte comparisons, two slices and two dict lookups."""
+    m = end - _TAIL
+    if m < p or raw[m] != 0x12 or raw[m + 1] != 0x10 or raw[m + 2] != 0x09:
+        return None
+    if raw[m + 11] != 0x10:
+        return None
+    key = raw[p:m]
+    if key not in _KNOWN:
+        return None
+    stamp = raw[m + 12 : end]
+    t = times.get(stamp)
+    if t is None:
+        t, after = _varint(raw, m + 12)
+        if after != end:
+            return None
+        times[stamp] = t
+    return key, _DOUBLE.unpack_from(raw, m + 3)[0], t
 
 
 def _series(raw: bytes, p: int, end: int) -> tuple[bytes, Points]:

@@ -102,7 +102,7 @@ class Receiver:
         metadata on its own, and storage keeps it with the next samples."""
         with self._lock:
             self._metadata.update(request.metadata)
-            if not request.series:
+            if not request.points:
                 return {}
             carried, self._metadata = self._metadata, {}
             return carried

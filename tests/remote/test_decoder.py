@@ -16,7 +16,7 @@ from scraper.remote import decoder
 from scraper.remote.prompb.remote_pb2 import WriteRequest
 from scraper.remote.prompb.types_pb2 import Exemplar, Label, MetricMetadata, Sample, TimeSeries
 
-Read = tuple[list[tuple[list[tuple[str, str]], list[tuple[bytes, int]]]], dict[str, Any]]
+Read = tuple[list[tuple[list[tuple[str, str]], bytes, int]], dict[str, Any]]
 HOST = [("__name__", "up"), ("instance", "host:9100"), ("job", "node")]
 
 
@@ -36,11 +36,9 @@ def by_protobuf(raw: bytes) -> Read:
     request = WriteRequest.FromString(raw)
     return (
         [
-            (
-                [(label.name, label.value) for label in s.labels],
-                [(bits(point.value), point.timestamp) for point in s.samples],
-            )
+            ([(label.name, label.value) for label in s.labels], bits(point.value), point.timestamp)
             for s in request.timeseries
+            for point in s.samples
         ],
         {
             m.metric_family_name: (_type_name(m.type), m.help, m.unit)
@@ -59,10 +57,7 @@ def by_decoder(raw: bytes) -> Read:
     """What the decoder reads, each series' labels read from its key as the receiver does."""
     request = decoder.read(raw, 1 << 20)
     return (
-        [
-            (decoder.labels_of(key), [(bits(value), t) for value, t in points])
-            for key, points in request.series
-        ],
+        [(decoder.labels_of(key), bits(value), t) for key, value, t in request.points],
         {name: tuple(m) for name, m in request.metadata.items()},
     )
 
@@ -129,6 +124,11 @@ def test_labels_after_a_sample_are_read_in_their_order() -> None:
     assert by_decoder(raw)[0][0][0] == [("__name__", "up"), ("job", "node")]
 
 
+def test_a_known_series_read_again_is_read_the_same() -> None:
+    raw = REQUESTS["a scrape"].SerializeToString()
+    assert by_decoder(raw) == by_decoder(raw) == by_protobuf(raw)
+
+
 def test_unknown_fields_of_every_wire_type_are_skipped_as_protobuf_skips_them() -> None:
     unknown = b"\x78\x96\x01" + b"\x81\x01" + b"\0" * 8 + b"\x8a\x01\x02ab" + b"\x95\x01abcd"
     raw = WriteRequest(timeseries=[series(HOST, (1.0, 5))]).SerializeToString() + unknown
@@ -138,7 +138,7 @@ def test_unknown_fields_of_every_wire_type_are_skipped_as_protobuf_skips_them() 
 def test_the_same_series_has_the_same_key_in_every_request() -> None:
     first = decoder.read(WriteRequest(timeseries=[series(HOST, (1.0, 5))]).SerializeToString(), 9)
     again = decoder.read(WriteRequest(timeseries=[series(HOST, (2.0, 6))]).SerializeToString(), 9)
-    assert first.series[0][0] == again.series[0][0]
+    assert first.points[0][0] == again.points[0][0]
 
 
 MALFORMED = {
