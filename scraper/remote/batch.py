@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import struct
 from collections.abc import Mapping, Sequence
 
@@ -28,7 +27,7 @@ def records(
     PushError 400 if any series or sample is unfit, so that nothing of a bad request is written."""
     groups: dict[tuple[str, str], list[Sample]] = {}
     for key, value, t in request.points:
-        name, labels, target = _identity(key)
+        name, labels, target = IDENTITIES.get(key) or _identity(key)
         # Prometheus marks a vanished series with a special NaN; hostwatch has no staleness,
         # and stored it would read as a real NaN sample.
         if value != value and _is_stale(value):
@@ -46,11 +45,15 @@ def records(
     return found
 
 
-@functools.lru_cache(maxsize=1 << 18)
+IDENTITIES: dict[bytes, Identity] = {}
+"""Series by their Label fields' bytes, as decoder.read gives them: the same series come in
+every request, and one found here costs a dict lookup instead of reading, sorting and checking
+its labels again (and decoder.read reads it by a fast path)."""
+IDENTITIES_MAX = 1 << 18
+
+
 def _identity(key: bytes) -> Identity:
-    """The series whose Label fields are the bytes ``key``: the same series come in every
-    request, and a cache hit costs a dict lookup instead of reading, sorting and checking
-    its labels again."""
+    """The series whose Label fields are the bytes ``key``, checked, then remembered."""
     pairs = labels_of(key)
     labels = dict(pairs)
     if len(labels) != len(pairs):
@@ -65,7 +68,10 @@ def _identity(key: bytes) -> Identity:
             f"series {name}{_shown(pairs)} lacks a job or instance label: "
             "a pushing host is known by both",
         )
-    return name, tuple(sorted(labels.items())), (job, instance)
+    if len(IDENTITIES) >= IDENTITIES_MAX:
+        IDENTITIES.clear()
+    found = IDENTITIES[key] = name, tuple(sorted(labels.items())), (job, instance)
+    return found
 
 
 def _shown(pairs: Sequence[tuple[str, str]]) -> str:

@@ -12,6 +12,7 @@ Tests: tests/remote/test_decoder.py compares what it reads with protobuf's own p
 from __future__ import annotations
 
 import struct
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from model.errors import PushError
@@ -43,26 +44,26 @@ class Request:
     metadata: dict[str, Metadata] = field(default_factory=dict)
 
 
-def read(raw: bytes, max_samples: int) -> Request:
+def read(raw: bytes, max_samples: int, known: Container[bytes] = frozenset()) -> Request:
     """The WriteRequest ``raw`` encodes; PushError 400 if it is not one, or holds more than
-    ``max_samples`` samples (found out before the rest is read)."""
+    ``max_samples`` samples (found out before the rest is read).
+
+    ``known``: keys this function gave before whose labels the caller has checked. Bytes
+    equal to one of them followed by a sample are that series and a sample, since fields are
+    read from the start and a key is whole Label fields: no other reading of them exists.
+    """
     request = Request()
     try:
-        _walk(raw, request, max_samples)
+        _walk(raw, request, max_samples, known)
     except (IndexError, struct.error):
         raise PushError(400, f"{_NOT_PROTOBUF}: a field runs past the end") from None
     return request
 
 
-_KNOWN: set[bytes] = set()
-"""Label fields read as a series' whole labels, each a well-formed Label: bytes equal to one of
-them followed by a sample are that series (fields are read from the start, so no other reading
-of the same bytes exists)."""
-_KNOWN_MAX = 1 << 18
 _TAIL = 18  # a Sample field as Prometheus writes it: 12 10 09 <double> 10 <6-byte varint>
 
 
-def _walk(raw: bytes, request: Request, max_samples: int) -> None:
+def _walk(raw: bytes, request: Request, max_samples: int, known: Container[bytes]) -> None:
     end, p = len(raw), 0
     points = request.points
     times: dict[bytes, int] = {}  # a timestamp's 6 bytes: its value
@@ -72,13 +73,14 @@ def _walk(raw: bytes, request: Request, max_samples: int) -> None:
         if tag == 0x0A:  # WriteRequest.timeseries
             length, p = _varint(raw, p)
             q = _within(p, length, end, start)
-            point = _usual(raw, p, q, times)
+            point = _usual(raw, p, q, times, known)
             if point is not None:
                 points.append(point)
             else:
                 key, found = _series(raw, p, q)
                 points += [(key, value, t) for value, t in found]
-                _learn(key)
+                if not found:  # checked here, as no caller sees it
+                    labels_of(key)
             if len(points) > max_samples:
                 raise PushError(
                     400,
@@ -95,15 +97,9 @@ def _walk(raw: bytes, request: Request, max_samples: int) -> None:
             p = _skip(raw, p, tag, end, start)
 
 
-def _learn(key: bytes) -> None:
-    if key not in _KNOWN:
-        labels_of(key)  # PushError 400 if a label is malformed or not UTF-8
-        if len(_KNOWN) >= _KNOWN_MAX:
-            _KNOWN.clear()
-        _KNOWN.add(key)
-
-
-def _usual(raw: bytes, p: int, end: int, times: dict[bytes, int]) -> Point | None:
+def _usual(
+    raw: bytes, p: int, end: int, times: dict[bytes, int], known: Container[bytes]
+) -> Point | None:
     """The series in raw[p:end] if it is a known series' labels and one sample, with a
     timestamp of this century, as Prometheus sends nearly every one; else None. The fast
     path: a few byte comparisons, two slices and two dict lookups."""
@@ -113,7 +109,7 @@ def _usual(raw: bytes, p: int, end: int, times: dict[bytes, int]) -> Point | Non
     if raw[m + 11] != 0x10:
         return None
     key = raw[p:m]
-    if key not in _KNOWN:
+    if key not in known:
         return None
     stamp = raw[m + 12 : end]
     t = times.get(stamp)
@@ -132,10 +128,18 @@ def _series(raw: bytes, p: int, end: int) -> tuple[bytes, Points]:
     points: Points = []
     while p < end:
         start = p
-        tag, p = _tag(raw, p)
+        tag, length = raw[p], raw[p + 1] if p + 1 < end else 0x80
+        if tag == 0x0A and length < 0x80:  # a label of up to 127 bytes: no calls
+            p += 2 + length
+            if p > end:
+                raise PushError(400, f"{_NOT_PROTOBUF}: a label at byte {start:,} runs past")
+            tag = 0x0A
+        else:
+            tag, p = _tag(raw, p)
+            if tag == 0x0A:
+                length, p = _varint(raw, p)
+                p = _within(p, length, end, start)
         if tag == 0x0A:  # TimeSeries.labels
-            length, p = _varint(raw, p)
-            p = _within(p, length, end, start)
             if first < 0:
                 first, last = start, p
             elif start == last:
@@ -162,6 +166,10 @@ def _series(raw: bytes, p: int, end: int) -> tuple[bytes, Points]:
 
 
 def _sample(raw: bytes, p: int, end: int) -> tuple[float, int]:
+    if end - p == 16 and raw[p] == 0x09 and raw[p + 9] == 0x10:  # as Prometheus writes it
+        t, after = _varint(raw, p + 10)
+        if after == end:
+            return _DOUBLE.unpack_from(raw, p + 1)[0], t
     value, t = 0.0, 0
     while p < end:
         start = p

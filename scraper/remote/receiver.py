@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 PATH = "/api/v1/write"
 MIB = 1 << 20
 Deliver = Callable[[ScrapeRecord], None]
+PUSHING_ROLES = frozenset({"writer", "admin"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ class Receiver:
             if len(body) != length:
                 raise PushError(400, f"body ended after {len(body):,} of {length:,} bytes")
             raw = wire.decompress(body, self.limits.max_decoded_bytes)
-            request = decoder.read(raw, self.limits.max_samples)
+            request = decoder.read(raw, self.limits.max_samples, batch.IDENTITIES)
             found = batch.records(request, now_ms, self._storage_limits, self._carried(request))
             self._pushers.admit(found, now_ms)
         finally:
@@ -110,7 +111,11 @@ class Receiver:
     def _authorize(self, header: str | None, now_ms: int) -> None:
         token = tokens.from_header(header) if header else None
         if token is None:
-            raise PushError(401, "send an API token: Authorization: Bearer <token>")
+            raise PushError(
+                401,
+                "send an API token: Authorization: Bearer <token>, "
+                "or basic auth with the token as the password",
+            )
         digest = tokens.digest(token)
         try:
             user = self._store.token_owner(digest)
@@ -122,8 +127,10 @@ class Receiver:
             raise PushError(503, f"cannot check the token: {error}") from None
         if user is None:
             raise PushError(401, "the token is not valid (revoked, or mistyped)")
-        if user.role != "admin":
-            raise PushError(403, f"remote write needs the admin role; {user.name} has {user.role}")
+        if user.role not in PUSHING_ROLES:
+            raise PushError(
+                403, f"remote write needs the writer or admin role; {user.name} has {user.role}"
+            )
         with self._lock:
             self._accepted[digest] = now_ms
 

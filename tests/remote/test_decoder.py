@@ -53,9 +53,9 @@ def _type_name(number: int) -> str:
     return decoder.METADATA_TYPES[number] if number < len(decoder.METADATA_TYPES) else "unknown"
 
 
-def by_decoder(raw: bytes) -> Read:
+def by_decoder(raw: bytes, known: frozenset[bytes] = frozenset()) -> Read:
     """What the decoder reads, each series' labels read from its key as the receiver does."""
-    request = decoder.read(raw, 1 << 20)
+    request = decoder.read(raw, 1 << 20, known)
     return (
         [(decoder.labels_of(key), bits(value), t) for key, value, t in request.points],
         {name: tuple(m) for name, m in request.metadata.items()},
@@ -124,9 +124,15 @@ def test_labels_after_a_sample_are_read_in_their_order() -> None:
     assert by_decoder(raw)[0][0][0] == [("__name__", "up"), ("job", "node")]
 
 
-def test_a_known_series_read_again_is_read_the_same() -> None:
-    raw = REQUESTS["a scrape"].SerializeToString()
-    assert by_decoder(raw) == by_decoder(raw) == by_protobuf(raw)
+def keys(raw: bytes) -> frozenset[bytes]:
+    """The series of ``raw`` as the receiver knows them once it has read them."""
+    return frozenset(key for key, _, _ in decoder.read(raw, 1 << 20).points)
+
+
+@pytest.mark.parametrize("request_", REQUESTS.values(), ids=REQUESTS.keys())
+def test_known_series_are_read_as_protobuf_reads_them(request_: WriteRequest) -> None:
+    raw = request_.SerializeToString()
+    assert by_decoder(raw, keys(raw)) == by_protobuf(raw)
 
 
 def test_unknown_fields_of_every_wire_type_are_skipped_as_protobuf_skips_them() -> None:
@@ -173,18 +179,19 @@ def test_every_cut_or_changed_byte_reads_as_protobuf_reads_it_or_is_a_400() -> N
     rng = random.Random(18)
     bodies = [raw[:cut] for cut in range(len(raw))]
     bodies += [_changed(raw, rng) for _ in range(3000)]
+    known = keys(raw)
     for body in bodies:
         try:
             expected: Read | None = by_protobuf(body)
         except DecodeError:
             expected = None
-        read = _read_or_status(body)
-        assert read == 400 or read == expected, body
+        for read in (_read_or_status(body, frozenset()), _read_or_status(body, known)):
+            assert read == 400 or read == expected, body
 
 
-def _read_or_status(body: bytes) -> Read | int:
+def _read_or_status(body: bytes, known: frozenset[bytes]) -> Read | int:
     try:
-        return by_decoder(body)
+        return by_decoder(body, known)
     except PushError as refused:
         return refused.status
 
