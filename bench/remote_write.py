@@ -45,6 +45,7 @@ PER_REQUEST = 2000
 SENT = "prometheus_remote_storage_samples_total"
 SAMPLES_PER_SCRAPE = 510  # a node_exporter scrape with up, scrape_duration_seconds, ...
 CLIENTS = 4
+SHARDS = (1, 4)  # queue_config.max_shards of the sender measured: one queue, the default
 Round = list[bytes]
 
 
@@ -153,10 +154,11 @@ def hostwatch(made: list[Round], workdir: Path) -> None:
         loader.drop(database)
 
 
-async def ship(url: str, records: list[ScrapeRecord]) -> tuple[float, float]:
-    """(samples/s, CPU ms per 1,000 samples) of one Sender shipping ``records`` to ``url``."""
+async def ship(url: str, records: list[ScrapeRecord], shards: int) -> tuple[float, float]:
+    """(samples/s, CPU ms per 1,000 samples) of one Sender of ``shards`` queues shipping
+    ``records`` to ``url``."""
     total = sum(len(record.samples) for record in records)
-    queue = QueueConfig(capacity=total, batch_send_deadline=1.0)
+    queue = QueueConfig(capacity=total, batch_send_deadline=1.0, max_shards=shards)
     telemetry = Telemetry()
     sender = Sender(RemoteWriteConfig(url, name="bench", queue_config=queue), telemetry)
     async with anyio.create_task_group() as group:
@@ -172,20 +174,21 @@ async def ship(url: str, records: list[ScrapeRecord]) -> tuple[float, float]:
     return total / took, used / total * 1e6
 
 
-def scrapes(targets: int, count: int) -> list[ScrapeRecord]:
-    """``count`` scrapes of ``targets`` hosts a second apart, SAMPLES_PER_SCRAPE samples each,
-    as the loops make them: the same series every time, as on a real fleet."""
+def scrapes(targets: int, count: int, host: str) -> list[ScrapeRecord]:
+    """``count`` scrapes of ``targets`` hosts named ``host``N a second apart,
+    SAMPLES_PER_SCRAPE samples each, as the loops make them: the same series every time, as
+    on a real fleet."""
     start = time.time_ns() // 1_000_000 - count * 1000
     made = []
     for round_ in range(count):
         for t in range(targets):
-            labels = (("instance", f"sent{t}:9100"), ("job", "node"))
+            labels = (("instance", f"{host}{t}:9100"), ("job", "node"))
             samples = [
                 Scraped(f"bench_sent_{i % 50}", (("id", str(i)), *labels), float(i + round_))
                 for i in range(SAMPLES_PER_SCRAPE)
             ]
             scraped = start + round_ * 1000
-            made.append(ScrapeRecord("node", f"sent{t}:9100", labels, scraped, 0.1, None, samples))
+            made.append(ScrapeRecord("node", labels[0][1], labels, scraped, 0.1, None, samples))
     return made
 
 
@@ -208,19 +211,22 @@ def prometheus(made: list[Round], workdir: Path, targets: int, count: int) -> No
         try:
             wait_ready(f"http://{listen}/-/ready")
             measure("Prometheus", f"http://{listen}/api/v1/write", server.pid, made, "-")
-            rate, per_1000 = anyio.run(
-                ship, f"http://{listen}/api/v1/write", scrapes(targets, count)
-            )
-            needed = 10_000 * SAMPLES_PER_SCRAPE / 120
-            print(
-                f"sent by one remote_write queue to Prometheus ({count} scrapes of {targets} "
-                f"targets): {rate:,.0f} samples/s, "
-                f"{per_1000:.1f} ms CPU per 1,000 samples (10,000 targets at 2 min need "
-                f"{needed:,.0f} samples/s: {rate / needed:.1f}x)"
-            )
+            for shards in SHARDS:
+                shipped = scrapes(targets, count, f"sent-by-{shards}-")
+                sent(f"http://{listen}/api/v1/write", shipped, shards)
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def sent(url: str, records: list[ScrapeRecord], shards: int) -> None:
+    rate, per_1000 = anyio.run(ship, url, records, shards)
+    needed = 10_000 * SAMPLES_PER_SCRAPE / 120
+    print(
+        f"sent to Prometheus by {shards} shard(s) ({len(records):,} scrapes): "
+        f"{rate:,.0f} samples/s, {per_1000:.1f} ms CPU per 1,000 samples "
+        f"(10,000 targets at 2 min need {needed:,.0f} samples/s: {rate / needed:.1f}x)"
+    )
 
 
 def wait_ready(url: str) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy import Connection, Row, Select, delete, func, insert, select, up
 from model.errors import AccountError
 from storage import schema
 
-Role = Literal["viewer", "admin"]
-ROLES: tuple[Role, ...] = ("viewer", "admin")
+Role = Literal["viewer", "writer", "admin"]
+ROLES: tuple[Role, ...] = ("viewer", "writer", "admin")  # writer: remote write senders only
 
 
 @dataclass(frozen=True, slots=True)

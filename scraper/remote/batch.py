@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import math
 import struct
 from collections.abc import Mapping, Sequence
 
 from model.errors import InvalidSampleError, PushError
 from model.limits import Limits
 from model.samples import Labels, Metadata, Sample
-from scraper.remote.prompb.remote_pb2 import WriteRequest
-from scraper.remote.prompb.types_pb2 import MetricMetadata, TimeSeries
+from scraper.remote.decoder import Request, labels_of
 from storage import ScrapeRecord
 from storage.validation import check_timestamp
 
@@ -19,39 +16,26 @@ SOURCE = ("source", "push")
 """The target label that tells a pushing host from a scraped one in the servers list."""
 
 STALE_NAN = 0x7FF0000000000002
-METADATA_TYPES = {
-    MetricMetadata.COUNTER: "counter",
-    MetricMetadata.GAUGE: "gauge",
-    MetricMetadata.HISTOGRAM: "histogram",
-    MetricMetadata.GAUGEHISTOGRAM: "gaugehistogram",
-    MetricMetadata.SUMMARY: "summary",
-    MetricMetadata.INFO: "info",
-    MetricMetadata.STATESET: "stateset",
-}
+_sample = tuple.__new__  # a Sample without its generated __new__: a third of its cost
+Identity = tuple[str, Labels, tuple[str, str]]  # metric name, other labels sorted, job/instance
 
 
 def records(
-    request: WriteRequest,
-    now_ms: int,
-    limits: Limits,
-    max_samples: int,
-    metadata: Mapping[str, Metadata],
+    request: Request, now_ms: int, limits: Limits, metadata: Mapping[str, Metadata]
 ) -> list[ScrapeRecord]:
     """The request's samples grouped by target, received at ``now_ms``, carrying ``metadata``;
     PushError 400 if any series or sample is unfit, so that nothing of a bad request is written."""
-    total = sum(len(series.samples) for series in request.timeseries)
-    if total > max_samples:
-        raise PushError(400, f"{total:,} samples in one request, over the limit of {max_samples:,}")
     groups: dict[tuple[str, str], list[Sample]] = {}
-    for series in request.timeseries:
-        name, labels, target = _identity(series)
+    for key, value, t in request.points:
+        name, labels, target = IDENTITIES.get(key) or _identity(key)
         # Prometheus marks a vanished series with a special NaN; hostwatch has no staleness,
         # and stored it would read as a real NaN sample.
-        groups.setdefault(target, []).extend(
-            Sample(name, labels, point.value, point.timestamp)
-            for point in series.samples
-            if not _is_stale(point.value)
-        )
+        if value != value and _is_stale(value):
+            continue
+        group = groups.get(target)
+        if group is None:
+            group = groups[target] = []
+        group.append(_sample(Sample, (name, labels, value, t)))
     found = [
         _record(job, instance, samples, now_ms, metadata)
         for (job, instance), samples in groups.items()
@@ -61,17 +45,16 @@ def records(
     return found
 
 
-def _identity(series: TimeSeries) -> tuple[str, Labels, tuple[str, str]]:
-    """(metric name, the other labels sorted, (job, instance))."""
-    if series.histograms:
-        raise PushError(400, "native histograms are not supported: send classic histograms")
-    return _named(tuple([(label.name, label.value) for label in series.labels]))
+IDENTITIES: dict[bytes, Identity] = {}
+"""Series by their Label fields' bytes, as decoder.read gives them: the same series come in
+every request, and one found here costs a dict lookup instead of reading, sorting and checking
+its labels again (and decoder.read reads it by a fast path)."""
+IDENTITIES_MAX = 1 << 18
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def _named(pairs: tuple[tuple[str, str], ...]) -> tuple[str, Labels, tuple[str, str]]:
-    """_identity's work past reading the labels: the same series come in every request, and
-    a cache hit costs a tenth of sorting and checking them again."""
+def _identity(key: bytes) -> Identity:
+    """The series whose Label fields are the bytes ``key``, checked, then remembered."""
+    pairs = labels_of(key)
     labels = dict(pairs)
     if len(labels) != len(pairs):
         raise PushError(400, f"a label name appears twice in {_shown(pairs)}")
@@ -85,7 +68,10 @@ def _named(pairs: tuple[tuple[str, str], ...]) -> tuple[str, Labels, tuple[str, 
             f"series {name}{_shown(pairs)} lacks a job or instance label: "
             "a pushing host is known by both",
         )
-    return name, tuple(sorted(labels.items())), (job, instance)
+    if len(IDENTITIES) >= IDENTITIES_MAX:
+        IDENTITIES.clear()
+    found = IDENTITIES[key] = name, tuple(sorted(labels.items())), (job, instance)
+    return found
 
 
 def _shown(pairs: Sequence[tuple[str, str]]) -> str:
@@ -94,18 +80,7 @@ def _shown(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def _is_stale(value: float) -> bool:
-    return math.isnan(value) and struct.unpack("<Q", struct.pack("<d", value))[0] == STALE_NAN
-
-
-def metadata_of(request: WriteRequest) -> dict[str, Metadata]:
-    """The metric families' TYPE, HELP and UNIT (senders send them in requests of their own)."""
-    return {
-        entry.metric_family_name: Metadata(
-            METADATA_TYPES.get(entry.type, "unknown"), entry.help, entry.unit
-        )
-        for entry in request.metadata
-        if entry.metric_family_name
-    }
+    return value != value and struct.unpack("<Q", struct.pack("<d", value))[0] == STALE_NAN
 
 
 def _record(

@@ -17,8 +17,7 @@ from model import tokens
 from model.errors import PushError, StorageError
 from model.limits import Limits
 from model.samples import Metadata
-from scraper.remote import batch, wire
-from scraper.remote.prompb.remote_pb2 import WriteRequest
+from scraper.remote import batch, decoder, wire
 from scraper.remote.pushers import Pushers
 from scraper.telemetry import Telemetry
 from storage import ScrapeRecord, Storage
@@ -27,6 +26,7 @@ log = logging.getLogger(__name__)
 PATH = "/api/v1/write"
 MIB = 1 << 20
 Deliver = Callable[[ScrapeRecord], None]
+PUSHING_ROLES = frozenset({"writer", "admin"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +88,9 @@ class Receiver:
             body = read(length)
             if len(body) != length:
                 raise PushError(400, f"body ended after {len(body):,} of {length:,} bytes")
-            request = wire.decode(body, self.limits.max_decoded_bytes)
-            found = batch.records(
-                request,
-                now_ms,
-                self._storage_limits,
-                self.limits.max_samples,
-                self._carried(request),
-            )
+            raw = wire.decompress(body, self.limits.max_decoded_bytes)
+            request = decoder.read(raw, self.limits.max_samples, batch.IDENTITIES)
+            found = batch.records(request, now_ms, self._storage_limits, self._carried(request))
             self._pushers.admit(found, now_ms)
         finally:
             self._slots.release()
@@ -103,12 +98,12 @@ class Receiver:
             self._deliver(record)
         return sum(len(record.samples) for record in found)
 
-    def _carried(self, request: WriteRequest) -> dict[str, Metadata]:
+    def _carried(self, request: decoder.Request) -> dict[str, Metadata]:
         """The request's metadata, or that of an earlier metadata-only request: senders send
         metadata on its own, and storage keeps it with the next samples."""
         with self._lock:
-            self._metadata.update(batch.metadata_of(request))
-            if not request.timeseries:
+            self._metadata.update(request.metadata)
+            if not request.points:
                 return {}
             carried, self._metadata = self._metadata, {}
             return carried
@@ -116,7 +111,11 @@ class Receiver:
     def _authorize(self, header: str | None, now_ms: int) -> None:
         token = tokens.from_header(header) if header else None
         if token is None:
-            raise PushError(401, "send an API token: Authorization: Bearer <token>")
+            raise PushError(
+                401,
+                "send an API token: Authorization: Bearer <token>, "
+                "or basic auth with the token as the password",
+            )
         digest = tokens.digest(token)
         try:
             user = self._store.token_owner(digest)
@@ -128,8 +127,10 @@ class Receiver:
             raise PushError(503, f"cannot check the token: {error}") from None
         if user is None:
             raise PushError(401, "the token is not valid (revoked, or mistyped)")
-        if user.role != "admin":
-            raise PushError(403, f"remote write needs the admin role; {user.name} has {user.role}")
+        if user.role not in PUSHING_ROLES:
+            raise PushError(
+                403, f"remote write needs the writer or admin role; {user.name} has {user.role}"
+            )
         with self._lock:
             self._accepted[digest] = now_ms
 

@@ -10,8 +10,9 @@ import httpx
 from model.samples import Labels
 from scraper.remote.batch import STALE_NAN
 from scraper.remote.prompb.types_pb2 import MetricMetadata
+from scraper.remote.receiver import PATH
 from storage import Storage
-from tests.remote.pushing import Receiving, request, series, token_of
+from tests.remote.pushing import Receiving, headers, request, series, token_of
 from tests.web.accounts import add_user
 
 HOST = {"job": "node", "instance": "web1:9100"}
@@ -96,7 +97,7 @@ def test_a_viewer_token_may_not_push(receiver: Receiving, store: Storage) -> Non
         request(series("node_load1", HOST, (now_ms(), 1.0))), token_of(store, "watcher")
     )
     assert response.status_code == 403
-    assert "admin role" in response.text
+    assert "needs the writer or admin role; watcher has viewer" in response.text
     assert store.targets() == []
 
 
@@ -110,3 +111,41 @@ def test_received_samples_and_answers_are_counted_on_the_scrapers_metrics(
     assert "hostwatch_scraper_remote_write_samples_received_total 2.0" in text
     assert 'hostwatch_scraper_remote_write_requests_total{code="204"} 1.0' in text
     assert 'hostwatch_scraper_remote_write_requests_total{code="400"} 1.0' in text
+
+
+def test_a_writer_token_may_push(receiver: Receiving, store: Storage) -> None:
+    add_user(store, "sender", "writer")
+    t = now_ms()
+    response = receiver.push(
+        request(series("node_load1", HOST, (t, 1.0))), token_of(store, "sender")
+    )
+    assert response.status_code == 204
+    assert stored(store) == {("node_load1", (("instance", "web1:9100"), ("job", "node")), t, 1.0)}
+
+
+def test_basic_auth_with_the_token_as_password_may_push(
+    receiver: Receiving, store: Storage
+) -> None:
+    add_user(store, "sender", "writer")
+    t = now_ms()
+    response = httpx.post(
+        receiver.url + PATH,
+        content=request(series("node_load1", HOST, (t, 1.0))),
+        headers={k: v for k, v in headers("-").items() if k != "Authorization"},
+        auth=("sender", token_of(store, "sender")),
+    )
+    assert response.status_code == 204
+    assert stored(store) == {("node_load1", (("instance", "web1:9100"), ("job", "node")), t, 1.0)}
+
+
+def test_basic_auth_with_a_wrong_password_is_a_401(receiver: Receiving, store: Storage) -> None:
+    add_user(store, "sender", "writer")
+    response = httpx.post(
+        receiver.url + PATH,
+        content=request(series("node_load1", HOST, (now_ms(), 1.0))),
+        headers={k: v for k, v in headers("-").items() if k != "Authorization"},
+        auth=("sender", "hw_not-its-token"),
+    )
+    assert response.status_code == 401
+    assert "not valid" in response.text
+    assert store.targets() == []

@@ -13,6 +13,7 @@ import pytest
 from model.samples import Sample
 from scraper.config.model import QueueConfig, RelabelRule, RemoteWriteConfig
 from scraper.remote import wire
+from scraper.remote.prompb.remote_pb2 import WriteRequest
 from scraper.remote.sender import Sender
 from scraper.telemetry import Telemetry
 from storage import ScrapeRecord
@@ -58,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.authorization.append(self.headers.get("Authorization"))
         status = self.server.answers.pop(0) if self.server.answers else 204
         if status == 204:
-            for series in wire.decode(body, 1 << 24).timeseries:
+            for series in WriteRequest.FromString(wire.decompress(body, 1 << 24)).timeseries:
                 labels = {label.name: label.value for label in series.labels}
                 name = labels.pop("__name__")
                 self.server.received += [

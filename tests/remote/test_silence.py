@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from model.limits import Limits
-from scraper.remote import batch
+from scraper.remote import batch, decoder
 from scraper.remote.prompb.remote_pb2 import WriteRequest
 from scraper.remote.pushers import Pushers, PushLimits
 from storage import ScrapeRecord, Storage
@@ -16,13 +16,8 @@ HOST = {"job": "node", "instance": "web1:9100"}
 
 def pushed(pushers: Pushers, store: Storage, at_ms: int) -> None:
     """A push of one sample received at ``at_ms``, admitted and written as the receiver does."""
-    found = batch.records(
-        WriteRequest(timeseries=[series("node_load1", HOST, (at_ms, 1.0))]),
-        at_ms,
-        Limits(),
-        100,
-        {},
-    )
+    raw = WriteRequest(timeseries=[series("node_load1", HOST, (at_ms, 1.0))]).SerializeToString()
+    found = batch.records(decoder.read(raw, 100), at_ms, Limits(), {})
     pushers.admit(found, at_ms)
     store.write(found)
 

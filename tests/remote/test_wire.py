@@ -49,6 +49,8 @@ def test_the_encoded_batch_is_what_protobuf_writes(batch: list[Point]) -> None:
 
 def test_a_staleness_marker_keeps_its_nan_bits() -> None:
     stale = struct.unpack("<d", struct.pack("<Q", 0x7FF0000000000002))[0]
-    request = wire.decode(encode([("m", (("k", "v"),), stale, 5)]), 1 << 20)
+    request = WriteRequest.FromString(
+        wire.decompress(encode([("m", (("k", "v"),), stale, 5)]), 1 << 20)
+    )
     sent = request.timeseries[0].samples[0].value
     assert struct.pack("<d", sent) == struct.pack("<Q", 0x7FF0000000000002)

@@ -63,17 +63,20 @@ OPERATIONS = operations()
 IDS = [f"{m} {u}" for m, u, _ in OPERATIONS]
 WRITES = [(m, u) for m, u, _ in OPERATIONS if m not in policy.SAFE_METHODS]
 CHANGES = [(m, u) for m, u, need in OPERATIONS if need is Need.ADMIN]
+READS = [(m, u) for m, u, need in OPERATIONS if need is Need.VIEWER]
 
 
 @dataclass
 class Guarded:
-    """An app with users: "ann" the viewer (token and session) and "root" the admin."""
+    """An app with users: "ann" the viewer (token and session), "root" the admin and "wes"
+    the writer (a remote write sender)."""
 
     client: TestClient
     viewer: dict[str, str]
     admin: dict[str, str]
     viewer_session: TestClient
     viewer_csrf: str
+    writer: dict[str, str]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -85,11 +88,11 @@ def guarded(
         store.upgrade()
         add_user(store, "ann")
         add_user(store, "root", "admin")
+        add_user(store, "wes", "writer")
         app = probed_app(store)
         with TestClient(app) as client, TestClient(app) as session:
-            yield Guarded(
-                client, bearer(store, "ann"), bearer(store, "root"), session, log_in(session, "ann")
-            )
+            viewer, admin, writer = (bearer(store, name) for name in ("ann", "root", "wes"))
+            yield Guarded(client, viewer, admin, session, log_in(session, "ann"), writer)
         store.close()
 
 
@@ -122,6 +125,31 @@ def test_a_viewers_session_may_change_nothing(guarded: Guarded, method: str, url
     response = guarded.viewer_session.request(method, url, headers=headers)
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("method", "url"), READS, ids=[f"{m} {u}" for m, u in READS])
+def test_a_writers_token_reads_nothing(guarded: Guarded, method: str, url: str) -> None:
+    response = guarded.client.request(method, url, headers=guarded.writer)
+
+    assert response.status_code == 403
+    assert (
+        method == "HEAD" or "this needs the viewer role; wes has the writer role" in response.text
+    )
+
+
+@pytest.mark.parametrize(("method", "url"), CHANGES, ids=[f"{m} {u}" for m, u in CHANGES])
+def test_a_writers_token_may_change_nothing(guarded: Guarded, method: str, url: str) -> None:
+    response = guarded.client.request(method, url, headers=guarded.writer)
+
+    assert response.status_code == 403
+    assert "this needs the admin role; wes has the writer role" in response.text
+
+
+def test_a_writer_sees_its_own_account(guarded: Guarded) -> None:
+    response = guarded.client.get("/account", headers=guarded.writer)
+
+    assert response.status_code == 200
+    assert "wes" in response.text
 
 
 @pytest.mark.parametrize(("method", "url"), WRITES, ids=[f"{m} {u}" for m, u in WRITES])

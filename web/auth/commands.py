@@ -34,7 +34,7 @@ def password(from_stdin: bool) -> str:
 
 
 def user_add(store: Storage, operands: Sequence[str], args: argparse.Namespace) -> None:
-    name = _user_name(_one(operands, "user add NAME --role viewer|admin"))
+    name = _user_name(_one(operands, "user add NAME --role viewer|writer|admin"))
     store.add_user(name, args.role, passwords.hashed(password(args.password_stdin)))
     print(f"added user {name!r} with the {args.role} role")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from starlette.routing import BaseRoute, Match
 from starlette.types import Scope
 
-from storage import User
+from storage import Role, User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -34,6 +34,13 @@ class Rule:
         return self.read if method in SAFE_METHODS else self.write
 
 
+MEETS: dict[Role, frozenset[Need]] = {
+    "admin": frozenset({Need.SIGNED_IN, Need.VIEWER, Need.ADMIN}),
+    "viewer": frozenset({Need.SIGNED_IN, Need.VIEWER}),
+    # A remote write sender's account: its token sits in agents' configs on many hosts, so
+    # it reads nothing of the fleet; it may only look after its own account and tokens.
+    "writer": frozenset({Need.SIGNED_IN}),
+}
 DEFAULT = Rule(read=Need.VIEWER, write=Need.ADMIN)
 OPEN = Rule(read=Need.ANYONE, write=Need.ANYONE)
 OWN = Rule(read=Need.SIGNED_IN, write=Need.SIGNED_IN)
@@ -75,4 +82,4 @@ def allows(need: Need, user: User | None, open_reading: bool = False) -> bool:
         return True
     if user is None:
         return open_reading and need is Need.VIEWER
-    return need is not Need.ADMIN or user.role == "admin"
+    return need in MEETS[user.role]
