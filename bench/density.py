@@ -5,9 +5,10 @@ day of real node_exporter samples.
 
 Debian's prometheus-node-exporter is scraped ``--scrapes`` times, ``--interval`` seconds
 apart (bench/day.py); the scrapes are stamped 2 minutes apart over yesterday (UTC), so the
-day is closed and compacted like any other. hostwatch: written through Storage.write in
-batches of 10 scrapes, then maintain(); the figure is the database's growth from its empty
-schema. Prometheus: the same samples as an OpenMetrics file, backfilled with `promtool tsdb
+day is closed and compacted like any other. The samples are written once as an OpenMetrics
+file with timestamps. hostwatch: the file imported through ``db import``'s entry
+(bench/imports.py; its throughput is printed), then maintain(); the figure is the database's
+growth from its empty schema. Prometheus: the same file backfilled with `promtool tsdb
 create-blocks-from openmetrics`, then a Prometheus started on the blocks until it has
 compacted them.
 """
@@ -18,25 +19,25 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy import create_engine, text
 
-from bench import day, loader
+from bench import day, imports, loader
 from storage import ScrapeRecord, Storage
 
 MINUTE = 60_000
 DAY = 24 * 60 * MINUTE
-BATCH = 10
 
 
-def hostwatch_postgresql(batches: Sequence[Sequence[ScrapeRecord]], now_ms: int) -> dict[str, int]:
+def hostwatch_postgresql(source: Path, now_ms: int) -> dict[str, int]:
     name = "hostwatch_bench_density"
     loader.recreate(name)
     url = loader.url_of(name)
     store = Storage.open(url, clock=lambda: now_ms)
     store.upgrade()
     before = _pg_sizes(url)
-    _load(store, batches, now_ms)
+    _load(store, source, now_ms)
     after = _pg_sizes(url)
     loader.drop(name)
     return {key: after[key] - before.get(key, 0) for key in after}
@@ -64,13 +65,13 @@ def _pg_sizes(url: str) -> dict[str, int]:
     return {"database": total, **parts}
 
 
-def hostwatch_sqlite(batches: Sequence[Sequence[ScrapeRecord]], now_ms: int) -> dict[str, int]:
+def hostwatch_sqlite(source: Path, now_ms: int) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "density.db"
         store = Storage.open(f"sqlite:///{path}", clock=lambda: now_ms)
         store.upgrade()
         before = _sqlite_sizes(path)
-        _load(store, batches, now_ms)
+        _load(store, source, now_ms)
         after = _sqlite_sizes(path)
     return {key: after[key] - before.get(key, 0) for key in after}
 
@@ -94,30 +95,31 @@ def _sqlite_sizes(path: Path) -> dict[str, int]:
     return {"database": path.stat().st_size - free * page, "file": path.stat().st_size, **parts}
 
 
-def _load(store: Storage, batches: Sequence[Sequence[ScrapeRecord]], now_ms: int) -> None:
-    started_at = time.perf_counter()
-    for batch in batches:
-        store.write(batch)
-    written = time.perf_counter()
+def _load(store: Storage, source: Path, now_ms: int) -> None:
+    timed = imports.imported(store, source, now_ms)
+    started = time.perf_counter()
     report = store.maintain(now_ms)
-    done = time.perf_counter()
+    took = time.perf_counter() - started
     store.close()
-    samples = sum(len(r.samples) for b in batches for r in b)
     print(
-        f"  {samples:,} samples written in {written - started_at:.1f} s "
-        f"({samples / (written - started_at):,.0f}/s); maintain {done - written:.1f} s, "
-        f"{report.samples_compacted:,} compacted into {report.windows_compacted} window(s)"
+        f"  {timed}; maintain {took:.1f} s, {report.samples_compacted:,} compacted "
+        f"({report.samples_compacted / took:,.0f} samples/s) into "
+        f"{report.windows_compacted} window(s)"
     )
 
 
-def prometheus(recs: Sequence[ScrapeRecord]) -> dict[str, int]:
+def openmetrics(recs: Sequence[ScrapeRecord]) -> imports.Write:
+    def write(out: TextIO) -> None:
+        for record in recs:
+            day.write_openmetrics(out, record.samples, record.timestamp_ms)
+
+    return write
+
+
+def prometheus(source: Path) -> dict[str, int]:
     """Prometheus's TSDB size for the samples: backfilled blocks, compacted by a Prometheus."""
     with tempfile.TemporaryDirectory() as folder:
-        source, data = Path(folder) / "samples.om", Path(folder) / "data"
-        with source.open("w") as out:
-            for record in recs:
-                day.write_openmetrics(out, record.samples, record.timestamp_ms)
-            out.write("# EOF\n")
+        data = Path(folder) / "data"
         day.backfill(source, data)
         backfilled = _blocks(data)
         _compact(Path(folder), data)
@@ -152,12 +154,13 @@ def run(scrapes: int, interval_s: float) -> None:
     samples = sum(len(r.samples) for r in recs)
     series = len({(s.name, s.labels) for r in recs for s in r.samples})
     print(f"{scrapes} node_exporter scrapes, {series} series, {samples:,} samples")
-    batches = [recs[i : i + BATCH] for i in range(0, len(recs), BATCH)]
-    print("hostwatch, PostgreSQL:")
-    _show("hostwatch PostgreSQL", hostwatch_postgresql(batches, now_ms), samples)
-    print("hostwatch, SQLite:")
-    _show("hostwatch SQLite", hostwatch_sqlite(batches, now_ms), samples)
-    _show("Prometheus TSDB", prometheus(recs), samples)
+    with tempfile.TemporaryDirectory() as folder:
+        source = imports.written(Path(folder), openmetrics(recs))
+        print("hostwatch, PostgreSQL:")
+        _show("hostwatch PostgreSQL", hostwatch_postgresql(source, now_ms), samples)
+        print("hostwatch, SQLite:")
+        _show("hostwatch SQLite", hostwatch_sqlite(source, now_ms), samples)
+        _show("Prometheus TSDB", prometheus(source), samples)
 
 
 def _show(store: str, sizes: dict[str, int], samples: int) -> None:

@@ -1,27 +1,30 @@
-"""The web benchmark's fleet, generated inside PostgreSQL rather than sent from Python.
+"""The web benchmark's fleet: targets in the database, samples as OpenMetrics lines.
 
-Every server exposes the SHAPES below (node_exporter's series the dashboards read), scraped
-every two minutes. Python computes only the series dictionary (through the storage layer's own
-`resolve`, so ids and hashes are the real ones) and one row of parameters per series in
-`bench_shapes`; the samples are made by INSERT ... SELECT over generate_series, a day per
-transaction, in (series, time) order so each partition's primary key grows at its right edge.
-Counters grow at a rate that follows a daily cycle and reset when their server reboots (every
-REBOOT_DAYS, at a per-server phase); gauges are a daily wave plus noise.
+Every server exposes the SHAPES below (the 34 node_exporter series the server page reads),
+scraped every two minutes. `create` writes the targets, their health history and the metadata;
+`write` makes the samples of a time range as OpenMetrics lines with timestamps, which
+bench/loader.py imports through ``db import``'s entry like any history brought in. Counters
+grow at a rate that follows a daily cycle and reset when their server reboots (every
+REBOOT_DAYS, at a per-server phase); gauges are a daily wave plus noise. Values are rounded to
+the precision node_exporter reports them at (whole bytes, centiseconds, ...), since that
+precision is what a compressed store's size depends on.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TextIO
 
-from sqlalchemy import Connection, insert, text
+import numpy as np
+from sqlalchemy import Connection, insert
 
+from bench.day import labels_text
 from model.clock import DAY_MS
 from model.samples import Labels, Metadata
-from storage import partitions, schema
+from storage import schema
 from storage.backend import Backend
 from storage.catalog import store as store_metadata
-from storage.series import resolve
 
 SCRAPE_MS = 120_000
 JOB = "node"
@@ -33,23 +36,30 @@ Kind = Literal["counter", "gauge", "boot", "constant"]
 @dataclass(frozen=True, slots=True)
 class Shape:
     """One series of every server: ``level`` is a counter's rate per second, a gauge's mean or
-    a constant's value; ``swing`` is a gauge's daily amplitude (noise is 2/3 of it)."""
+    a constant's value; ``swing`` is a gauge's daily amplitude (noise is 2/3 of it); values
+    are rounded to ``digits`` decimals (negative: to tens, hundreds, ...)."""
 
     name: str
     kind: Kind
     level: float
     swing: float = 0.0
     labels: Labels = ()
+    digits: int = 0
 
 
 def _cpu(mode: str, rate: float) -> Shape:
-    return Shape("node_cpu_seconds_total", "counter", rate, labels=(("cpu", "0"), ("mode", mode)))
+    labels = (("cpu", "0"), ("mode", mode))
+    return Shape("node_cpu_seconds_total", "counter", rate, labels=labels, digits=2)
+
+
+def _device(name: str, kind: Kind, level: float, device: str, digits: int = 0) -> Shape:
+    return Shape(name, kind, level, labels=(("device", device),), digits=digits)
 
 
 def _fs(kind: str, mount: str, size: float, swing: float) -> Shape:
     device = (("device", f"/dev/{mount.strip('/') or 'root'}"), ("fstype", "ext4"))
     labels = (*device, ("mountpoint", mount))
-    return Shape(f"node_filesystem_{kind}_bytes", "gauge", size * GIB, swing * GIB, labels)
+    return Shape(f"node_filesystem_{kind}_bytes", "gauge", size * GIB, swing * GIB, labels, -3)
 
 
 OS = (("id", "debian"), ("pretty_name", "Debian GNU/Linux 12 (bookworm)"))
@@ -58,27 +68,39 @@ SHAPES = (
     _cpu("idle", 0.7),
     _cpu("user", 0.22),
     _cpu("system", 0.06),
+    _cpu("iowait", 0.01),
     *(
-        Shape(f"node_memory_{name}_bytes", "gauge", level * GIB, swing * GIB)
+        Shape(f"node_memory_{name}_bytes", "gauge", level * GIB, swing * GIB, digits=-3)
         for name, level, swing in (
             ("MemTotal", 16, 0),
             ("MemFree", 3, 1),
             ("MemAvailable", 6, 1.5),
             ("Buffers", 0.5, 0.1),
             ("Cached", 3, 0.5),
+            ("SwapTotal", 2, 0),
+            ("SwapFree", 1.9, 0.05),
         )
     ),
     _fs("size", "/", 100, 0),
     _fs("avail", "/", 40, 5),
     _fs("size", "/boot", 1, 0),
     _fs("avail", "/boot", 0.3, 0.05),
-    Shape("node_network_receive_bytes_total", "counter", 2e5, labels=(("device", "eth0"),)),
-    Shape("node_network_transmit_bytes_total", "counter", 1e5, labels=(("device", "eth0"),)),
-    Shape("node_disk_read_bytes_total", "counter", 5e4, labels=(("device", "sda"),)),
-    Shape("node_disk_written_bytes_total", "counter", 2e5, labels=(("device", "sda"),)),
-    Shape("node_load1", "gauge", 1.0, 0.8),
-    Shape("node_load5", "gauge", 1.0, 0.6),
-    Shape("node_load15", "gauge", 1.0, 0.4),
+    _device("node_network_receive_bytes_total", "counter", 2e5, "eth0"),
+    _device("node_network_transmit_bytes_total", "counter", 1e5, "eth0"),
+    _device("node_network_receive_errs_total", "counter", 1e-3, "eth0"),
+    _device("node_network_transmit_errs_total", "counter", 1e-4, "eth0"),
+    _device("node_network_receive_drop_total", "counter", 1e-2, "eth0"),
+    _device("node_network_transmit_drop_total", "counter", 1e-4, "eth0"),
+    _device("node_disk_read_bytes_total", "counter", 5e4, "sda"),
+    _device("node_disk_written_bytes_total", "counter", 2e5, "sda"),
+    _device("node_disk_reads_completed_total", "counter", 3.0, "sda"),
+    _device("node_disk_writes_completed_total", "counter", 12.0, "sda"),
+    _device("node_disk_read_time_seconds_total", "counter", 0.004, "sda", 3),
+    _device("node_disk_write_time_seconds_total", "counter", 0.02, "sda", 3),
+    Shape("node_load1", "gauge", 1.0, 0.8, digits=2),
+    Shape("node_load5", "gauge", 1.0, 0.6, digits=2),
+    Shape("node_load15", "gauge", 1.0, 0.4, digits=2),
+    Shape("node_hwmon_temp_celsius", "gauge", 45.0, 8.0, (("chip", "coretemp"),), 1),
     Shape("node_boot_time_seconds", "boot", 0.0),
     Shape("node_os_info", "constant", 1.0, labels=OS),
     Shape("node_uname_info", "constant", 1.0, labels=UNAME),
@@ -98,42 +120,65 @@ def is_down(server: int) -> bool:
 
 
 def create(backend: Backend, servers: int, start_ms: int, end_ms: int) -> None:
-    """The series dictionary, metadata, targets and `bench_shapes`; no samples yet."""
+    """The metadata, targets and their health history; no series or samples yet."""
     with backend.writing() as conn:
         store_metadata(backend, conn, METADATA)
-        conn.exec_driver_sql(
-            "CREATE TABLE bench_shapes (series_id bigint PRIMARY KEY, kind text NOT NULL, "
-            "level float8 NOT NULL, swing float8 NOT NULL, phase_ms bigint NOT NULL, "
-            "until_ms bigint NOT NULL)"
-        )
-    # One transaction per server: resolving series stages them in a table dropped on commit.
-    for server in range(servers):
-        with backend.writing() as conn:
-            _server(backend, conn, server, start_ms, end_ms)
+        for server in range(servers):
+            _server(conn, server, start_ms, end_ms)
 
 
-def _server(backend: Backend, conn: Connection, server: int, start_ms: int, end_ms: int) -> None:
+def _server(conn: Connection, server: int, start_ms: int, end_ms: int) -> None:
     name = instance(server)
-    keys = [(s.name, _labels(s, name, server)) for s in SHAPES]
-    ids = resolve(backend, conn, keys)
-    scale = 0.5 + (server % 10) / 10
-    phase = server * 7_919_000 % (REBOOT_DAYS * DAY_MS)
-    until = end_ms - 30 * 60_000 if is_down(server) else 2**62
-    rows = [
-        {"id": ids[key], "kind": s.kind, "level": s.level * (scale if s.kind == "counter" else 1),
-         "swing": s.swing * scale, "phase": phase, "until": until}
-        for s, key in zip(SHAPES, keys, strict=True)
-    ]  # fmt: skip
-    conn.execute(
-        text("INSERT INTO bench_shapes VALUES (:id, :kind, :level, :swing, :phase, :until)"), rows
-    )
+    until = _until(server, end_ms)
     conn.execute(insert(schema.targets).values(_target(name, server, start_ms, end_ms)))
     history = {"job": JOB, "instance": name, "t": start_ms, "health": "up", "reason": None}
     down = {**history, "t": until, "health": "down", "reason": "connection refused"}
     conn.execute(insert(schema.health_history), [history, down] if is_down(server) else [history])
 
 
-def _labels(shape: Shape, name: str, server: int) -> Labels:
+def _until(server: int, end_ms: int) -> int:
+    return end_ms - 30 * 60_000 if is_down(server) else 2**62
+
+
+def write(out: TextIO, servers: int, start_ms: int, end_ms: int, loaded_end_ms: int) -> None:
+    """Every server's samples at the scrape instants in [start_ms, end_ms) as OpenMetrics lines,
+    series by series; a down server's stop 30 minutes before ``loaded_end_ms``."""
+    low = -(-start_ms // SCRAPE_MS) * SCRAPE_MS
+    times = np.arange(low, end_ms, SCRAPE_MS, dtype=np.int64)
+    rng = np.random.default_rng(low // SCRAPE_MS)
+    for server in range(servers):
+        kept = times[times < _until(server, loaded_end_ms)]
+        stamps = [f" {t // 1000}\n" for t in kept.tolist()]
+        for shape in SHAPES:
+            values = _values(shape, server, kept, rng)
+            prefix = f"{shape.name}{{{labels_text(_labels(shape, instance(server)))}}} "
+            out.writelines(f"{prefix}{v!r}{t}" for v, t in zip(values, stamps, strict=True))
+
+
+def _values(shape: Shape, server: int, times: np.ndarray, rng: np.random.Generator) -> list[float]:
+    """The shape's values at ``times`` for ``server`` (age: ms since the server's last reboot;
+    the counter's sine term makes its rate swing by half over a day while staying positive, and
+    its noise (at most 36 s of rate) is smaller than the least it grows in one scrape (60 s of
+    rate), so it only ever decreases at a reboot)."""
+    scale = 0.5 + (server % 10) / 10
+    phase = server * 7_919_000 % (REBOOT_DAYS * DAY_MS)
+    age = (times - phase) % (REBOOT_DAYS * DAY_MS)
+    noise = rng.random(times.size)
+    if shape.kind == "counter":
+        wave = 0.5 * 86400 / (2 * math.pi) * np.sin(2 * math.pi * age / DAY_MS)
+        values = shape.level * scale * (age / 1000.0 + wave + 36 * noise)
+    elif shape.kind == "gauge":
+        wave = 0.6 * np.sin(2 * math.pi * (times + phase) / DAY_MS)
+        values = shape.level + shape.swing * scale * (wave + 0.4 * (2 * noise - 1))
+    elif shape.kind == "boot":
+        values = (times - age) / 1000.0
+    else:
+        values = np.full(times.size, shape.level)
+    rounded: list[float] = np.round(values, shape.digits).tolist()
+    return rounded
+
+
+def _labels(shape: Shape, name: str) -> Labels:
     extra = (("nodename", name.split(":")[0]),) if shape.name == "node_uname_info" else ()
     return tuple(sorted((("instance", name), ("job", JOB), *shape.labels, *extra)))
 
@@ -148,60 +193,6 @@ def _target(name: str, server: int, start_ms: int, end_ms: int) -> dict[str, obj
         "consecutive_failures": 15 if down else 0, "first_seen_ms": start_ms,
         "last_seen_ms": last_seen, "health_since_ms": last_seen if down else start_ms,
     }  # fmt: skip
-
-
-# Rows are made in time order, each instant's in series order, as the scraper's batches land.
-# age: ms since the server's last reboot; the counter's sine term makes its rate swing by half
-# over a day while staying positive, and its noise (at most 36 s of rate) is smaller than the
-# least it grows in one scrape (60 s of rate), so it only ever decreases at a reboot.
-_SAMPLES = f"""
-SELECT b.series_id, g.t, CASE b.kind
-    WHEN 'counter' THEN b.level * (b.age / 1000.0
-        + 0.5 * 86400 / (2 * pi()) * sin(2 * pi() * b.age / {DAY_MS}) + 36 * random())
-    WHEN 'gauge' THEN b.level + b.swing * (0.6 * sin(2 * pi() * (g.t + b.phase_ms) / {DAY_MS})
-        + 0.4 * (2 * random() - 1))
-    WHEN 'boot' THEN (g.t - b.age) / 1000.0
-    ELSE b.level END
-FROM generate_series(:low, :high, {SCRAPE_MS}::bigint) g(t)
-CROSS JOIN LATERAL (
-    SELECT *, (g.t - phase_ms) % {REBOOT_DAYS * DAY_MS} AS age
-    FROM bench_shapes WHERE g.t < until_ms ORDER BY series_id
-) b
-"""
-
-
-def _bounds(start_ms: int, end_ms: int) -> dict[str, int]:
-    return {"low": -(-start_ms // SCRAPE_MS) * SCRAPE_MS, "high": end_ms - 1}
-
-
-def fill(backend: Backend, start_ms: int, end_ms: int) -> int:
-    """Every server's samples at the scrape instants in [start_ms, end_ms), into partitions that
-    exist already; return the rows written."""
-    with backend.writing() as conn:
-        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-        insert = "INSERT INTO samples (series_id, t, value) " + _SAMPLES
-        return conn.execute(text(insert), _bounds(start_ms, end_ms)).rowcount
-
-
-def fill_day(backend: Backend, day_ms: int, start_ms: int, end_ms: int) -> int:
-    """Like `fill`, for a day without a partition yet: the partition is written as a plain table,
-    given its primary key in one sorted build (not row by row) and then attached."""
-    name = partitions.name_of(day_ms)
-    with backend.writing() as conn:
-        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-        conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
-        conn.exec_driver_sql(
-            f'CREATE TABLE "{name}" (series_id bigint NOT NULL, t bigint NOT NULL, value float8)'
-        )
-        rows = conn.execute(
-            text(f'INSERT INTO "{name}" ' + _SAMPLES), _bounds(start_ms, end_ms)
-        ).rowcount
-        conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD PRIMARY KEY (series_id, t)')
-        conn.exec_driver_sql(
-            f'ALTER TABLE samples ATTACH PARTITION "{name}" '
-            f"FOR VALUES FROM ({day_ms}) TO ({day_ms + DAY_MS})"
-        )
-        return rows
 
 
 def advance(backend: Backend, end_ms: int) -> None:

@@ -2,25 +2,25 @@
 
 The database is kept between runs; a later run only tops it up to now (and lets maintenance
 roll up the new hours and drop the day that fell out of retention), so the pages it measures
-always show current data. Days are filled by WORKERS threads; `maintain()` then compacts them
-(chunks and the hourly tier), as in production.
+always show current data. The samples go in as history does: a day at a time as an OpenMetrics
+file imported through ``db import``'s entry (bench/imports.py, whose throughput is printed);
+`maintain()` then compacts them (chunks and the hourly tier), as in production.
 """
 
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from typing import TextIO
 
 from sqlalchemy import create_engine, text
 
-from bench import fleet
+from bench import fleet, imports
 from model.clock import DAY_MS
-from storage import Storage, partitions
+from storage import Storage
 from storage.backend import Backend
 from storage.partitions import day_of
 
 SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
-WORKERS = 2
 
 
 def url_of(database: str) -> str:
@@ -69,7 +69,7 @@ def load(database: str, servers: int, days: int, now_ms: int) -> None:
         store.upgrade()
     backend = Backend(url)
     fleet.create(backend, servers, start, end)
-    _days(backend, start, end + 1)
+    _days(url, servers, start, end + 1, end)
     with backend.writing() as conn:
         conn.exec_driver_sql("CREATE TABLE bench_loaded (end_ms bigint NOT NULL)")
         conn.execute(text("INSERT INTO bench_loaded VALUES (:end)"), {"end": end})
@@ -82,9 +82,10 @@ def top_up(database: str, now_ms: int) -> int:
     backend = Backend(url)
     with backend.reading() as conn:
         last = int(conn.scalar(text("SELECT end_ms FROM bench_loaded")) or 0)
+        servers = int(conn.scalar(text("SELECT count(*) FROM targets")) or 0)
     end = now_ms - now_ms % fleet.SCRAPE_MS
     if end > last:
-        _days(backend, last + 1, end + 1)
+        _days(url, servers, last + 1, end + 1, end)
         fleet.advance(backend, end)
         with backend.writing() as conn:
             conn.execute(text("UPDATE bench_loaded SET end_ms = :end"), {"end": end})
@@ -92,23 +93,25 @@ def top_up(database: str, now_ms: int) -> int:
     return (end - last) // 60_000
 
 
-def _days(backend: Backend, start_ms: int, end_ms: int) -> None:
-    """Fill [start_ms, end_ms) a day at a time, WORKERS days at once."""
-    with backend.reading() as conn:
-        present = {partitions.day_from_name(name) for name in partitions.existing(conn)}
-    days = list(range(day_of(start_ms), end_ms, DAY_MS))
-    spans = [(day, max(day, start_ms), min(day + DAY_MS, end_ms), day in present) for day in days]
-    with ThreadPoolExecutor(WORKERS) as pool:
-        for day, rows in zip(days, pool.map(lambda span: _day(backend, *span), spans), strict=True):
-            print(f"  {time.strftime('%H:%M:%S')} day {day // DAY_MS}: {rows} samples", flush=True)
+def _days(url: str, servers: int, start_ms: int, end_ms: int, loaded_end_ms: int) -> None:
+    """Import [start_ms, end_ms) a day at a time."""
+    total = seconds = 0.0
+    with Storage.open(url, clock=lambda: loaded_end_ms) as store:
+        for day in range(day_of(start_ms), end_ms, DAY_MS):
+            span = (max(day, start_ms), min(day + DAY_MS, end_ms))
+            timed = imports.generated_and_imported(
+                store, _writer(servers, *span, loaded_end_ms), loaded_end_ms
+            )
+            total, seconds = total + timed.imported.samples, seconds + timed.seconds
+            print(f"  {time.strftime('%H:%M:%S')} day {day // DAY_MS}: {timed}", flush=True)
+    print(f"  import in all: {total:,.0f} samples, {total / max(seconds, 1e-9):,.0f} samples/s")
 
 
-def _day(backend: Backend, day: int, start_ms: int, end_ms: int, present: bool) -> int:
-    if present:
-        rows = fleet.fill(backend, start_ms, end_ms)
-    else:
-        rows = fleet.fill_day(backend, day, start_ms, end_ms)
-    return rows
+def _writer(servers: int, start_ms: int, end_ms: int, loaded_end_ms: int) -> imports.Write:
+    def write(out: TextIO) -> None:
+        fleet.write(out, servers, start_ms, end_ms, loaded_end_ms)
+
+    return write
 
 
 def _finish(backend: Backend, url: str, end_ms: int) -> None:

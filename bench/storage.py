@@ -1,6 +1,7 @@
 """Storage benchmark: prints figures, asserts nothing. 127.0.0.1 and local files only.
 
     .venv/bin/python -m bench.storage write       # samples/s and bytes/sample, both backends
+    .venv/bin/python -m bench.storage compaction  # compaction's samples/s, writes while it runs
     .venv/bin/python -m bench.storage dashboard   # 30 days x 100 servers x 40 series, PostgreSQL
     .venv/bin/python -m bench.storage rollups --servers 10 --days 3   # hourly tier size, PostgreSQL
     .venv/bin/python -m bench.storage density     # bytes/sample beside Prometheus's TSDB
@@ -18,13 +19,15 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.dialects.postgresql import insert
 
-from bench import density, loader
+from bench import day, density, imports, loader
 from model.matchers import Matcher
 from model.samples import Sample
 from storage import RangeQuery, ScrapeRecord, Storage
@@ -210,22 +213,24 @@ def run_write(batches: int) -> None:
         )
 
 
-def load_dashboard_data(store: Storage, servers: int, days: int, end_ms: int) -> None:
-    """`days` of 2-minute scrapes of the 40 dashboard series of each server, via write()."""
+def dashboard_data(servers: int, start_ms: int, end_ms: int) -> imports.Write:
+    """2-minute scrapes in [start_ms, end_ms) of the 40 dashboard series of each server, as
+    OpenMetrics lines."""
     shapes = [series_of(n, full=False) for n in range(servers)]
-    started, written = time.perf_counter(), 0
-    start = end_ms - days * DAY
-    for t in range(start, end_ms, 10 * 2 * MINUTE):
-        batch = [
-            scrape(n, t + k * 2 * MINUTE, shapes[n]) for k in range(10) for n in range(servers)
-        ]
-        store.write(batch)
-        written += sum(len(r.samples) for r in batch)
-    elapsed = time.perf_counter() - started
-    print(
-        f"loaded {written:,} samples ({servers} servers x {len(DASHBOARD)} series x {days} days "
-        f"at 2 min) in {elapsed:.0f} s: {written / elapsed:,.0f} samples/s"
-    )
+
+    def write(out: TextIO) -> None:
+        for t in range(start_ms, end_ms, 2 * MINUTE):
+            for n in range(servers):
+                day.write_openmetrics(out, scrape(n, t, shapes[n]).samples, t)
+
+    return write
+
+
+def load_dashboard_data(store: Storage, servers: int, start_ms: int, end_ms: int) -> None:
+    """The dashboard series of [start_ms, end_ms) through db import."""
+    timed = imports.generated_and_imported(store, dashboard_data(servers, start_ms, end_ms), end_ms)
+    days = (end_ms - start_ms) / DAY
+    print(f"loaded {servers} servers x {len(DASHBOARD)} series x {days:g} days at 2 min: {timed}")
 
 
 def latencies(run: Callable[[str], object], servers: int, repeat: int) -> str:
@@ -274,7 +279,7 @@ def load_and_maintain(url: str, servers: int, days: int) -> None:
     end_ms -= end_ms % (2 * MINUTE)
     store = Storage.open(url)
     store.upgrade()
-    load_dashboard_data(store, servers, days, end_ms)
+    load_dashboard_data(store, servers, end_ms - days * DAY, end_ms)
     started = time.perf_counter()
     report = store.maintain(end_ms)
     took = time.perf_counter() - started
@@ -327,9 +332,44 @@ def run_dashboard(servers: int, days: int, repeat: int, reuse: bool) -> None:
         measure_queries(url, servers, repeat)
 
 
+def run_compaction(servers: int, batches: int) -> None:
+    """Compaction alone, then writes with compaction running: two closed days of the dashboard
+    series imported; maintain() with a clock that has only the first day closed, timed alone;
+    then the second day compacted by maintain() in a thread while write() stores today's
+    scrapes (500 series per target, batches of 10) in this one, and the same writes again
+    with no compaction, for the ratio."""
+    with postgresql("hostwatch_bench_compaction") as url:
+        now_ms = time.time_ns() // 1_000_000
+        today = now_ms - now_ms % DAY
+        store = Storage.open(url)
+        store.upgrade()
+        load_dashboard_data(store, servers, today - 2 * DAY, today)
+        alone = _timed_maintain(store, today - DAY + HOUR)
+        print(f"compaction alone: {alone}")
+        data = write_batches(today + MINUTE, batches + 1, 10, 10)
+        store.write(data[0])  # creates the series of the write targets
+        with ThreadPoolExecutor(1) as pool:
+            compacting = pool.submit(_timed_maintain, Storage.open(url), now_ms)
+            rate = timed_writes(store, data[1:])
+            print(f"write() with compaction running: {rate:,.0f} samples/s")
+            print(f"compaction while writing: {compacting.result()}")
+        later = write_batches(today + 6 * HOUR, batches, 10, 10)
+        print(f"write() alone, same batches: {timed_writes(store, later):,.0f} samples/s")
+        store.close()
+
+
+def _timed_maintain(store: Storage, now_ms: int) -> str:
+    started = time.perf_counter()
+    report = store.maintain(now_ms)
+    took = time.perf_counter() - started
+    store.close()
+    rate = report.samples_compacted / took
+    return f"{report.samples_compacted:,} samples compacted in {took:.1f} s ({rate:,.0f}/s)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["write", "dashboard", "rollups", "density"])
+    parser.add_argument("part", choices=["write", "compaction", "dashboard", "rollups", "density"])
     parser.add_argument("--batches", type=int, default=200, help="write: 5000-sample batches")
     parser.add_argument("--servers", type=int, default=100)
     parser.add_argument("--days", type=int, default=30)
@@ -343,6 +383,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores")
     if args.part == "write":
         run_write(args.batches)
+    elif args.part == "compaction":
+        run_compaction(args.servers, args.batches)
     elif args.part == "density":
         density.run(args.scrapes, args.interval)
     elif args.part == "rollups":

@@ -1,14 +1,16 @@
 """Web benchmark at fleet scale: the real app under uvicorn, over real HTTP on loopback.
 
 .venv/bin/python -m bench.web [--servers 1000] [--days 30] [--reload] [--only NAME]
+                               [--database hostwatch_bench_web]
 
 The first run loads ``--servers`` servers x ``--days`` days of two-minute scrapes into the
-PostgreSQL database hostwatch_bench_web on 127.0.0.1:5432 (bench/fleet.py: generated inside the
-database, then rolled up and maintained by the storage layer); later runs keep it and only top it
-up to now, unless ``--reload``. Then ``python -m web`` serves it on a free loopback port (twice:
-as deployed, and with ``--figures-cache 0`` so the overview computes its figures every time) and
-each figure is measured from one client (p50/p90/p99 over ``--runs`` requests, each for the next
-server) and from CLIENTS concurrent ones (requests/s). Every response is checked for 200.
+PostgreSQL database ``--database`` on 127.0.0.1:5432 (bench/fleet.py's samples as OpenMetrics
+imported through ``db import``'s entry, then compacted and maintained by the storage layer); later
+runs keep it and only top it up to now, unless ``--reload``. Then ``python -m web`` serves it on
+a free loopback port (twice: as deployed, and with ``--figures-cache 0`` so the overview computes
+its figures every time) and each figure is measured from one client (p50/p90/p99 over ``--runs``
+requests, each for the next server) and from CLIENTS concurrent ones (requests/s). Every response
+is checked for 200.
 Last, the weight of the overview and the server page with their scripts and stylesheets.
 """
 
@@ -42,19 +44,20 @@ Figure = tuple[str, Path]
 
 def prepared(args: argparse.Namespace) -> None:
     started = time.perf_counter()
-    if args.reload or not loader.exists(DATABASE):
-        loader.load(DATABASE, args.servers, args.days, time.time_ns() // 1_000_000)
+    database = args.database
+    if args.reload or not loader.exists(database):
+        loader.load(database, args.servers, args.days, time.time_ns() // 1_000_000)
         what = f"loaded {args.servers} servers x {args.days} days at one scrape per 2 min"
     else:
-        minutes = loader.top_up(DATABASE, time.time_ns() // 1_000_000)
-        what = f"kept {DATABASE}, topped up by {minutes} min"
-    size = loader.size_bytes(DATABASE) / 2**30
-    print(f"{what} in {time.perf_counter() - started:.0f} s; database {size:.1f} GiB")
+        minutes = loader.top_up(database, time.time_ns() // 1_000_000)
+        what = f"kept {database}, topped up by {minutes} min"
+    size = loader.size_bytes(database) / 2**30
+    print(f"{what} in {time.perf_counter() - started:.0f} s; database {size:.2f} GiB")
 
 
-def figures(servers: int, base: str, recomputing: str) -> dict[str, Figure]:
+def figures(database: str, servers: int, base: str, recomputing: str) -> dict[str, Figure]:
     """Each figure's server and its path for the i-th request; requests walk through servers."""
-    explored = _series_ids()
+    explored = _series_ids(database)
     day_ago = str(int(time.time()) - 86_400)
     query = "/api/v1/query_range?start=" + day_ago
 
@@ -80,9 +83,9 @@ def figures(servers: int, base: str, recomputing: str) -> dict[str, Figure]:
     }
 
 
-def _series_ids() -> list[int]:
+def _series_ids(database: str) -> list[int]:
     """node_cpu_seconds_total{mode="user"} of each server, in server order."""
-    engine = create_engine(loader.url_of(DATABASE))
+    engine = create_engine(loader.url_of(database))
     with engine.connect() as conn:
         ids = conn.scalars(
             text(
@@ -178,21 +181,23 @@ def main() -> None:
     flags.add_argument("--runs", type=int, default=50, help="sequential requests per figure")
     flags.add_argument("--seconds", type=float, default=10.0, help="concurrent phase length")
     flags.add_argument("--only", default="", help="measure only the figures whose name has this")
+    flags.add_argument("--database", default=DATABASE, help="the PostgreSQL database to use")
     args = flags.parse_args()
     prepared(args)
-    with serving() as base, serving("--figures-cache", "0") as recomputing:
-        everything = figures(args.servers, base, recomputing)
+    database = args.database
+    with serving(database) as base, serving(database, "--figures-cache", "0") as recomputing:
+        everything = figures(database, args.servers, base, recomputing)
         measure({k: v for k, v in everything.items() if args.only in k}, args.runs, args.seconds)
         weights(args.servers, base)
 
 
 @contextmanager
-def serving(*extra: str) -> Iterator[str]:
-    """``python -m web`` on the bench database and a free loopback port, until the block ends."""
+def serving(database: str, *extra: str) -> Iterator[str]:
+    """``python -m web`` on ``database`` and a free loopback port, until the block ends."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "web", "--listen", f"127.0.0.1:{port}", "--database-url",
-         loader.url_of(DATABASE), "--log-level", "warning", *extra]
+         loader.url_of(database), "--log-level", "warning", *extra]
     )  # fmt: skip
     try:
         yield f"http://127.0.0.1:{port}"

@@ -20,8 +20,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Connection, Table, delete, func, select
 
 from model.clock import DAY_MS
-from storage import codec, history, schema, tiers
+from storage import bulk, codec, history, schema, tiers
 from storage.backend import Backend
+from storage.codec import Times, Values
 from storage.history import Arrays
 from storage.partitions import day_of, name_of
 from storage.state import COMPACTED, clear_state, get_state, set_state, states_like
@@ -118,15 +119,11 @@ def _first_window(conn: Connection, closed_ms: int, oldest_ms: int) -> int:
 
 def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_id: int) -> int:
     """Move the plain rows of series [first_id, end_id) in the window into their chunks."""
-    s, c = schema.samples, schema.chunks
-    in_batch = (s.c.series_id >= first_id, s.c.series_id < end_id)
-    in_window = (s.c.t >= window, s.c.t < window + WINDOW_MS)
-    removed = conn.execute(
-        delete(s).where(*in_batch, *in_window).returning(s.c.series_id, s.c.t, s.c.value)
-    ).all()
-    if not removed:
+    c = schema.chunks
+    ids, times, values = _removed(backend, conn, window, first_id, end_id)
+    if not ids.size:
         return 0
-    fresh = {i: (t, v) for i, t, v in history.split(removed, ordered=False)}
+    fresh = {i: (t, v) for i, t, v in history.split_arrays(ids, times, values, ordered=False)}
     kept = conn.execute(
         select(c.c.series_id, c.c.data).where(
             c.c.series_id >= first_id, c.c.series_id < end_id, c.c.start == window
@@ -143,7 +140,23 @@ def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_i
     hours = [row for i, arrays in merged.items() if (row := _tier(i, window, arrays))]
     if hours:
         conn.execute(r.insert(), hours)
-    return len(removed)
+    return int(ids.size)
+
+
+def _removed(
+    backend: Backend, conn: Connection, window: int, first_id: int, end_id: int
+) -> tuple[Times, Times, Values]:
+    """Delete the plain rows of series [first_id, end_id) in the window; their columns."""
+    if backend.is_postgresql:
+        where = f"series_id >= {first_id} AND series_id < {end_id} "
+        return bulk.removed(conn, where + f"AND t >= {window} AND t < {window + WINDOW_MS}")
+    s = schema.samples
+    in_batch = (s.c.series_id >= first_id, s.c.series_id < end_id)
+    in_window = (s.c.t >= window, s.c.t < window + WINDOW_MS)
+    rows = conn.execute(
+        delete(s).where(*in_batch, *in_window).returning(s.c.series_id, s.c.t, s.c.value)
+    ).all()
+    return history.columns(rows)
 
 
 def _among(

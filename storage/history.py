@@ -104,17 +104,29 @@ def split(
 ) -> list[tuple[int, Times, Values]]:
     """(series_id, t, value) rows as one pair of arrays per series, in time order; ``ordered``
     says the rows already are (by series, then time)."""
+    return split_arrays(*columns(rows), ordered) if rows else []
+
+
+def columns(rows: Sequence[tuple[int, int, float | None]]) -> tuple[Times, Times, Values]:
+    """(series_id, t, value) rows as three arrays."""
     if not rows:
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     id_column, time_column, value_column = zip(*rows, strict=True)
     ids = np.array(id_column, dtype=np.int64)
     times = np.array(time_column, dtype=np.int64)
     # numpy reads None as NaN in a float array: NULL is how plain rows store NaN.
-    values = np.array(value_column, dtype=np.float64)
+    return ids, times, np.array(value_column, dtype=np.float64)
+
+
+def split_arrays(
+    ids: Times, times: Times, values: Values, ordered: bool = True
+) -> list[tuple[int, Times, Values]]:
+    """The columns of (series_id, t, value) rows as one pair of arrays per series."""
     if not ordered:
         order = np.lexsort((times, ids))
         ids, times, values = ids[order], times[order], values[order]
     edges = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-    starts = np.concatenate(([0], edges))
-    ends = np.concatenate((edges, [len(rows)]))
-    return [(int(ids[a]), times[a:b], values[a:b]) for a, b in zip(starts, ends, strict=True)]
+    starts = np.concatenate(([0], edges)).tolist()
+    ends = np.concatenate((edges, [ids.size])).tolist()
+    first_ids = ids[starts].tolist() if ids.size else []
+    return [(i, times[a:b], values[a:b]) for i, a, b in zip(first_ids, starts, ends, strict=True)]
