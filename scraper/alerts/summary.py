@@ -1,6 +1,7 @@
 """The alerting in force as a JSON document for the /alerts page: rules with their thresholds
-and ``for``, rule groups with their expressions, receivers with their integrations, the route. Never a secret: an integration is
-named by its kind (a Slack or Discord URL is itself the secret)."""
+and ``for``, rule groups with their expressions, receivers with their integrations, the route.
+Never a secret: an integration is named by its kind (a Slack or Discord URL is itself the
+secret)."""
 
 from __future__ import annotations
 

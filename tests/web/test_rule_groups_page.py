@@ -15,13 +15,14 @@ from storage import AlertingReport, Storage
 from tests.web.conftest import SETTINGS
 from web.app import create_app
 
-GROUPS = """\
+EXPR = "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100 < 10"
+GROUPS = f"""\
 groups:
   - name: node-exporter
     interval: 2m
     rules:
       - alert: HostOutOfMemory
-        expr: node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100 < 10
+        expr: {EXPR}
         for: 2m
         keep_firing_for: 5m
         labels:
@@ -42,10 +43,7 @@ def test_the_alerts_page_lists_each_rule_group_with_its_rules(
     assert re.search(r'data-group="node-exporter">Rule group node-exporter .*every 2m', page)
     row = re.search(r'<tr data-rule="HostOutOfMemory">.*?</tr>', page, re.S)
     assert row is not None
-    assert (
-        "<code>node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100 &lt; 10</code>"
-        in row.group()
-    )
+    assert f"<code>{EXPR.replace('<', '&lt;')}</code>" in row.group()
     assert re.search(r'data-role="for">2m<.*data-role="keep">5m<', row.group(), re.S)
     assert 'severity="warning"' in row.group()
 
@@ -62,7 +60,7 @@ def test_the_summary_document_holds_the_groups_rules(tmp_path: Path) -> None:
             "rules": [
                 {
                     "name": "HostOutOfMemory",
-                    "expr": "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100 < 10",
+                    "expr": EXPR,
                     "for_s": 120.0,
                     "keep_firing_for_s": 300.0,
                     "labels": {"severity": "warning"},
