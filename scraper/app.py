@@ -27,7 +27,7 @@ from scraper.config import load
 from scraper.parser import ScrapeCache
 from scraper.remote.pushers import Pushers, PushLimits
 from scraper.remote.receiver import Receiver
-from scraper.remote.sender import Sender
+from scraper.remote.senders import Senders
 from scraper.remote.server import ScraperServer
 from scraper.scrape.admission import DEFAULT_BUDGET, Budget
 from scraper.scrape.discovery import Shard
@@ -80,7 +80,7 @@ async def serve(options: ScraperOptions) -> None:
         alerts_config, store, telemetry, buffer.used_percent, options.alerts_required
     )
     fetcher = Fetcher(options.max_concurrency, Budget(options.scrape_memory))
-    senders = [Sender(endpoint, telemetry) for endpoint in config.remote_write]
+    senders = Senders(telemetry)
     sink = _sink(buffer, alerting, senders)
     pushers = Pushers(options.push_limits, limits)
     receiver = (
@@ -95,14 +95,19 @@ async def serve(options: ScraperOptions) -> None:
             registry = Registry(store, str(options.shard))
             registry.read()
             reloader = Reloader(
-                options.config_file, manager, telemetry, options.shard, config, registry
+                options.config_file,
+                manager,
+                telemetry,
+                options.shard,
+                config,
+                registry,
+                on_applied=lambda applied: senders.apply(applied.remote_write),
             )
             reloader.check()
             log.info("scraping %d targets", len(manager.loops))
             group.start_soon(buffer.run)
             group.start_soon(spill.keep_synced)
-            for sender in senders:
-                group.start_soon(sender.run)
+            group.start_soon(senders.run)
             group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
             group.start_soon(Trials(store, str(options.shard), lambda: alerting.config).run)
             if receiver is not None:
@@ -154,14 +159,13 @@ def _scraped(manager: ScrapeManager) -> set[tuple[str, str]]:
     return {(loop.target.job.job_name, loop.target.instance) for loop in manager.loops}
 
 
-def _sink(buffer: WriteBuffer, alerting: AlertService, senders: list[Sender]) -> Sink:
+def _sink(buffer: WriteBuffer, alerting: AlertService, senders: Senders) -> Sink:
     """Each scrape is buffered for the database, queued for each remote_write endpoint and
     evaluated by the alert rules at once."""
 
     def take(record: ScrapeRecord) -> None:
         buffer.put(record)
-        for sender in senders:
-            sender.offer(record)
+        senders.offer(record)
         alerting.observe(record)
 
     return take

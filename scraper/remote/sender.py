@@ -65,6 +65,11 @@ class Sender:
     def pending(self) -> int:
         return sum(shard.pending for shard in self._shards)
 
+    @property
+    def busy(self) -> bool:
+        """Whether samples are queued or a request is in flight (or waiting for a retry)."""
+        return any(shard.pending or shard.sending for shard in self._shards)
+
     def offer(self, record: ScrapeRecord) -> None:
         """Queue ``record``'s samples on its target's shard. Never blocks."""
         self._shards[hash((record.job, record.instance)) % len(self._shards)].offer(record)
@@ -104,6 +109,7 @@ class _Shard:
         self._records: deque[ScrapeRecord] = deque()
         self._offset = 0  # samples of the front record already taken
         self.pending = 0
+        self.sending = False
         self._ready = anyio.Event()
 
     def offer(self, record: ScrapeRecord) -> None:
@@ -123,10 +129,14 @@ class _Shard:
     async def run(self, client: httpx.AsyncClient, url: str, taken: Callable[[], None]) -> None:
         while True:
             await self._gathered()
-            batch = self._take(self._queue.max_samples_per_send)
-            taken()
-            if batch:
-                await self._send(client, url, batch)
+            self.sending = True
+            try:
+                batch = self._take(self._queue.max_samples_per_send)
+                taken()
+                if batch:
+                    await self._send(client, url, batch)
+            finally:
+                self.sending = False
 
     async def _gathered(self) -> None:
         """Wait for a full batch, or for batch_send_deadline after the first queued sample."""

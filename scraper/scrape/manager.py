@@ -82,8 +82,11 @@ class Reloader:
         shard: Shard,
         config: ScraperConfig,
         registry: Registry | None = None,
+        on_applied: Callable[[ScraperConfig], None] | None = None,
     ) -> None:
+        """``on_applied``: told of each configuration applied (the remote_write endpoints)."""
         self._path = path
+        self._on_applied = on_applied
         self._manager = manager
         self._telemetry = telemetry
         self._shard = shard
@@ -148,6 +151,8 @@ class Reloader:
         self._reloaded_ms = now_ms()
         self._telemetry.reload_success.set(1)
         self._telemetry.reload_time.set(self._reloaded_ms / 1000)
+        if self._on_applied is not None:
+            self._on_applied(config)
 
     async def _on_sighup(self) -> None:
         with anyio.open_signal_receiver(signal.SIGHUP) as signals:
