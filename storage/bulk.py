@@ -1,4 +1,5 @@
-"""Bulk loading: COPY on PostgreSQL, executemany on SQLite; both ignore duplicates.
+"""Bulk loading: COPY on PostgreSQL, executemany on SQLite; both ignore duplicates. Also the
+compaction's read of the rows it removes, as one binary COPY out (`removed`).
 
 On PostgreSQL the batch is first COPYed straight into the partitioned table inside a savepoint:
 that is about twice as fast as staging (see docs/storage.md). Only when a row is already there
