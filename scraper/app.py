@@ -104,7 +104,8 @@ async def serve(options: ScraperOptions) -> None:
             for sender in senders:
                 group.start_soon(sender.run)
             group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
-            group.start_soon(Trials(store, str(options.shard), lambda: alerting.config).run)
+            trials = Trials(store, str(options.shard), lambda: alerting.config, alerting.describe)
+            group.start_soon(trials.run)
             if receiver is not None:
                 every = min(options.status_interval, options.push_limits.silence_ms / 4000)
                 group.start_soon(_watch_pushers, store, pushers, sink, every)
