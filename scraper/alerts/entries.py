@@ -40,6 +40,7 @@ class Entries:
     async def refresh(self, config: AlertsConfig) -> bool:
         """Settle the pending proposals against alerts.yml's ``config``; True if the accepted
         rules and receivers changed (``stored`` then holds them)."""
+        taken_any = False  # an accepted block counts as a change even if it is the same
         try:
             found = await anyio.to_thread.run_sync(self._store.entries)
             pending = [entry for entry in found if entry.proposed is not None]
@@ -48,6 +49,7 @@ class Entries:
                 answer, taken = verdict(config, receivers, entry)
                 if taken and entry.kind == "receiver":
                     receivers.add(entry.name)
+                taken_any = taken_any or taken is not None
                 await anyio.to_thread.run_sync(
                     self._store.settle_entry, entry, json.dumps(answer), taken
                 )
@@ -57,7 +59,7 @@ class Entries:
             log.warning("stored rules and receivers not read, keeping the last ones: %s", error)
             return False
         accepted = tuple((e.kind, e.name, e.document) for e in found if e.document is not None)
-        if accepted == self._accepted:
+        if accepted == self._accepted and not taken_any:
             return False
         self._accepted = accepted
         self.stored = built(found)

@@ -16,7 +16,7 @@ from tests.alerts.receivers import Hook, webhook_server
 from tests.alerts.services import Service, service_server
 from tests.web.accounts import add_user, bearer
 from tests.web.conftest import SETTINGS
-from tests.web.scraping import PICKED_UP_WITHIN_S, Exporter, scraper, within
+from tests.web.scraping import Exporter, scraper, within
 from web.app import create_app
 
 pytestmark = pytest.mark.slow
@@ -34,6 +34,7 @@ receivers:
       - url: {hook}/ops
 """
 SECRET_PATH = "/services/T000/B000/XXXXSECRET"
+STARTED_WITHIN_S = 30.0  # a scraper process starting on a busy machine
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def admin(tmp_path: Path, scraped_database: str, hook: Hook) -> Iterator[TestCli
     (tmp_path / "config" / "alerts.yml").write_text(ALERTS.format(hook=hook.url))
     app = create_app(store, SETTINGS)
     with scraper(tmp_path, scraped_database), TestClient(app, headers=bearer(store, "root")) as c:
-        assert within(PICKED_UP_WITHIN_S, lambda: bool(store.alerting_reports()))
+        assert within(STARTED_WITHIN_S, lambda: bool(store.alerting_reports()))
         yield c
     store.close()
 
@@ -103,15 +104,14 @@ def test_a_rule_alerts_yml_would_refuse_is_refused_400_in_the_same_words(
 
 
 def test_a_receiver_named_as_in_alerts_yml_is_refused_409_naming_the_file(
-    admin: TestClient, tmp_path: Path
+    admin: TestClient,
 ) -> None:
     answer = admin.post("/api/v1/receivers", json={"name": "ops"})
 
     assert answer.status_code == 409
     assert answer.json() == {
         "error": "conflict",
-        "detail": f'receiver "ops" is already defined in {tmp_path}/config/alerts.yml: edit it '
-        "there",
+        "detail": 'receiver "ops" is already defined in config/alerts.yml: edit it there',
     }
 
 

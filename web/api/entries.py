@@ -41,8 +41,10 @@ async def update(request: Request) -> Response:
     return responses.uncached(200, entries.shape(await _submit(request, kind, block)))
 
 
-def remove(request: Request) -> Response:
-    removed = entries.remove(state.storage(request), _kind(request), request.path_params["name"])
+async def remove(request: Request) -> Response:
+    removed = await entries.remove(
+        state.storage(request), _kind(request), request.path_params["name"]
+    )
     return responses.uncached(200, entries.shape(removed))
 
 

@@ -8,19 +8,24 @@ block sends a secret left blank (or "set") as it is, and the scraper keeps the s
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
 import anyio.to_thread
 
+from model import clock
 from storage import AlertingEntry, EntryKind, Storage
 from web.http.errors import BadParameter, NotFound, WebError
+from web.views import entry_forms
 from web.views.alerting import POLL_S, InForce, NoAnswer
 
 NAME_KEY: dict[EntryKind, str] = {"rule": "alert", "receiver": "name"}
 MAX_NAME = 256
 SOURCE = "browser"
+REMOVED_WAIT_S = 3.0  # a deletion needs no check: the page may show it gone a tick late
 
 
 class Refused(WebError):
@@ -73,7 +78,9 @@ async def submit(
         while True:
             found = await anyio.to_thread.run_sync(store.entry, kind, name)
             if found is not None and found.proposed is None:
-                return _settled(store, found, new)
+                settled = await anyio.to_thread.run_sync(_settled, store, found, new)
+                await reported(store, settled.updated_ms, wait_s)
+                return settled
             await anyio.sleep(POLL_S)
     await anyio.to_thread.run_sync(_withdraw, store, kind, name, new)
     raise NoAnswer(
@@ -82,7 +89,26 @@ async def submit(
     )
 
 
-def remove(store: Storage, kind: EntryKind, name: str) -> AlertingEntry:
+async def reported(store: Storage, since_ms: int, wait_s: float) -> None:
+    """Wait (at most ``wait_s``) for a scraper's report of its alerting as of ``since_ms``, so
+    the page shown next lists what was just changed."""
+    with anyio.move_on_after(wait_s):
+        while True:
+            reports = await anyio.to_thread.run_sync(store.alerting_reports)
+            if any(report.reported_ms >= since_ms for report in reports):
+                return
+            await anyio.sleep(POLL_S)
+
+
+async def remove(store: Storage, kind: EntryKind, name: str) -> AlertingEntry:
+    """Delete a stored rule or receiver (not one a stored rule sends to), then wait briefly
+    for the scrapers to report it gone."""
+    entry = await anyio.to_thread.run_sync(_removed, store, kind, name)
+    await reported(store, clock.now_ms(), REMOVED_WAIT_S)
+    return entry
+
+
+def _removed(store: Storage, kind: EntryKind, name: str) -> AlertingEntry:
     entry = stored(store, kind, name)
     if kind == "receiver":
         users = [e.name for e in store.entries() if e.kind == "rule" and _sends_to(e, name)]
@@ -140,3 +166,21 @@ def _withdraw(store: Storage, kind: EntryKind, name: str, new: bool) -> None:
 
 def _sends_to(entry: AlertingEntry, receiver: str) -> bool:
     return shown(entry).get("receiver") == receiver
+
+
+@dataclass(frozen=True)
+class Forms:
+    """What the /alerts page's edit forms hold: each stored rule's fields and each stored
+    receiver's integrations as YAML, secrets reading "set"."""
+
+    rules: dict[str, dict[str, str]]
+    receivers: dict[str, str]
+    blank: dict[str, str] = dataclasses.field(default_factory=lambda: entry_forms.rule_form({}))
+
+    @classmethod
+    def of(cls, store: Storage) -> Forms:
+        found = [e for e in store.entries() if e.shown is not None]
+        return cls(
+            {e.name: entry_forms.rule_form(shown(e)) for e in found if e.kind == "rule"},
+            {e.name: entry_forms.receiver_form(shown(e)) for e in found if e.kind == "receiver"},
+        )
