@@ -14,27 +14,15 @@ from starlette.testclient import TestClient
 from storage import Storage
 from tests.alerts.receivers import Hook, webhook_server
 from tests.alerts.services import Service, service_server
+from tests.alerts.test_end_to_end import ALERTS
 from tests.web.accounts import add_user, bearer
 from tests.web.conftest import SETTINGS
-from tests.web.scraping import Exporter, scraper, within
+from tests.web.scraping import STARTED_WITHIN_S, Exporter, scraper, within
+from tests.web.test_openapi_schemas import validate
 from web.app import create_app
 
 pytestmark = pytest.mark.slow
-ALERTS = """\
-global:
-  evaluation_interval: 200ms
-  notify_backoff: 100ms
-route:
-  receiver: ops
-  group_wait: 0s
-  group_interval: 500ms
-receivers:
-  - name: ops
-    webhook_configs:
-      - url: {hook}/ops
-"""
 SECRET_PATH = "/services/T000/B000/XXXXSECRET"
-STARTED_WITHIN_S = 30.0  # a scraper process starting on a busy machine
 
 
 @pytest.fixture
@@ -57,7 +45,7 @@ def admin(tmp_path: Path, scraped_database: str, hook: Hook) -> Iterator[TestCli
     store.upgrade()
     add_user(store, "root", "admin")
     (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "alerts.yml").write_text(ALERTS.format(hook=hook.url))
+    (tmp_path / "config" / "alerts.yml").write_text(ALERTS.format(url=f"{hook.url}/ops"))
     app = create_app(store, SETTINGS)
     with scraper(tmp_path, scraped_database), TestClient(app, headers=bearer(store, "root")) as c:
         assert within(STARTED_WITHIN_S, lambda: bool(store.alerting_reports()))
@@ -89,6 +77,8 @@ def test_a_posted_receiver_is_stored_with_its_secret_shown_only_as_set(
         ("chat", "browser"),
     }
     assert "XXXXSECRET" not in created.text + listed.text
+    validate("/api/v1/receivers", "post", 201, created.json())
+    validate("/api/v1/receivers", "get", 200, listed.json())
 
 
 def test_a_rule_alerts_yml_would_refuse_is_refused_400_in_the_same_words(
@@ -109,6 +99,7 @@ def test_a_receiver_named_as_in_alerts_yml_is_refused_409_naming_the_file(
     answer = admin.post("/api/v1/receivers", json={"name": "ops"})
 
     assert answer.status_code == 409
+    validate("/api/v1/receivers", "post", 409, answer.json())
     assert answer.json() == {
         "error": "conflict",
         "detail": 'receiver "ops" is already defined in config/alerts.yml: edit it there',
@@ -125,6 +116,7 @@ def test_a_receiver_changed_with_its_secret_left_blank_still_sends_to_the_stored
     tested = admin.post("/api/v1/receivers/chat/test")
 
     assert changed.json()["block"]["slack_configs"] == [{"api_url": "set", "channel": "#alerts"}]
+    validate("/api/v1/receivers/{name}", "patch", 200, changed.json())
     assert tested.json()["results"][0]["detail"] == "HTTP 200"
     assert [(r.path, r.body["channel"]) for r in slack.received] == [(SECRET_PATH, "#alerts")]
 
@@ -143,6 +135,7 @@ def test_a_receiver_a_rule_sends_to_is_not_deleted(admin: TestClient, slack: Ser
         "receiver 'chat' is named by rule Hot",
     )
     assert deleted.status_code == 200
+    validate("/api/v1/receivers/{name}", "delete", 200, deleted.json())
     assert [r["source"] for r in admin.get("/api/v1/receivers").json()["receivers"]] == [
         "alerts.yml"
     ]

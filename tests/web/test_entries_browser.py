@@ -16,7 +16,7 @@ from storage import Storage
 from tests.alerts.services import Service, service_server
 from tests.web.accounts import PASSWORD, add_user, bearer
 from tests.web.chromium import shoot
-from tests.web.scraping import scraper, within
+from tests.web.scraping import STARTED_WITHIN_S, scraper, within
 from tests.web.serving import serving
 from web.app import create_app
 
@@ -33,7 +33,6 @@ receivers:
       - webhook_url: {discord}/api/webhooks/1/revoked-token
 """
 SECRET = "NEWSECRET42"
-STARTED_WITHIN_S = 30.0  # a scraper process starting on a busy machine
 ANSWERED_MS = 30_000.0
 
 

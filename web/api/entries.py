@@ -35,9 +35,9 @@ async def create(request: Request) -> Response:
 
 
 async def update(request: Request) -> Response:
-    kind, body = _kind(request), json_document(await request.body())
-    store = state.storage(request)
-    block = entries.changed(entries.stored(store, kind, request.path_params["name"]), body)
+    kind, store = _kind(request), state.storage(request)
+    entry = entries.stored(store, kind, request.path_params["name"])
+    block = entries.changed(entry, json_document(await request.body()))
     return responses.uncached(200, entries.shape(await _submit(request, kind, block)))
 
 
