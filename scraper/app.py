@@ -109,7 +109,8 @@ async def serve(options: ScraperOptions) -> None:
             group.start_soon(spill.keep_synced)
             group.start_soon(senders.run)
             group.start_soon(alerting.run, lambda: _scraped(manager) | pushers.targets())
-            group.start_soon(Trials(store, str(options.shard), lambda: alerting.config).run)
+            trials = Trials(store, str(options.shard), lambda: alerting.config, alerting.describe)
+            group.start_soon(trials.run)
             if receiver is not None:
                 every = min(options.status_interval, options.push_limits.silence_ms / 4000)
                 group.start_soon(_watch_pushers, store, pushers, sink, every)

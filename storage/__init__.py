@@ -26,7 +26,9 @@ from storage.alerting import (
 from storage.config import Retention
 from storage.migrations import LATEST as SCHEMA_VERSION
 from storage.model import (
+    AlertingEntry,
     AlertingReport,
+    EntryKind,
     Function,
     HealthChange,
     LatestSample,
@@ -52,8 +54,10 @@ __all__ = [
     "Alert",
     "AlertEvent",
     "AlertState",
+    "AlertingEntry",
     "AlertingReport",
     "ApiToken",
+    "EntryKind",
     "Function",
     "HealthChange",
     "LatestSample",

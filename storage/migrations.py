@@ -61,6 +61,7 @@ STEPS: tuple[Step, ...] = (
         schema.alerting_reports,
         schema.notification_tests,
     ),
+    _creating(schema.alerting_entries),
 )
 LATEST = len(STEPS)
 

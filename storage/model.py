@@ -198,3 +198,26 @@ class MaintenanceReport:
             ),
         ]
         return "; ".join(part for part in done if part) or "nothing to do"
+
+
+EntryKind = Literal["rule", "receiver"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertingEntry:
+    """A rule or receiver created in the browser or over the API (storage/entries.py).
+
+    ``document`` is the accepted block (JSON, secrets included: the scraper's only),
+    ``shown`` the same with every secret as "set"; both None until a scraper accepted one.
+    ``proposed`` awaits a scraper's check since ``proposed_ms``; ``verdict`` (JSON: status and
+    detail) is that check's answer."""
+
+    kind: EntryKind
+    name: str
+    document: str | None
+    shown: str | None
+    proposed: str | None
+    proposed_ms: int | None
+    verdict: str | None
+    created_ms: int
+    updated_ms: int

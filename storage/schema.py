@@ -286,3 +286,21 @@ notification_tests = Table(
     Column("answered_ms", BigInteger),
     Column("results", Text),
 )
+
+# Rules and receivers created in the browser or over the API (kind "rule" or "receiver"): the
+# web app proposes a block (JSON, alerts.yml's shape), a scraper checks it with alerts.yml's own
+# code and settles it: accepted into ``document`` (with its secrets) and ``shown`` (secrets as
+# "set", all the web app ever shows), or refused with ``verdict`` saying why.
+alerting_entries = Table(
+    "alerting_entries",
+    metadata,
+    Column("kind", Text, primary_key=True),
+    Column("name", Text, primary_key=True),
+    Column("document", Text),
+    Column("shown", Text),
+    Column("proposed", Text),
+    Column("proposed_ms", BigInteger),
+    Column("verdict", Text),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+)

@@ -17,6 +17,7 @@ from storage import (
     accounts,
     alerts,
     catalog,
+    entries,
     exchange,
     health,
     migrations,
@@ -31,7 +32,9 @@ from storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
 from storage.backend import Backend
 from storage.config import Retention
 from storage.model import (
+    AlertingEntry,
     AlertingReport,
+    EntryKind,
     HealthChange,
     LatestSample,
     MaintenanceReport,
@@ -359,6 +362,31 @@ class Storage:
     def notification_test(self, test_id: int) -> NotificationTest | None:
         with self._consistent() as conn:
             return exchange.find_test(conn, test_id)
+
+    def propose_entry(self, kind: EntryKind, name: str, proposed: str) -> None:
+        """Put a rule or receiver block (JSON) up for a scraper's check."""
+        with self._writing() as conn:
+            entries.propose(conn, kind, name, proposed, self._clock())
+
+    def settle_entry(
+        self, entry: AlertingEntry, verdict: str, accepted: tuple[str, str] | None
+    ) -> bool:
+        """A scraper's answer to ``entry``'s proposal; False if a newer one replaced it."""
+        with self._writing() as conn:
+            return entries.settle(conn, entry, verdict, accepted, self._clock())
+
+    def remove_entry(self, kind: EntryKind, name: str) -> bool:
+        with self._writing() as conn:
+            return entries.remove(conn, kind, name)
+
+    def entry(self, kind: EntryKind, name: str) -> AlertingEntry | None:
+        with self._consistent() as conn:
+            return entries.find(conn, kind, name)
+
+    def entries(self) -> list[AlertingEntry]:
+        """Every rule and receiver created in the browser or over the API, receivers first."""
+        with self._consistent() as conn:
+            return entries.entries(conn)
 
     def metadata_of(self, names: Sequence[str]) -> dict[str, Metadata]:
         """The metadata of each of ``names`` that has some, in one round trip per 1,000 names."""

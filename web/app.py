@@ -20,6 +20,7 @@ from web.http.security import middleware
 from web.http.state import Settings
 from web.pages import account, fleet, login, registered
 from web.pages import alerts as alert_pages
+from web.pages import entries as entry_pages
 from web.pages.render import error_page
 from web.views.headline import SharedFleet
 
@@ -34,6 +35,7 @@ def create_app(storage: Storage, settings: Settings | None = None) -> Starlette:
             *registered.ROUTES,
             *fleet.ROUTES,
             *alert_pages.ROUTES,
+            *entry_pages.ROUTES,
             *login.ROUTES,
             *account.ROUTES,
         ],

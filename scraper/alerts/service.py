@@ -8,6 +8,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Collection
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -17,10 +18,12 @@ from model.errors import ConfigError, StorageError, StorageUnavailable
 from promql import EngineLimits
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.dispatch import Dispatcher, notifiable
+from scraper.alerts.entries import Entries
 from scraper.alerts.evaluator import Changes, Evaluator, merged
 from scraper.alerts.expressions import GroupRunner
 from scraper.alerts.model import AlertsConfig
 from scraper.alerts.notifier import Notifier
+from scraper.alerts.stored import document, with_stored
 from scraper.config.files import file_version
 from scraper.telemetry import Telemetry
 from storage import (
@@ -49,7 +52,9 @@ class AlertService:
         buffer_percent: Callable[[], float],
         required: bool = True,
     ) -> None:
-        self.config = config
+        self.config = self.file_config = config
+        self.entries = Entries(store)
+        """The rules and receivers created in the browser, merged over ``file_config``."""
         self._store = store
         self._telemetry = telemetry
         self._buffer_percent = buffer_percent
@@ -84,7 +89,9 @@ class AlertService:
     async def step(self, scraped: Scraped | None = None, now_ms: int | None = None) -> None:
         """One round of the timer: reload, retire, evaluate, store, notify."""
         now = clock.now_ms() if now_ms is None else now_ms
-        self._reload(now)
+        reloaded = self._reload(now)
+        if await self.entries.refresh(self.file_config) or reloaded:
+            self._apply(now)
         if scraped is not None:
             self.evaluator.retire({*scraped(), SCRAPER}, now)
         reading = [(SCRAPER_LABELS, self._buffer_percent())]
@@ -98,10 +105,11 @@ class AlertService:
             self.notifier.submit(notification, self.config)
         self._count(now)
 
-    def _reload(self, now_ms: int) -> None:
+    def _reload(self, now_ms: int) -> bool:
+        """Whether alerts.yml changed and was taken (the merged config is applied after)."""
         version = file_version(self.config.path)
         if version == self._version:
-            return
+            return False
         self._version = version
         try:
             config = load_or_defaults(self.config.path, self._required)
@@ -109,12 +117,21 @@ class AlertService:
             self.last_error = str(error)
             self._telemetry.alerts_reload_success.set(0)
             log.error("alerts reload refused, the previous rules keep running: %s", error)
-            return
+            return False
         self.last_error = ""
-        self.config = self.dispatcher.config = config
-        self.evaluator.set_rules(config.rules, now_ms, config.groups)
+        self.file_config = config
         self._telemetry.alerts_reload_success.set(1)
         log.info("alert rules reloaded from %s", config.path)
+        return True
+
+    def _apply(self, now_ms: int) -> None:
+        config = with_stored(self.file_config, self.entries.stored)
+        self.config = self.dispatcher.config = config
+        self.evaluator.set_rules(config.rules, now_ms, config.groups)
+
+    def describe(self, config: AlertsConfig) -> dict[str, Any]:
+        """The alerting in force for the /alerts page, each rule and receiver with its source."""
+        return document(config, self.entries.stored)
 
     async def _save(self) -> None:
         # What failed to store last round goes with this round's changes.

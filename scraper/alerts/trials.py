@@ -41,10 +41,17 @@ def test_alert(now_ms: int) -> Alert:
 
 
 class Trials:
-    def __init__(self, store: Storage, scraper: str, config: Callable[[], AlertsConfig]) -> None:
+    def __init__(
+        self,
+        store: Storage,
+        scraper: str,
+        config: Callable[[], AlertsConfig],
+        describe: Callable[[AlertsConfig], dict[str, Any]] = document,
+    ) -> None:
         self._store = store
         self._scraper = scraper
         self._config = config
+        self._describe = describe
         self._published: AlertsConfig | None = None
 
     async def run(self) -> None:
@@ -61,7 +68,7 @@ class Trials:
         config = self._config()
         if config is self._published:
             return
-        text = json.dumps(document(config), ensure_ascii=False)
+        text = json.dumps(self._describe(config), ensure_ascii=False)
         report = AlertingReport(self._scraper, text, clock.now_ms())
         await anyio.to_thread.run_sync(self._store.report_alerting, report)
         self._published = config

@@ -27,7 +27,10 @@ def as_schema_5(url: str) -> None:
     (nor the later steps' tables), no step 6 or later recorded."""
     engine = create_engine(url)
     with engine.begin() as conn:
-        later = ("registered_servers", "target_sources", "alerting_reports", "notification_tests")
+        later = (
+            *("registered_servers", "target_sources", "alerting_reports", "notification_tests"),
+            "alerting_entries",
+        )
         for table in ("sample_chunks", *later):
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("DELETE FROM schema_version WHERE version >= 6"))
@@ -58,6 +61,6 @@ def test_db_upgrade_compacts_a_schema_5_database_and_keeps_every_sample(
     assert main_command(["db", "upgrade", "--database-url", empty_url]) == 0
 
     out = capsys.readouterr().out
-    assert out == "schema steps applied: [6, 7]; compacted 4,320 samples in 3 day(s)\n"
+    assert out == "schema steps applied: [6, 7, 8]; compacted 4,320 samples in 3 day(s)\n"
     assert (stored_samples(), peek("SELECT count(*) FROM samples")) == (4470, [(150,)])
     assert answers(open_store()) == before

@@ -110,7 +110,8 @@ def test_the_expire_button_ends_a_silence(writable: TestClient) -> None:
 
 def test_every_form_carries_the_csrf_field(writable: TestClient) -> None:
     page = writable.get("/alerts").text
-    assert page.count('method="post"') - page.count('action="/logout"') == 2
+    # New silence, expire one; add a rule, add a receiver.
+    assert page.count('method="post"') - page.count('action="/logout"') == 4
     assert page.count('name="csrf_token"') == page.count('method="post"')
 
 

@@ -104,6 +104,11 @@ ANSWERS = [
     ("/api/v1/silences", "get", "/api/v1/silences", 200),
     ("/api/v1/silences/{id}", "get", "/api/v1/silences/999", 404),
     ("/api/v1/openapi.json", "get", "/api/v1/openapi.json", 200),
+    ("/api/v1/rules", "get", "/api/v1/rules", 200),
+    ("/api/v1/receivers", "get", "/api/v1/receivers", 200),
+    ("/api/v1/rules", "post", "/api/v1/rules", 400),  # no body: not a JSON object
+    ("/api/v1/rules/{name}", "patch", "/api/v1/rules/Nowhere", 404),
+    ("/api/v1/receivers/{name}", "delete", "/api/v1/receivers/nobody", 404),
 ]
 
 

@@ -19,7 +19,7 @@ from tests.alerts.services import Service, service_server
 from tests.alerts.test_trials import ANSWERS
 from tests.web.accounts import add_user, bearer, log_in
 from tests.web.conftest import SETTINGS
-from tests.web.scraping import PICKED_UP_WITHIN_S, scraper, within
+from tests.web.scraping import STARTED_WITHIN_S, scraper, within
 from tests.web.test_alert_pages import post
 from web.app import create_app
 
@@ -69,7 +69,7 @@ def running(
     text = ALERTS.format(hook=hook.url, discord=discord.url, ntfy=ntfy.url)
     (tmp_path / "config" / "alerts.yml").write_text(text)
     with scraper(tmp_path, scraped_database):
-        assert within(PICKED_UP_WITHIN_S, lambda: bool(store.alerting_reports()))
+        assert within(STARTED_WITHIN_S, lambda: bool(store.alerting_reports()))
         yield
 
 

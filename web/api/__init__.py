@@ -7,6 +7,7 @@ from starlette.routing import Route
 from web.api import (
     account,
     alerts,
+    entries,
     health,
     prometheus,
     query,
@@ -30,6 +31,7 @@ ROUTES = [
     Route("/api/v1/alerts", alerts.list_alerts),
     Route("/api/v1/alerts/history", alerts.list_history),
     Route("/api/v1/receivers/{name}/test", receivers.test, methods=["POST"]),
+    *entries.ROUTES,
     Route("/api/v1/silences", alerts.list_silences, methods=["GET"]),
     Route("/api/v1/silences", alerts.create_silence, methods=["POST"]),
     Route("/api/v1/silences/{id}", alerts.get_silence, methods=["GET"]),

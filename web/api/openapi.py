@@ -35,7 +35,8 @@ def _errors(*statuses: int) -> dict[str, Any]:
         401: "No valid credentials (WWW-Authenticate: Bearer)",
         403: "Credentials whose role is not enough (changes need admin)",
         404: "Not found",
-        409: "A conflict: the address is already registered, or a file scrapes it",
+        409: "A conflict: the address is already registered, or a file scrapes it; a name "
+        "alerts.yml holds; a receiver a rule sends to",
         503: "The database is unavailable",
         504: "No scraper answered in time",
     }
@@ -214,6 +215,61 @@ ALERT_PATHS: dict[str, Any] = {
     },
 }
 
+
+def _entry_paths(kind: str, plural: str, shape: str) -> dict[str, Any]:
+    """GET and POST of /api/v1/{plural}, PATCH and DELETE of one: blocks of alerts.yml's shape
+    created in the browser or over the API, checked by a scraper before they are stored."""
+    one = _json(f"The {kind} created in the browser (secrets as set)", "StoredEntry")
+    checked = "a scraper checks it with the code that reads alerts.yml"
+    return {
+        f"/api/v1/{plural}": {
+            "get": {
+                "summary": f"Every {kind} in force: alerts.yml's (and the built-in) as the "
+                f"scrapers report them, read-only, then those created in the browser or over "
+                f"this API with their block; a secret reads set, never its value",
+                "responses": _answers(plural, plural.capitalize(), 503),
+            },
+            "post": {
+                "summary": f"Create a {kind} from a block of alerts.yml ({shape}); {checked} "
+                "(400 in its words, 409 if alerts.yml has the name), stored in the database "
+                "and in force on the scrapers' next alerting tick, without a restart",
+                "requestBody": _body({"type": "object", "description": shape}),
+                "responses": {"201": one, **_errors(400, 409, 503, 504)},
+            },
+        },
+        f"/api/v1/{plural}/{{name}}": {
+            "patch": {
+                "summary": f"Change a {kind} created in the browser: the keys given replace "
+                "its own; a secret left out, empty or set keeps the stored one",
+                "parameters": [_param("name", "path", f"The {kind}'s name")],
+                "requestBody": _body({"type": "object"}),
+                "responses": {"200": one, **_errors(400, 404, 409, 503, 504)},
+            },
+            "delete": {
+                "summary": f"Delete a {kind} created in the browser (409: a rule sends to it)",
+                "parameters": [_param("name", "path", f"The {kind}'s name")],
+                "responses": {"200": one, **_errors(400, 404, 409, 503)},
+            },
+        },
+    }
+
+
+ENTRY_PATHS = {
+    **_entry_paths(
+        "rule",
+        "rules",
+        "alert, metric, matchers, op, threshold, for, severity, labels, summary, description, "
+        "enabled, and receiver: the receiver its alerts go to",
+    ),
+    **_entry_paths(
+        "receiver",
+        "receivers",
+        "name and Alertmanager's webhook_configs, email_configs, slack_configs, "
+        "telegram_configs, ...; no *_file key",
+    ),
+}
+
+
 PATHS: dict[str, Any] = {
     "/health": {
         "get": {
@@ -341,6 +397,7 @@ PATHS: dict[str, Any] = {
         }
     },
     **ALERT_PATHS,
+    **ENTRY_PATHS,
     "/api/v1/openapi.json": {
         "get": {
             "summary": "This document",
@@ -371,9 +428,9 @@ DOCUMENT: dict[str, Any] = {
         "personal API token (account page, or hostwatch-web token create) as Authorization: "
         "Bearer <token>; a browser session from /login works too, with its CSRF token in an "
         "X-CSRF-Token header for changes. A server on loopback with no user yet is open for "
-        "reading. Changes are silences, registered servers and accounts. Responses carry an "
-        "ETag; send it back as If-None-Match to get 304. Errors are {error, detail} with a 4xx "
-        "or 5xx status.",
+        "reading. Changes are silences, registered servers, rules, receivers and accounts. "
+        "Responses carry an ETag; send it back as If-None-Match to get 304. Errors are "
+        "{error, detail} with a 4xx or 5xx status.",
     },
     "security": [{"bearer": []}, {"session": []}],
     "paths": _guarded(PATHS),

@@ -167,6 +167,13 @@ TEST_RESULT = record(
     status={"type": ["integer", "null"], "description": "null: no HTTP answer (timeout, mail)"},
     detail=STRING,
 )
+# A rule or receiver in force: alerts.yml's as the scrapers summarise it, or a block created
+# in the browser (alerts.yml's keys, every secret "set").
+ENTRY = record(
+    name=STRING,
+    source={"enum": ["built-in", "alerts.yml (over the built-in)", "alerts.yml", "browser"]},
+    block={"type": "object"},
+)
 
 COMPONENTS: dict[str, Schema] = {
     "Error": record(error=STRING, detail=STRING),
@@ -192,5 +199,9 @@ COMPONENTS: dict[str, Schema] = {
     "Silence": SILENCE,
     "CreatedSilence": record(silenceID=INTEGER, silence=ref("Silence")),
     "TestNotification": record(receiver=STRING, results={"type": "array", "items": TEST_RESULT}),
+    "Rules": record(rules={"type": "array", "items": ref("Entry")}),
+    "Receivers": record(receivers={"type": "array", "items": ref("Entry")}),
+    "Entry": ENTRY,
+    "StoredEntry": {**ENTRY, "properties": {**ENTRY["properties"], "source": {"const": "browser"}}},
     "OpenAPI": {"type": "object", "required": ["openapi", "info", "paths"]},
 }

@@ -14,7 +14,7 @@ from storage import SHOWN_STATES
 from web.http import params, state
 from web.http.errors import BadParameter
 from web.pages.render import render
-from web.views import alerting, alerts, silences
+from web.views import alerting, alerts, entries, silences
 from web.views.alerts import Filters
 
 HISTORY_SHOWN = 50
@@ -38,6 +38,7 @@ def page(request: Request) -> Response:
         in_force=alerting.InForce.of(store),
         tested=tested,
         tested_results=alerting.results(tested) if tested else [],
+        stored=entries.Forms.of(store),
     )
 
 

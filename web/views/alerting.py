@@ -62,8 +62,12 @@ def receiver_name(store: Storage, name: str) -> str:
     if not 0 < len(name) <= MAX_NAME:
         raise BadParameter("name", f"expected a receiver name of 1 to {MAX_NAME} characters")
     known = [receiver["name"] for receiver in InForce.of(store).receivers]
+    # One accepted in the browser a moment ago is in force before the scrapers report it.
+    known += [e.name for e in store.entries() if e.kind == "receiver" and e.shown is not None]
     if name not in known:
-        raise NotFound(f"no receiver {name!r} (receivers: {', '.join(known) or 'none'})")
+        raise NotFound(
+            f"no receiver {name!r} (receivers: {', '.join(dict.fromkeys(known)) or 'none'})"
+        )
     return name
 
 
