@@ -35,7 +35,8 @@
   // "Tue 2 Dec 00:50", with the year when it is not this one: as the server echoes a range.
   function shown(ms) {
     const p = parts(ms, { weekday: "short", year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-    const year = p.year === parts(Date.now(), { year: "numeric" }).year ? "" : " " + p.year;
+    const now = Number(document.body.dataset.nowMs) || Date.now();  // the server's clock
+    const year = p.year === parts(now, { year: "numeric" }).year ? "" : " " + p.year;
     return p.weekday + " " + p.day + " " + p.month + year + " " + p.hour + ":" + p.minute;
   }
 
