@@ -28,8 +28,11 @@ _LAST_SECOND = 253_402_300_799  # 9999-12-31T23:59:59Z
 def timestamp_ms(name: str, value: str) -> int:
     """RFC 3339 (``2025-06-16T12:00:00Z``) or unix seconds (``1750075200.5``) as unix ms."""
     seconds = _seconds(value)
-    if seconds is None:
-        seconds = _rfc3339(name, value)
+    return seconds_ms(name, value, _rfc3339(name, value) if seconds is None else seconds)
+
+
+def seconds_ms(name: str, value: str, seconds: float) -> int:
+    """Unix ``seconds`` (read from ``value``) as ms, if they are a time between 1970 and 9999."""
     if not math.isfinite(seconds) or not 0 <= seconds <= _LAST_SECOND:
         raise BadParameter(name, f"{value!r} is not a time between 1970 and 9999")
     return round(seconds * 1000)
@@ -40,23 +43,6 @@ def _seconds(value: str) -> float | None:
         return float(value)
     except ValueError:
         return None
-
-
-def local_timestamp_ms(name: str, value: str, zone: tzinfo) -> int:
-    """What people type: ``2026-12-02 00:50`` (seconds optional, ``T`` or a space) in ``zone``,
-    or anything :func:`timestamp_ms` takes."""
-    text = value.strip()
-    found = _LOCAL.fullmatch(text)
-    if found is None:
-        return timestamp_ms(name, text)
-    try:
-        moment = datetime.fromisoformat(f"{found[1]}T{found[2] or '00:00'}")
-    except ValueError:
-        raise BadParameter(name, f"{value!r} is not a date and time") from None
-    return timestamp_ms(name, str(moment.replace(tzinfo=zone).timestamp()))
-
-
-_LOCAL = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?")
 
 
 def zone(name: str, value: str) -> tzinfo:

@@ -18,6 +18,7 @@ from web.views import (
     explorer,
     headline,
     identity,
+    moments,
     notices,
     overview,
     processes,
@@ -65,10 +66,16 @@ def fleet(request: Request) -> Response:
     )
 
 
+def _window(request: Request) -> dashboard.Window:
+    """The charted range, with times typed in the zone the page's script saved."""
+    saved = request.cookies.get(moments.ZONE_COOKIE, "")
+    return dashboard.Window.for_page(request.query_params, state.now_ms(request), saved)
+
+
 def server(request: Request) -> Response:
     store, now = state.storage(request), state.now_ms(request)
     target = find(store, request.path_params["instance"], request.query_params.get("job", ""))
-    window = dashboard.Window.for_page(request.query_params, now)
+    window = _window(request)
     workloads = containers.of(store, target)
     picked = containers.picked(workloads.containers, request.query_params.getlist("container"))
     shown = dashboard.charts(store, target, window)
@@ -100,7 +107,7 @@ def server(request: Request) -> Response:
 def metrics(request: Request) -> Response:
     store, query = state.storage(request), request.query_params
     target = find(store, request.path_params["instance"], query.get("job", ""))
-    window = dashboard.Window.for_page(query, state.now_ms(request))
+    window = _window(request)
     return render(
         request,
         "metrics.html",
@@ -117,7 +124,7 @@ def metrics(request: Request) -> Response:
 def compare_page(request: Request) -> Response:
     store, query = state.storage(request), request.query_params
     metric = params.choice("metric", query.get("metric", "cpu"), tuple(compare.METRICS))
-    window = dashboard.Window.for_page(query, state.now_ms(request))
+    window = _window(request)
     targets = compare.chosen(store, [v for v in query.getlist("server") if v])
     selector = compare.Selector.parse(query["selector"]) if query.get("selector") else None
     if not targets:

@@ -2,8 +2,8 @@
 // server beside its SVG chart); this draws it with uPlot (vendored: /static/uplot.min.js) in
 // the SVG's place: crosshair, a shared tooltip with every series' value and unit, legend
 // entries that hide and show their series, drag across a chart to set the page's range,
-// round ticks in local time (or UTC: the switch by the range buttons). Without JavaScript
-// the server's SVG stays.
+// round ticks in local time (or UTC: the switch range.js adds by the range buttons).
+// Without JavaScript the server's SVG stays.
 "use strict";
 
 (function () {
@@ -227,57 +227,8 @@
     for (const figure of (root || document).querySelectorAll("figure.panel")) draw(figure);
   }
 
-  function utcSwitch() {
-    const form = document.querySelector("form.range");
-    if (!form || form.querySelector("#utc")) return;
-    const label = document.createElement("label");
-    label.className = "utc-switch";
-    const box = document.createElement("input");
-    box.type = "checkbox";
-    box.id = "utc";
-    box.checked = utc();
-    box.addEventListener("change", () => {
-      window.localStorage.setItem(UTC_KEY, box.checked ? "1" : "0");
-      zoneField(form);
-      drawAll();
-    });
-    label.append(box, " UTC");
-    form.appendChild(label);
-    zoneField(form);
-  }
-
-  // Typed times without a zone are the browser's local time unless UTC is on.
-  function zoneField(form) {
-    let field = form.querySelector("input[name=tz]");
-    if (!field) {
-      field = document.createElement("input");
-      field.type = "hidden";
-      field.name = "tz";
-      form.appendChild(field);
-    }
-    field.value = utc() ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const note = document.querySelector("[data-role=zone]");
-    if (note) note.textContent = utc() ? "UTC" : "local time (" + field.value + ")";
-    // The server wrote the range in the zone it was asked for; show it in this one.
-    for (const shown of document.querySelectorAll("form.range input[data-ms], #range-note [data-ms]")) {
-      // An empty field stays empty; a mistyped one keeps what was typed, beside its message.
-      if (shown.tagName === "INPUT" && (!shown.value || shown.getAttribute("aria-invalid"))) continue;
-      const text = typed(Number(shown.dataset.ms));
-      if (shown.tagName === "INPUT") shown.value = text; else shown.textContent = text;
-    }
-  }
-
-  // "2026-12-02 00:50", as people type it and as the form reads it back.
-  function typed(ms) {
-    const options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-    if (utc()) options.timeZone = "UTC";
-    const parts = {};
-    for (const p of new Intl.DateTimeFormat("en-CA", options).formatToParts(new Date(ms))) parts[p.type] = p.value;
-    return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute;
-  }
-
   window.hostwatchCharts = { drawAll };
-  utcSwitch();
+  document.addEventListener("hostwatch:zone", () => drawAll());  // the UTC switch (range.js)
   drawAll();
   let width = window.innerWidth;
   window.addEventListener("resize", () => {

@@ -23,14 +23,7 @@
       link.setAttribute("href", withSearch(link.getAttribute("href"), wanted));
     }
     for (const range of document.querySelectorAll("form.range")) {
-      let field = range.querySelector("input[name=q]");
-      if (!field) {
-        field = document.createElement("input");
-        field.type = "hidden";
-        field.name = "q";
-        range.prepend(field);
-      }
-      field.value = wanted;
+      window.hostwatchFields.hidden(range, "q", wanted);
     }
     window.history.replaceState(null, "", withSearch(window.location.href, wanted));
   }

@@ -15,6 +15,7 @@ from model.matchers import Matcher
 from storage import Function, RangeQuery, Storage, TargetHealth
 from web.http import params
 from web.http.errors import BadParameter
+from web.views import moments
 from web.views.charts import Chart, Line
 
 HOUR_MS = 3_600_000
@@ -35,37 +36,62 @@ class Window:
     end_ms: int
     zone: tzinfo = UTC  # how typed times without a zone are read, and shown back in the form
     problem: str = ""  # why a typed custom range could not be read (the page says so inline)
-    asked: tuple[str, str] = ("", "")  # the start and end as typed, shown back with the problem
+    asked: tuple[str, str] = ("", "")  # the start and end as typed (web/views/moments.py)
+    now_ms: int = 0  # when it was read: a range ending then ends "now"
 
     @classmethod
-    def for_page(cls, query: QueryParams, now_ms: int) -> Window:
+    def for_page(cls, query: QueryParams, now_ms: int, saved_zone: str = "") -> Window:
         """:meth:`from_query`, except that a custom range typed wrong falls back to the last hour
         with the reason: a page answers a typo in a time with a message beside the form, not
         an error page."""
         try:
-            return cls.from_query(query, now_ms)
+            return cls.from_query(query, now_ms, saved_zone)
         except BadParameter as error:
             if error.name not in ("start", "end"):
                 raise
-            zone = params.zone("tz", query.get("tz", ""))
-            asked = (query.get("start", ""), query.get("end", ""))
-            return cls("1h", now_ms - WINDOWS["1h"], now_ms, zone, str(error), asked)
+            zone, asked = moments.reader_zone(query, saved_zone), moments.asked(query)
+            return cls("1h", now_ms - WINDOWS["1h"], now_ms, zone, str(error), asked, now_ms)
 
     @classmethod
-    def from_query(cls, query: QueryParams, now_ms: int) -> Window:
+    def from_query(cls, query: QueryParams, now_ms: int, saved_zone: str = "") -> Window:
         name = params.choice("range", query.get("range", "1h"), (*WINDOWS, "custom"))
-        zone = params.zone("tz", query.get("tz", ""))
+        zone = moments.reader_zone(query, saved_zone)
         if name != "custom":
-            return cls(name, now_ms - WINDOWS[name], now_ms, zone)
-        start = params.local_timestamp_ms("start", params.required(query, "start"), zone)
-        end = params.local_timestamp_ms("end", query["end"], zone) if query.get("end") else now_ms
+            return cls(name, now_ms - WINDOWS[name], now_ms, zone, now_ms=now_ms)
+        asked = moments.asked(query)
+        if not asked[0]:
+            raise BadParameter("start", "is required")
+        start = moments.moment("start", asked[0], zone, now_ms)
+        end = moments.moment("end", asked[1], zone, now_ms) if asked[1] else now_ms
         if end <= start:
             raise BadParameter("end", "must be after start")
-        return cls(name, start, end, zone)
+        return cls(name, start, end, zone, asked=asked, now_ms=now_ms)
 
     def typed(self, t_ms: int) -> str:
         """``t_ms`` as the range form shows it: ``2026-12-02 00:50`` in the window's zone."""
         return datetime.fromtimestamp(t_ms / 1000, self.zone).strftime("%Y-%m-%d %H:%M")
+
+    def field(self, index: int) -> str:
+        """What the form's start (0) or end (1) field holds: what was typed when it reads
+        relative to now (``-3h``, ``yesterday 14:00``: kept, so a reload moves with the clock)
+        or could not be read; else the moment as :meth:`typed` writes it."""
+        if not self.pinned(index):
+            return self.asked[index]
+        return self.typed(self.end_ms if index else self.start_ms)
+
+    def pinned(self, index: int) -> bool:
+        """Whether the field holds a fixed moment (which the browser may show in its zone)."""
+        typed = self.asked[index]
+        fixed = bool(typed) and not moments.relative(typed)
+        return self.name == "custom" and not self.problem and fixed
+
+    @property
+    def until_now(self) -> bool:
+        return self.end_ms == self.now_ms
+
+    def shown(self, t_ms: int) -> str:
+        """``t_ms`` as the range is echoed: ``Tue 2 Dec 00:50``."""
+        return moments.shown(t_ms, self.zone, self.now_ms)
 
     @property
     def span(self) -> tuple[int, int, int]:
