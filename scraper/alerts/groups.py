@@ -59,25 +59,20 @@ def _rule(reader: Reader, node: Node, names: Unique) -> GroupRule | None:
         return None
     fields = reader.fields(node, GROUP_RULE)
     name = reader.required(node, fields, "alert", names)
-    expr = _expression(reader, fields["expr"]) if "expr" in fields else None
-    if "expr" not in fields:
+    expr = None
+    if "expr" in fields:
+        expr = _expression(reader, fields["expr"])
+    else:
         reader.problem(node, f"missing required key {quote('expr')}")
 
     def wait(key: str) -> float:
         return reader.get(fields, key, lambda item: not_negative(duration(item)), 0.0)
 
-    labels = read_labels(reader, fields["labels"]) if "labels" in fields else ()
+    labels = _templated(reader, fields.get("labels"))
     annotations = _annotations(reader, fields.get("annotations"))
     if name is None or expr is None:
         return None
-    return GroupRule(
-        name,
-        expr,
-        wait("for"),
-        wait("keep_firing_for"),
-        _templated(reader, labels, fields),
-        annotations,
-    )
+    return GroupRule(name, expr, wait("for"), wait("keep_firing_for"), labels, annotations)
 
 
 def _alert_name(node: Node, taken: Collection[str]) -> str:
@@ -129,11 +124,14 @@ def _annotations(reader: Reader, node: Node | None) -> Pairs:
     return tuple(sorted(texts))
 
 
-def _templated(reader: Reader, labels: Pairs, fields: dict[str, Node]) -> Pairs:
+def _templated(reader: Reader, node: Node | None) -> Pairs:
     """The rule's labels, whose values may hold the same template fields as annotations."""
+    if node is None:
+        return ()
+    labels = read_labels(reader, node)
     for name, value in labels:
         try:
             template.check(value, prometheus=True)
         except ConfigError as error:
-            reader.problem(fields["labels"], f"label {quote(name)}: {error.message}")
+            reader.problem(node, f"label {quote(name)}: {error.message}")
     return labels

@@ -330,3 +330,23 @@ def test_an_unknown_template_function_in_an_annotation_is_refused() -> None:
     """
     (problem,) = problems(text)
     assert problem.startswith('alerts.yml:7:20: annotation "summary": unsupported template field')
+
+
+def test_a_rule_without_an_expression_and_a_bad_label_template_are_refused() -> None:
+    text = """\
+    groups:
+      - name: g
+        rules:
+          - alert: A
+            labels:
+              team: "{{ $labels }}"
+          - alert: B
+            expr: up
+            labels:
+              team: "{{ .Labels }}"
+    """
+    assert problems(text) == [
+        'alerts.yml:4:9: missing required key "expr"',
+        'alerts.yml:10:11: label "team": unsupported template field "{{ .Labels }}": use '
+        "{{ $labels.<name> }} or {{ $value }}, {{ $labels }}, {{ $value | humanize }}",
+    ]

@@ -152,3 +152,20 @@ async def test_a_reload_with_a_bad_expression_keeps_the_previous_rules_and_says_
     await alerting.step(now_ms=T0)
     assert alerting.last_error == f"{path}:6:19: expr: parse error: unclosed left parenthesis"
     assert [a.rule for a in alerting.evaluator.alerts] == ["LoadHigh"]
+
+
+async def test_a_rule_over_its_groups_limit_fails_and_makes_no_alerts(
+    tmp_path: Path, store: Storage
+) -> None:
+    path = alerts_file(tmp_path, wait="0s")
+    path.write_text(path.read_text().replace("    rules:\n", "    limit: 1\n    rules:\n"))
+    load_at(store, 0, 9)
+    load_at(store, 0, 9, instance="web2:9100")
+    telemetry = Telemetry()
+    alerting = service(path, store, telemetry)
+    await alerting.step(now_ms=T0)
+    failures = {"group": "host"}
+    failed = telemetry.registry.get_sample_value(
+        "hostwatch_rule_evaluation_failures_total", failures
+    )
+    assert (failed, alerting.evaluator.alerts) == (1, [])
