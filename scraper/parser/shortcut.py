@@ -17,6 +17,9 @@ from scraper.parser.dialect import Dialect
 from scraper.parser.names import Names
 
 _new_sample = tuple.__new__
+MAX_NUMBERS = 4096
+"""Value and timestamp texts remembered: one parser reads a whole backfill file, whose ever-new
+values must not grow a dict without end."""
 
 
 class Shortcut:
@@ -30,6 +33,7 @@ class Shortcut:
         "_names",
         "_series",
         "_timestamp_ms",
+        "_timestamps",
         "_values",
     )
 
@@ -45,6 +49,8 @@ class Shortcut:
         self._label_sets = cache.label_sets
         self._series = cache.series
         self._values: dict[str, float] = {}
+        # Timestamps repeat too: every sample of one scrape in a backfill file carries its own.
+        self._timestamps: dict[str, int] = {}
 
     def sample(self, line: str) -> Sample | None:
         # A series (the text before the value) this path read before, in this scrape or an
@@ -57,6 +63,20 @@ class Shortcut:
                 value = self._learn_value(last)
             if value is not None:
                 return _new_sample(Sample, (known[0], known[1], value, None))
+        elif series[-1:] != "}":
+            # Keys end in "}" or are a bare name, so this may be a known series with a
+            # timestamp after its value (every line of a backfill file).
+            head, _, middle = series.rpartition(" ")
+            known = self._series.get(head)
+            if known is not None:
+                value = self._values.get(middle)
+                if value is None:
+                    value = self._learn_value(middle)
+                timestamp = self._timestamps.get(last)
+                if timestamp is None:
+                    timestamp = self._learn_timestamp(last)
+                if value is not None and timestamp is not None:
+                    return _new_sample(Sample, (known[0], known[1], value, timestamp))
         return self._read(line, series)
 
     def _read(self, line: str, series: str) -> Sample | None:
@@ -82,11 +102,19 @@ class Shortcut:
             if value is None:
                 return None
         if len(words) == 2:
-            self._series[series] = (known, labels)
-            self._cache.text += len(series)
+            self._remember(series, known, labels)
             return _new_sample(Sample, (known, labels, value, None))
-        timestamp = self._timestamp_ms(words[2])
-        return None if timestamp is None else _new_sample(Sample, (known, labels, value, timestamp))
+        timestamp = self._timestamps.get(words[2])
+        if timestamp is None:
+            timestamp = self._learn_timestamp(words[2])
+            if timestamp is None:
+                return None
+        self._remember(line[: len(line) - len(words[1]) - len(words[2]) - 2], known, labels)
+        return _new_sample(Sample, (known, labels, value, timestamp))
+
+    def _remember(self, series: str, known: str, labels: Labels) -> None:
+        self._series[series] = (known, labels)
+        self._cache.text += len(series)
 
     def _learn_labels(self, text: str) -> Labels | None:
         labels = self.labels(text)
@@ -118,8 +146,18 @@ class Shortcut:
     def _learn_value(self, text: str) -> float | None:
         value = number.value(text)
         if value is not None:
+            if len(self._values) >= MAX_NUMBERS:
+                self._values.clear()
             self._values[text] = value
         return value
+
+    def _learn_timestamp(self, text: str) -> int | None:
+        timestamp = self._timestamp_ms(text)
+        if timestamp is not None:
+            if len(self._timestamps) >= MAX_NUMBERS:
+                self._timestamps.clear()
+            self._timestamps[text] = timestamp
+        return timestamp
 
 
 def _distinct(pairs: list[tuple[str, str]]) -> bool:
