@@ -89,9 +89,8 @@ class AlertService:
     async def step(self, scraped: Scraped | None = None, now_ms: int | None = None) -> None:
         """One round of the timer: reload, retire, evaluate, store, notify."""
         now = clock.now_ms() if now_ms is None else now_ms
-        reloaded = self._reload(now)
-        if await self.entries.refresh(self.file_config) or reloaded:
-            self._apply(now)
+        stored_changed = await self.entries.refresh(self.file_config)
+        self._reload(now, force=stored_changed)
         if scraped is not None:
             self.evaluator.retire({*scraped(), SCRAPER}, now)
         reading = [(SCRAPER_LABELS, self._buffer_percent())]
@@ -105,11 +104,12 @@ class AlertService:
             self.notifier.submit(notification, self.config)
         self._count(now)
 
-    def _reload(self, now_ms: int) -> bool:
-        """Whether alerts.yml changed and was taken (the merged config is applied after)."""
+    def _reload(self, now_ms: int, force: bool = False) -> None:
+        """Apply a changed alerts.yml, merged with the stored rules and receivers; ``force``:
+        those changed, so the file is read again and merged with them."""
         version = file_version(self.config.path)
-        if version == self._version:
-            return False
+        if version == self._version and not force:
+            return
         self._version = version
         try:
             config = load_or_defaults(self.config.path, self._required)
@@ -117,17 +117,13 @@ class AlertService:
             self.last_error = str(error)
             self._telemetry.alerts_reload_success.set(0)
             log.error("alerts reload refused, the previous rules keep running: %s", error)
-            return False
+            return
         self.last_error = ""
-        self.file_config = config
-        self._telemetry.alerts_reload_success.set(1)
-        log.info("alert rules reloaded from %s", config.path)
-        return True
-
-    def _apply(self, now_ms: int) -> None:
-        config = with_stored(self.file_config, self.entries.stored)
+        self.file_config, config = config, with_stored(config, self.entries.stored)
         self.config = self.dispatcher.config = config
         self.evaluator.set_rules(config.rules, now_ms, config.groups)
+        self._telemetry.alerts_reload_success.set(1)
+        log.info("alert rules reloaded from %s", config.path)
 
     def describe(self, config: AlertsConfig) -> dict[str, Any]:
         """The alerting in force for the /alerts page, each rule and receiver with its source."""

@@ -24,7 +24,8 @@ class Settings:
     Without a configured ``session_secret`` sessions end when the process does.
     ``figures_cache_s``: how long the overview's headline figures are reused (0: never).
     ``promql``: what one query of the Prometheus API may cost (samples, series, time).
-    ``test_wait_s``: how long a "send test notification" waits for a scraper's answer.
+    ``test_wait_s``: how long a "send test notification", or a rule or receiver created in the
+    browser, waits for a scraper's answer.
     """
 
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
