@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.web import dockerhost
 from tests.web.chromium import shoot
@@ -37,6 +37,8 @@ def test_ticking_one_container_charts_only_it(page: Page, docker_url: str) -> No
     page.get_by_label("chart db").check()
     page.locator("#chart-containers").click()
     page.wait_for_url("**container=**")
+    # live.js's one refresh when its stream opens swaps the charts in again: read after it.
+    expect(page.locator("body[data-refreshed]")).to_be_attached()
     page.wait_for_selector("#container-charts .u-legend")
     shoot(page, "containers")
 

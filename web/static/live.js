@@ -61,7 +61,8 @@
           const there = fresh.querySelector(selector);
           if (here && there) here.replaceWith(document.importNode(there, true));
         }
-        if (window.hostwatchCharts) window.hostwatchCharts.drawAll(document.querySelector("#charts"));
+        // Every swapped chart: the server page's and its containers' (#container-charts).
+        if (window.hostwatchCharts) window.hostwatchCharts.drawAll();
         if (window.hostwatchFleet) window.hostwatchFleet.filter();
         tick();
         localTimes();
