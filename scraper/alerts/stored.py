@@ -95,8 +95,12 @@ def clash(config: AlertsConfig, kind: str, name: str) -> Refused | None:
     where = config.path or "alerts.yml"
     if kind == "rule" and any(rule.name == name for rule in BUILT_IN):
         return Refused(f"rule {quote(name)} is a built-in rule: change it in {where}", 409)
-    known = config.rules if kind == "rule" else config.receivers
-    if any(found.name == name for found in known):
+    if kind == "rule":
+        grouped = (rule.name for group in config.groups for rule in group.rules)
+        known = {*(rule.name for rule in config.rules), *grouped}
+    else:
+        known = {receiver.name for receiver in config.receivers}
+    if name in known:
         return Refused(f"{kind} {quote(name)} is already defined in {where}: edit it there", 409)
     return None
 

@@ -106,3 +106,22 @@ def test_a_secret_left_blank_keeps_the_stored_one_and_is_shown_as_set(alerts_fil
 
 
 __all__ = ["alerts_file"]
+
+
+def test_a_name_a_rule_group_of_alerts_yml_holds_is_refused_with_409(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.yml"
+    path.write_text(
+        "groups:\n"
+        "  - name: host\n"
+        "    rules:\n"
+        "      - alert: HostOutOfMemory\n"
+        "        expr: node_memory_MemAvailable_bytes < 1\n"
+    )
+    block = {"alert": "HostOutOfMemory", "metric": "node_load1", "op": ">", "threshold": 1}
+
+    found = answer(path, entry("rule", "HostOutOfMemory", block))
+
+    assert (found["status"], found["detail"]) == (
+        409,
+        f'rule "HostOutOfMemory" is already defined in {path}: edit it there',
+    )
