@@ -316,7 +316,8 @@ def _within(p: int, length: int, end: int, start: int) -> int:
 
 
 def _skip(raw: bytes, p: int, tag: int, end: int, start: int) -> int:
-    """Past an unknown field, as protobuf skips it; groups and wire types 6-7 are errors."""
+    """Past an unknown field, as protobuf skips it; groups (which protobuf would skip, and no
+    remote write sender writes) and wire types 6-7 are errors."""
     kind = tag & 7
     if kind == 0:
         return _varint(raw, p)[1]

@@ -66,11 +66,17 @@ class Pushers:
     def admit(self, records: Sequence[ScrapeRecord], now_ms: int) -> None:
         """Remember ``records`` as arrived; PushError 400, remembering nothing, if a pusher
         would pass its series limit, there would be too many pushers, or a new series is unfit."""
+        # Each series hashed once per request (a tuple's hash is not cached): the check and
+        # the bookkeeping share them.
+        hashes = [[hash((s.name, s.labels)) for s in record.samples] for record in records]
         with self._lock:
-            fresh = {(r.job, r.instance): self._new_series(r) for r in records}
+            fresh = {
+                (r.job, r.instance): self._new_series(r, keys)
+                for r, keys in zip(records, hashes, strict=True)
+            }
             self._check(fresh)
-            for record in records:
-                self._arrived(record, now_ms)
+            for record, keys in zip(records, hashes, strict=True):
+                self._arrived(record, keys, now_ms)
 
     def silent(self, now_ms: int) -> list[ScrapeRecord]:
         """A down record for each pusher that has just passed ``silence_ms`` without samples."""
@@ -86,15 +92,14 @@ class Pushers:
                 pusher.down = True
         return [_down(job, instance, now_ms, reason) for (job, instance), _ in quiet]
 
-    def _new_series(self, record: ScrapeRecord) -> dict[int, SeriesKey]:
+    def _new_series(self, record: ScrapeRecord, keys: list[int]) -> dict[int, SeriesKey]:
         known = self._known.get((record.job, record.instance))
         seen = known.series if known else {}
-        fresh = {}
-        for sample in record.samples:
-            key = hash((sample.name, sample.labels))
-            if key not in seen:
-                fresh[key] = (sample.name, sample.labels)
-        return fresh
+        return {
+            key: (sample.name, sample.labels)
+            for key, sample in zip(keys, record.samples, strict=True)
+            if key not in seen
+        }
 
     def _check(self, fresh: dict[TargetKey, dict[int, SeriesKey]]) -> None:
         added = [key for key in fresh if key not in self._known]
@@ -119,11 +124,10 @@ class Pushers:
         except InvalidSampleError as error:
             raise PushError(400, str(error)) from None
 
-    def _arrived(self, record: ScrapeRecord, now_ms: int) -> None:
+    def _arrived(self, record: ScrapeRecord, keys: list[int], now_ms: int) -> None:
         pusher = self._known.setdefault((record.job, record.instance), _Pusher(now_ms))
         pusher.last_ms, pusher.down = now_ms, False
-        for sample in record.samples:
-            pusher.series[hash((sample.name, sample.labels))] = now_ms
+        pusher.series.update(dict.fromkeys(keys, now_ms))
 
     def _prune(self, now_ms: int) -> None:
         if now_ms - self._pruned_ms < PRUNE_EVERY_MS:

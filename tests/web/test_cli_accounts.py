@@ -55,6 +55,15 @@ def test_user_add_takes_the_password_from_stdin(
     assert passwords.matches(SECRET, user.password_hash)
 
 
+def test_user_add_makes_a_writer_for_remote_write_senders(
+    writable_url: str, stdin: io.StringIO, store: Storage
+) -> None:
+    argv = ("user", "add", "agents", "--role", "writer", "--password-stdin")
+    assert web(writable_url, *argv, stdin=stdin) == 0
+
+    assert [(u.name, u.role) for u in store.users()] == [("agents", "writer")]
+
+
 def test_user_add_asks_twice_and_refuses_two_different_answers(
     writable_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
