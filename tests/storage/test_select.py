@@ -91,3 +91,15 @@ def test_select_reads_the_samples_of_a_compacted_day_beside_todays_plain_rows(
 
     times = [yesterday, yesterday + HOUR, yesterday + 2 * HOUR, NOW]
     assert (found.t.tolist(), found.values.tolist()) == (times, [1.0, 2.0, 3.0, 4.0])
+
+
+def test_a_name_regex_listing_metrics_selects_the_series_of_each(store: Storage) -> None:
+    store.write([record([sample("load1", 1.0), sample("load5", 2.0), sample("load15", 3.0)])])
+    names = [Matcher("__name__", "=~", "load1|load15|absent")]
+
+    found = store.select(None, names, NOW, NOW, WIDE)
+
+    assert sorted((s.series.name, s.values.tolist()) for s in found) == [
+        ("load1", [1.0]),
+        ("load15", [3.0]),
+    ]
