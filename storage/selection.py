@@ -16,7 +16,7 @@ from sqlalchemy import BigInteger, Connection, any_, bindparam, cast
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from model.errors import QueryError
-from storage import history
+from storage import history, queries
 from storage.model import Series
 from storage.series import chunks
 
@@ -55,9 +55,9 @@ def read(
     by_id = {s.id: s for s in found}
     out: list[SeriesSamples] = []
     total = 0
-    for among in _batches(conn, sorted(by_id)):
+    for among, by_time in _batches(conn, sorted(by_id), end_ms - start_ms):
         for series_id, (times, values) in sorted(
-            history.read(conn, among, start_ms, end_ms).items()
+            history.read(conn, among, start_ms, end_ms, by_time).items()
         ):
             total += len(times)
             if total > limits.max_samples:
@@ -69,14 +69,16 @@ def read(
     return out
 
 
-def _batches(conn: Connection, ids: list[int]) -> list[history.Among]:
-    """SQLite gets IN lists within its bound-parameter limit; PostgreSQL one array for all."""
+def _batches(conn: Connection, ids: list[int], span_ms: int) -> list[tuple[history.Among, bool]]:
+    """SQLite gets IN lists within its bound-parameter limit; PostgreSQL one array for all, its
+    plain rows read by time first for a fleet's last minutes, as range queries read them."""
     if not ids:
         return []
     if conn.dialect.name == "postgresql":
         array = cast(bindparam("ids", ids, type_=ARRAY(BigInteger)), ARRAY(BigInteger))
-        return [lambda column: column == any_(array)]
-    return [_among(batch) for batch in chunks(ids)]
+        by_time = len(ids) >= queries.FLEET_SERIES and span_ms <= queries.RECENT_MS
+        return [(lambda column: column == any_(array), by_time)]
+    return [(_among(batch), False) for batch in chunks(ids)]
 
 
 def _among(ids: Sequence[int]) -> history.Among:

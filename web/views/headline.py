@@ -18,12 +18,15 @@ from starlette.requests import HTTPConnection
 
 from model import host
 from model.matchers import Matcher, format_matcher
-from promql import Engine
+from promql import Engine, EngineLimits
 from promql.values import NAME, get, without_name
 from storage import Function, Storage, TargetHealth
 from web.views import workloads
 
 WINDOW_MS = 5 * 60_000
+# The figures' own queries are bounded by the fleet, not by what one user's query may cost:
+# the gauges of a 10,000-server fleet are more series than a Prometheus API query may select.
+FIGURES = EngineLimits(max_series=100_000_000)
 Key = tuple[str, str]
 Reading = tuple[dict[str, str], float]
 Readings = dict[Key, list[Reading]]
@@ -96,7 +99,7 @@ def readings(
     before ``end_ms``, by target: PromQL instant queries, so "last" is the newest sample within
     the lookback and "rate" is Prometheus's rate, as Grafana's dashboards show them. All the
     "last" metrics are one selector, so they cost one storage read together."""
-    engine = Engine(storage)
+    engine = Engine(storage, FIGURES)
     selector = "".join(f",{format_matcher(m)}" for m in matchers)
     gauges = sorted({metric for metric, fn in wanted if fn == "last"})
     latest: dict[str, Readings] = defaultdict(lambda: defaultdict(list))
