@@ -1,9 +1,8 @@
 """A server's headline figures (CPU %, memory %, fullest filesystem, load, uptime).
 
 They are computed from node_exporter's series the way its dashboards do, with a handful of
-PromQL instant queries (promql/, the engine of the Prometheus API) that each cover the whole
-fleet (or one target), so the overview costs the same few queries however many servers there
-are.
+range queries that each cover the whole fleet (or one target), so the overview costs the same
+few queries however many servers there are.
 """
 
 from __future__ import annotations
@@ -17,16 +16,12 @@ from typing import cast
 from starlette.requests import HTTPConnection
 
 from model import host
-from model.matchers import Matcher, format_matcher
-from promql import Engine, EngineLimits
-from promql.values import NAME, get, without_name
-from storage import Function, Storage, TargetHealth
+from model.matchers import Matcher
+from storage import Function, RangeQuery, Series, Storage, TargetHealth
+from storage.model import Points
 from web.views import workloads
 
 WINDOW_MS = 5 * 60_000
-# The figures' own queries are bounded by the fleet, not by what one user's query may cost:
-# the gauges of a 10,000-server fleet are more series than a Prometheus API query may select.
-FIGURES = EngineLimits(max_series=100_000_000)
 Key = tuple[str, str]
 Reading = tuple[dict[str, str], float]
 Readings = dict[Key, list[Reading]]
@@ -95,45 +90,22 @@ def readings(
     matchers: Sequence[Matcher],
     end_ms: int,
 ) -> list[Readings]:
-    """For each (metric, function), the value of each of its series over the five minutes
-    before ``end_ms``, by target: PromQL instant queries, so "last" is the newest sample within
-    the lookback and "rate" is Prometheus's rate, as Grafana's dashboards show them. All the
-    "last" metrics are one selector, so they cost one storage read together."""
-    engine = Engine(storage, FIGURES)
-    selector = "".join(f",{format_matcher(m)}" for m in matchers)
-    gauges = sorted({metric for metric, fn in wanted if fn == "last"})
-    latest: dict[str, Readings] = defaultdict(lambda: defaultdict(list))
-    if gauges:
-        query = f'{{__name__=~"{"|".join(gauges)}"{selector}}}'
-        for name, labels, value in _instant(engine, query, end_ms):
-            latest[name][_target(labels)].append((labels, value))
-    return [
-        latest[metric] if fn == "last" else _by_target(engine, metric, fn, selector, end_ms)
+    """For each (metric, function), the value of each of its series over the window, by target;
+    all from one storage call."""
+    # Both ends of a range are inclusive: one ms more keeps the whole window in one bucket.
+    queries = [
+        RangeQuery(metric, matchers, end_ms - WINDOW_MS, end_ms, WINDOW_MS + 1, fn)
         for metric, fn in wanted
     ]
+    return [_by_target(result.series) for result in storage.query_ranges(queries)]
 
 
-def _by_target(engine: Engine, metric: str, fn: Function, selector: str, end_ms: int) -> Readings:
-    over = "rate" if fn == "rate" else f"{fn}_over_time"
-    query = f"{over}({metric}{{{selector.lstrip(',')}}}[{WINDOW_MS // 1000}s])"
+def _by_target(series: Sequence[tuple[Series, Points]]) -> Readings:
     found: Readings = defaultdict(list)
-    for _, labels, value in _instant(engine, query, end_ms):
-        found[_target(labels)].append((labels, value))
+    for one, points in series:
+        labels = dict(one.labels)
+        found[(labels.get("job", ""), labels.get("instance", ""))].append((labels, points[-1][1]))
     return found
-
-
-def _instant(engine: Engine, query: str, end_ms: int) -> list[tuple[str, dict[str, str], float]]:
-    """Each series of the instant query's result: its metric name, other labels and value."""
-    value = engine.instant(query, end_ms).value
-    return [
-        (get(s.labels, NAME), dict(without_name(s.labels)), float(s.values[0]))
-        for s in (value if isinstance(value, list) else [])
-        if s.present[0]
-    ]
-
-
-def _target(labels: dict[str, str]) -> Key:
-    return labels.get("job", ""), labels.get("instance", "")
 
 
 NEEDED: tuple[tuple[str, Function], ...] = (
