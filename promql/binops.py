@@ -233,6 +233,9 @@ class Merged:
 
 
 def merged(vector: Sequence[Series], clash: str) -> Vector:
+    if len({series.labels for series in vector}) == len(vector):
+        # No label set twice (the usual case): nothing can clash, only empty series go.
+        return [series for series in vector if series.present.any()]
     out = Merged(clash)
     for series in vector:
         out.add(series.labels, series.values, series.present)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, Select, func, select
 
 from model.matchers import Matcher
+from model.names import is_metric_name
 from model.samples import Labels
 from storage import codec, schema
 from storage.model import LatestSample, Series
@@ -25,17 +26,26 @@ _INDEXED = ("job", "instance")
 def find_series(conn: Connection, metric: str | None, matchers: Sequence[Matcher]) -> list[Series]:
     table = schema.series
     query = select(table.c.id, table.c.name, table.c.labels).order_by(table.c.id)
-    if metric is None:
-        # {__name__="x"} is found through the name's index like x{} (matchers still apply).
-        names = [m.value for m in matchers if m.name == "__name__" and m.op == "="]
-        metric = names[0] if names else None
-    if metric is not None:
-        query = query.where(table.c.name == metric)
+    names = [metric] if metric is not None else _names(matchers)
+    if names:
+        query = query.where(table.c.name.in_(names))
     for matcher in matchers:
         if matcher.op == "=" and matcher.name in _INDEXED and matcher.value:
             query = query.where(table.c[matcher.name] == matcher.value)
     found = (Series(id_, name, _labels(text)) for id_, name, text in conn.execute(query).all())
     return [s for s in found if all(m.matches(_match_view(s)) for m in matchers)]
+
+
+def _names(matchers: Sequence[Matcher]) -> list[str]:
+    """The metric names a ``__name__`` matcher allows, when it lists them: {__name__="x"} and
+    {__name__=~"x|y"} are found through the name's index like x{} (matchers still apply)."""
+    for m in matchers:
+        if m.name == "__name__" and m.op == "=":
+            return [m.value]
+        listed = m.value.split("|")
+        if m.name == "__name__" and m.op == "=~" and all(map(is_metric_name, listed)):
+            return listed
+    return []
 
 
 @functools.lru_cache(maxsize=1 << 16)

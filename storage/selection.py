@@ -16,7 +16,7 @@ from sqlalchemy import BigInteger, Connection, any_, bindparam, cast, select, un
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from model.errors import QueryError
-from storage import history, schema
+from storage import history, queries, schema
 from storage.model import Series
 from storage.series import chunks
 
@@ -55,9 +55,9 @@ def read(
     by_id = {s.id: s for s in found}
     out: list[SeriesSamples] = []
     total = 0
-    for among in _batches(conn, sorted(by_id)):
+    for among, by_time in _batches(conn, sorted(by_id), end_ms - start_ms):
         for series_id, (times, values) in sorted(
-            history.read(conn, among, start_ms, end_ms).items()
+            history.read(conn, among, start_ms, end_ms, by_time).items()
         ):
             total += len(times)
             if total > limits.max_samples:
@@ -75,7 +75,7 @@ def present(conn: Connection, found: Sequence[Series], start_ms: int, end_ms: in
     statement per batch of series, one on PostgreSQL."""
     c, r = schema.chunks, schema.samples
     kept: set[int] = set()
-    for among in _batches(conn, sorted({s.id for s in found})):
+    for among, _ in _batches(conn, sorted({s.id for s in found}), end_ms - start_ms):
         chunked = select(c.c.series_id).where(
             among(c.c.series_id), c.c.start <= end_ms, c.c.last_t >= start_ms
         )
@@ -84,14 +84,16 @@ def present(conn: Connection, found: Sequence[Series], start_ms: int, end_ms: in
     return [s for s in found if s.id in kept]
 
 
-def _batches(conn: Connection, ids: list[int]) -> list[history.Among]:
-    """SQLite gets IN lists within its bound-parameter limit; PostgreSQL one array for all."""
+def _batches(conn: Connection, ids: list[int], span_ms: int) -> list[tuple[history.Among, bool]]:
+    """SQLite gets IN lists within its bound-parameter limit; PostgreSQL one array for all, its
+    plain rows read by time first for a fleet's last minutes, as range queries read them."""
     if not ids:
         return []
     if conn.dialect.name == "postgresql":
         array = cast(bindparam("ids", ids, type_=ARRAY(BigInteger)), ARRAY(BigInteger))
-        return [lambda column: column == any_(array)]
-    return [_among(batch) for batch in chunks(ids)]
+        by_time = len(ids) >= queries.FLEET_SERIES and span_ms <= queries.RECENT_MS
+        return [(lambda column: column == any_(array), by_time)]
+    return [(_among(batch), False) for batch in chunks(ids)]
 
 
 def _among(ids: Sequence[int]) -> history.Among:

@@ -109,3 +109,15 @@ def test_series_between_keeps_the_series_with_samples_in_the_range_compacted_or_
     assert names(yesterday + HOUR, yesterday + HOUR) == ["old"]
     assert names(NOW, NOW + HOUR) == ["new"]
     assert names(NOW + 1, NOW + HOUR) == []
+
+
+def test_a_name_regex_listing_metrics_selects_the_series_of_each(store: Storage) -> None:
+    store.write([record([sample("load1", 1.0), sample("load5", 2.0), sample("load15", 3.0)])])
+    names = [Matcher("__name__", "=~", "load1|load15|absent")]
+
+    found = store.select(None, names, NOW, NOW, WIDE)
+
+    assert sorted((s.series.name, s.values.tolist()) for s in found) == [
+        ("load1", [1.0]),
+        ("load15", [3.0]),
+    ]
