@@ -9,6 +9,8 @@ since it, and the point just before the range (read by the caller) completes the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import numpy.typing as npt
 
@@ -16,18 +18,30 @@ from storage.codec import Times, Values
 from storage.model import Function, Points
 
 
-def aggregate(fn: Function, times: Times, values: Values, start_ms: int, step_ms: int) -> Points:
-    """``fn`` per bucket of the samples (ordered by time; those before start_ms only count as
-    the previous point of a rate)."""
+def aggregate(
+    fn: Function, series: Mapping[int, tuple[Times, Values]], start_ms: int, step_ms: int
+) -> dict[int, Points]:
+    """``fn`` per bucket of each series' samples (ordered by time; those before start_ms only
+    count as the previous point of a rate); series left with no bucket are left out.
+
+    All series at once: a fleet's few samples each would otherwise cost a dozen numpy calls
+    per series (10,890 series of the overview: 535 of its 784 ms)."""
+    if not series:
+        return {}
+    ids = np.fromiter(series, dtype=np.int64, count=len(series))
+    sizes = [times.size for times, _ in series.values()]
+    owner = np.repeat(ids, sizes)
+    times = np.concatenate([times for times, _ in series.values()])
+    values = np.concatenate([values for _, values in series.values()])
     keep = ~np.isnan(values)
-    times, values = times[keep], values[keep]
+    owner, times, values = owner[keep], times[keep], values[keep]
     if fn == "rate":
-        return _rate(times, values, start_ms, step_ms)
+        return _rate(owner, times, values, start_ms, step_ms)
     inside = times >= start_ms
-    times, values = times[inside], values[inside]
+    owner, times, values = owner[inside], times[inside], values[inside]
     if not times.size:
-        return []
-    buckets, first, counts = occupied(times, start_ms, step_ms)
+        return {}
+    of, buckets, first, counts = occupied(owner, times, start_ms, step_ms)
     if fn == "avg":
         found = np.add.reduceat(values, first) / counts
     elif fn == "min":
@@ -36,39 +50,57 @@ def aggregate(fn: Function, times: Times, values: Values, start_ms: int, step_ms
         found = np.maximum.reduceat(values, first)
     else:
         found = values[first + counts - 1]
-    return labelled(buckets, found, start_ms, step_ms)
+    return labelled(of, buckets, found, start_ms, step_ms)
 
 
-def _rate(times: Times, values: Values, start_ms: int, step_ms: int) -> Points:
+def _rate(
+    owner: npt.NDArray[np.int64], times: Times, values: Values, start_ms: int, step_ms: int
+) -> dict[int, Points]:
+    # A series' first point adds nothing: the point before it belongs to another series.
+    same = np.concatenate(([False], owner[1:] == owner[:-1]))
     previous = values[:-1]
     increase = np.concatenate(
         ([0.0], np.where(values[1:] >= previous, values[1:] - previous, values[1:]))
     )
     elapsed = np.concatenate(([0], np.diff(times)))
+    increase, elapsed = np.where(same, increase, 0.0), np.where(same, elapsed, 0)
     inside = times >= start_ms
-    times, increase, elapsed = times[inside], increase[inside], elapsed[inside]
+    owner, times = owner[inside], times[inside]
+    increase, elapsed = increase[inside], elapsed[inside]
     if not times.size:
-        return []
-    buckets, first, _ = occupied(times, start_ms, step_ms)
+        return {}
+    of, buckets, first, _ = occupied(owner, times, start_ms, step_ms)
     total = np.add.reduceat(increase, first)
     seconds = np.add.reduceat(elapsed, first)
     timed = seconds > 0
-    return labelled(
-        buckets[timed], total[timed] * 1000.0 / seconds[timed].astype(np.float64), start_ms, step_ms
-    )
+    rates = total[timed] * 1000.0 / seconds[timed].astype(np.float64)
+    return labelled(of[timed], buckets[timed], rates, start_ms, step_ms)
 
 
 def occupied(
-    times: Times, start_ms: int, step_ms: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Each occupied bucket's number, the index of its first sample, and its sample count."""
+    owner: npt.NDArray[np.int64], times: Times, start_ms: int, step_ms: int
+) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.intp], npt.NDArray[np.intp]
+]:
+    """Each occupied (series, bucket): its series, its bucket's number, the index of its first
+    sample and its sample count (samples grouped by series, each series' in time order)."""
     numbers = (times - start_ms) // step_ms
-    first = np.concatenate(([0], np.flatnonzero(numbers[1:] != numbers[:-1]) + 1))
+    changed = (numbers[1:] != numbers[:-1]) | (owner[1:] != owner[:-1])
+    first = np.concatenate(([0], np.flatnonzero(changed) + 1))
     counts = np.diff(np.append(first, numbers.size))
-    return numbers[first], first, counts
+    return owner[first], numbers[first], first, counts
 
 
 def labelled(
-    buckets: npt.NDArray[np.int64], values: npt.NDArray[np.float64], start_ms: int, step_ms: int
-) -> Points:
-    return list(zip((start_ms + buckets * step_ms).tolist(), values.tolist(), strict=True))
+    owner: npt.NDArray[np.int64],
+    buckets: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float64],
+    start_ms: int,
+    step_ms: int,
+) -> dict[int, Points]:
+    points: dict[int, Points] = {}
+    for series_id, t, value in zip(
+        owner.tolist(), (start_ms + buckets * step_ms).tolist(), values.tolist(), strict=True
+    ):
+        points.setdefault(series_id, []).append((t, value))
+    return points

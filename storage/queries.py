@@ -78,10 +78,7 @@ def _bucketed(conn: Connection, plan: Plan, fn: Function, members: Members) -> d
     # One step before the range, for the same reason.
     low = plan.start_ms - (plan.step_ms if fn == "rate" else 0)
     raw = history.read(conn, members.among, low, plan.end_ms, members.by_time)
-    return {
-        i: buckets.aggregate(fn, times, values, plan.start_ms, plan.step_ms)
-        for i, (times, values) in raw.items()
-    }
+    return buckets.aggregate(fn, raw, plan.start_ms, plan.step_ms)
 
 
 # A query for at least this many series over at most this long reads raw samples by time first

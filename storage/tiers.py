@@ -125,7 +125,7 @@ def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> 
     p = partials.where(partials.hour >= start_ms)
     if not p.hour.size:
         return []
-    numbers, first, counts = occupied(p.hour, start_ms, step_ms)
+    _, numbers, first, counts = occupied(np.zeros_like(p.hour), p.hour, start_ms, step_ms)
     if fn == "avg":
         found = np.add.reduceat(p.sum, first) / np.add.reduceat(p.count, first)
     elif fn == "min":
@@ -134,7 +134,7 @@ def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> 
         found = np.maximum.reduceat(p.max, first)
     else:
         found = p.last_value[first + counts - 1]
-    return labelled(numbers, found, start_ms, step_ms)
+    return _one(numbers, found, start_ms, step_ms)
 
 
 def _rate(p: Partials, start_ms: int, step_ms: int) -> Points:
@@ -146,11 +146,18 @@ def _rate(p: Partials, start_ms: int, step_ms: int) -> Points:
     hours, increase, elapsed = p.hour[inside], increase[inside], elapsed[inside]
     if not hours.size:
         return []
-    numbers, first, _ = occupied(hours, start_ms, step_ms)
+    _, numbers, first, _ = occupied(np.zeros_like(hours), hours, start_ms, step_ms)
     total = np.add.reduceat(increase, first)
     seconds = np.add.reduceat(elapsed, first)
     timed = seconds > 0
-    return labelled(numbers[timed], total[timed] * 1000.0 / seconds[timed], start_ms, step_ms)
+    return _one(numbers[timed], total[timed] * 1000.0 / seconds[timed], start_ms, step_ms)
+
+
+def _one(
+    numbers: npt.NDArray[np.int64], found: npt.NDArray[np.float64], start_ms: int, step_ms: int
+) -> Points:
+    """One series' buckets as points (buckets.labelled labels many series')."""
+    return labelled(np.zeros_like(numbers), numbers, found, start_ms, step_ms).get(0, [])
 
 
 def _empty() -> Partials:

@@ -118,3 +118,23 @@ def test_a_fleet_wide_query_of_recent_minutes_finds_every_series(store: Storage)
     assert [(s.labels, p) for s, p in result.series] == [
         (labels(instance=f"h{n}"), [(START, n + 2.0)]) for n in fleet
     ]
+
+
+def test_series_read_together_keep_their_own_buckets_and_rates(store: Storage) -> None:
+    # Read in one statement, the second series' first sample follows the first's last: it must
+    # start its own rate, not add a "reset" from the other series' value.
+    store.write(gauge_scrapes("g", [100.0, 130.0, 160.0], start=START, interval=30_000, cpu="0"))
+    store.write(gauge_scrapes("g", [0.0, 3.0, 9.0], start=START, interval=30_000, cpu="1"))
+
+    def of(fn: Function) -> dict[str, list[tuple[int, float]]]:
+        result = store.query_range(RangeQuery("g", [], START, START + 10 * MINUTE, MINUTE, fn))
+        return {dict(s.labels)["cpu"]: found for s, found in result.series}
+
+    assert of("rate") == {
+        "0": [(START, 1.0), (START + MINUTE, 1.0)],
+        "1": [(START, 0.1), (START + MINUTE, 0.2)],
+    }
+    assert of("last") == {
+        "0": [(START, 130.0), (START + MINUTE, 160.0)],
+        "1": [(START, 3.0), (START + MINUTE, 9.0)],
+    }
