@@ -98,9 +98,16 @@ def labelled(
     start_ms: int,
     step_ms: int,
 ) -> dict[int, Points]:
-    points: dict[int, Points] = {}
-    for series_id, t, value in zip(
-        owner.tolist(), (start_ms + buckets * step_ms).tolist(), values.tolist(), strict=True
-    ):
-        points.setdefault(series_id, []).append((t, value))
-    return points
+    """Each series' buckets as its points."""
+    found: dict[int, Points] = {}
+    by_series = zip(owner.tolist(), points(buckets, values, start_ms, step_ms), strict=True)
+    for series_id, point in by_series:
+        found.setdefault(series_id, []).append(point)
+    return found
+
+
+def points(
+    buckets: npt.NDArray[np.int64], values: npt.NDArray[np.float64], start_ms: int, step_ms: int
+) -> Points:
+    """Buckets of one series as (start, value) points."""
+    return list(zip((start_ms + buckets * step_ms).tolist(), values.tolist(), strict=True))

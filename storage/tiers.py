@@ -22,7 +22,7 @@ import numpy.typing as npt
 from model.clock import HOUR_MS
 from model.errors import StorageError
 from storage import codec
-from storage.buckets import labelled, occupied
+from storage.buckets import occupied, points
 from storage.codec import Times, Values
 from storage.model import Function, Points
 
@@ -125,6 +125,7 @@ def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> 
     p = partials.where(partials.hour >= start_ms)
     if not p.hour.size:
         return []
+    # One series: every hour has the same owner.
     _, numbers, first, counts = occupied(np.zeros_like(p.hour), p.hour, start_ms, step_ms)
     if fn == "avg":
         found = np.add.reduceat(p.sum, first) / np.add.reduceat(p.count, first)
@@ -134,7 +135,7 @@ def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> 
         found = np.maximum.reduceat(p.max, first)
     else:
         found = p.last_value[first + counts - 1]
-    return _one(numbers, found, start_ms, step_ms)
+    return points(numbers, found, start_ms, step_ms)
 
 
 def _rate(p: Partials, start_ms: int, step_ms: int) -> Points:
@@ -150,14 +151,7 @@ def _rate(p: Partials, start_ms: int, step_ms: int) -> Points:
     total = np.add.reduceat(increase, first)
     seconds = np.add.reduceat(elapsed, first)
     timed = seconds > 0
-    return _one(numbers[timed], total[timed] * 1000.0 / seconds[timed], start_ms, step_ms)
-
-
-def _one(
-    numbers: npt.NDArray[np.int64], found: npt.NDArray[np.float64], start_ms: int, step_ms: int
-) -> Points:
-    """One series' buckets as points (buckets.labelled labels many series')."""
-    return labelled(np.zeros_like(numbers), numbers, found, start_ms, step_ms).get(0, [])
+    return points(numbers[timed], total[timed] * 1000.0 / seconds[timed], start_ms, step_ms)
 
 
 def _empty() -> Partials:

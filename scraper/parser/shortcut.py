@@ -109,7 +109,7 @@ class Shortcut:
             timestamp = self._learn_timestamp(words[2])
             if timestamp is None:
                 return None
-        self._remember(line[: len(line) - len(words[1]) - len(words[2]) - 2], known, labels)
+        self._remember(series.rpartition(" ")[0], known, labels)  # the text before the value
         return _new_sample(Sample, (known, labels, value, timestamp))
 
     def _remember(self, series: str, known: str, labels: Labels) -> None:
