@@ -58,7 +58,8 @@ def _group(
 
 
 def _rule(reader: Reader, node: Node, names: Unique) -> GroupRule | RecordingRule | None:
-    keys = {key.value for key, _ in node.value} if isinstance(node, yaml.MappingNode) else set()
+    pairs = node.value if isinstance(node, yaml.MappingNode) else []
+    keys = {key.value for key, _ in pairs if isinstance(key, yaml.ScalarNode)}
     if {"alert", "record"} <= keys:
         reader.problem(node, "a rule is either an alert: or a record:, not both")
         return None
