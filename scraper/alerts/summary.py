@@ -66,7 +66,12 @@ def _group_rule(rule: GroupRule | RecordingRule) -> dict[str, Any]:
     shown = {"name": rule.name, "expr": rule.expr.text, "labels": dict(rule.labels)}
     if isinstance(rule, RecordingRule):
         return {**shown, "record": True, "for_s": 0.0, "keep_firing_for_s": 0.0}
-    return {**shown, "for_s": rule.for_s, "keep_firing_for_s": rule.keep_firing_for_s}
+    return {
+        **shown,
+        "record": False,
+        "for_s": rule.for_s,
+        "keep_firing_for_s": rule.keep_firing_for_s,
+    }
 
 
 def _route(default: Route | None, children: tuple[Route, ...]) -> dict[str, Any] | None:
