@@ -3,16 +3,24 @@
 Each run of maintain() takes one window at a time: a window left half done by a killed run,
 else a compacted window that got plain rows since (a late sample, a retried batch, an
 import), else the next day that closed more than DELAY_MS ago. A window is done in batches
-of series ids, one transaction each: delete the batch's plain rows of the window (DELETE ...
-RETURNING, so exactly the rows read are removed), merge them with the window's existing chunk,
-write the chunk, and record the next id. A kill at any point rolls back at most one batch,
-and the next run goes on from the recorded id: nothing lost, nothing twice.
+of series ids, one transaction each: take the batch's plain rows of the window, merge them
+with the window's existing chunk, write the chunk, and record the next id and how many rows
+were taken so far. A kill at any point rolls back at most one batch, and the next run goes on
+from the recorded id: nothing lost, nothing twice.
+
+Taking the rows differs by backend. SQLite deletes them as it reads them (DELETE ... RETURNING,
+so exactly the rows read are removed) and gives the freed pages back with PRAGMA
+incremental_vacuum (backend.py sets auto_vacuum). PostgreSQL only reads them (a binary COPY of
+a SELECT): the window is a whole daily partition, emptied at the end with one TRUNCATE, under
+an exclusive lock and only if it holds exactly as many rows as the batches took (rows are only
+ever added to it, so the same count is the same rows). Deleting row by row cost a WAL record
+per row and a third of compaction's time, and left dead rows for TRUNCATE anyway. Until the
+TRUNCATE a compacted sample is both a plain row and in its chunk; reads merge the two (the
+plain row wins, and it is the same sample), so it is read once.
 
 Windows are marked compacted before their batches run, so a writer that commits plain rows
-into one afterwards flags it as late (writer.py) and it is compacted again. On PostgreSQL a
-compacted day's partition is then emptied with TRUNCATE (under an exclusive lock, only if no
-row is left), which returns its space at once where DELETE would leave dead rows; SQLite
-gives the freed pages back with PRAGMA incremental_vacuum (backend.py sets auto_vacuum).
+into one afterwards flags it as late (writer.py) and it is compacted again; so is a PostgreSQL
+window whose count did not match at the end (rows came in after their batch was read).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ BATCH = 500
 LATE = "late_window_"
 _PENDING = "compacting_window"
 _NEXT_ID = "compacting_from_id"
+_TAKEN = "compacting_rows_taken"
 _LOCK = "hostwatch compaction"
 
 
@@ -80,20 +89,29 @@ class Compaction:
 
     def _compact(self, window: int) -> int:
         samples = 0
-        while True:
-            with self._backend.writing() as conn:
-                self._backend.lock(conn, _LOCK)
-                first = get_state(conn, _NEXT_ID) or 0
-                last = conn.scalar(select(func.max(schema.series.c.id))) or 0
-                if first > last:
-                    self._finish(conn, window)
-                    return samples
-                samples += _batch(self._backend, conn, window, first, first + BATCH)
-                set_state(self._backend, conn, _NEXT_ID, first + BATCH)
+        while (taken := self._step(window)) is not None:
+            samples += taken
+        return samples
+
+    def _step(self, window: int) -> int | None:
+        """The window's next batch of series in one transaction: the samples it took, or None
+        when the window is done."""
+        with self._backend.writing() as conn:
+            self._backend.lock(conn, _LOCK)
+            first = get_state(conn, _NEXT_ID) or 0
+            last = conn.scalar(select(func.max(schema.series.c.id))) or 0
+            if first > last:
+                self._finish(conn, window)
+                return None
+            taken = _batch(self._backend, conn, window, first, first + BATCH)
+            set_state(self._backend, conn, _NEXT_ID, first + BATCH)
+            set_state(self._backend, conn, _TAKEN, (get_state(conn, _TAKEN) or 0) + taken)
+            return taken
 
     def _finish(self, conn: Connection, window: int) -> None:
-        clear_state(conn, _PENDING)
-        clear_state(conn, _NEXT_ID)
+        taken = get_state(conn, _TAKEN) or 0
+        for key in (_PENDING, _NEXT_ID, _TAKEN):
+            clear_state(conn, key)
         if not self._backend.is_postgresql:
             conn.exec_driver_sql("PRAGMA incremental_vacuum")
             return
@@ -102,10 +120,10 @@ class Compaction:
             return
         # Locked before anything else here, as writers lock it before flagging late windows.
         conn.exec_driver_sql(f'LOCK TABLE "{partition}" IN ACCESS EXCLUSIVE MODE')
-        if conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{partition}")').scalar():
-            set_state(self._backend, conn, late_key(window), window)
-        else:
+        if conn.exec_driver_sql(f'SELECT count(*) FROM "{partition}"').scalar() == taken:
             conn.exec_driver_sql(f'TRUNCATE "{partition}"')
+        else:
+            set_state(self._backend, conn, late_key(window), window)
 
 
 def _first_window(conn: Connection, closed_ms: int, oldest_ms: int) -> int:
@@ -120,7 +138,7 @@ def _first_window(conn: Connection, closed_ms: int, oldest_ms: int) -> int:
 def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_id: int) -> int:
     """Move the plain rows of series [first_id, end_id) in the window into their chunks."""
     c = schema.chunks
-    ids, times, values = _removed(backend, conn, window, first_id, end_id)
+    ids, times, values = _taken(backend, conn, window, first_id, end_id)
     if not ids.size:
         return 0
     fresh = {i: (t, v) for i, t, v in history.split_arrays(ids, times, values, ordered=False)}
@@ -143,13 +161,14 @@ def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_i
     return int(ids.size)
 
 
-def _removed(
+def _taken(
     backend: Backend, conn: Connection, window: int, first_id: int, end_id: int
 ) -> tuple[Times, Times, Values]:
-    """Delete the plain rows of series [first_id, end_id) in the window; their columns."""
+    """The columns of the plain rows of series [first_id, end_id) in the window, deleted on
+    SQLite, left for the partition's TRUNCATE on PostgreSQL."""
     if backend.is_postgresql:
         where = f"series_id >= {first_id} AND series_id < {end_id} "
-        return bulk.removed(conn, where + f"AND t >= {window} AND t < {window + WINDOW_MS}")
+        return bulk.selected(conn, where + f"AND t >= {window} AND t < {window + WINDOW_MS}")
     s = schema.samples
     in_batch = (s.c.series_id >= first_id, s.c.series_id < end_id)
     in_window = (s.c.t >= window, s.c.t < window + WINDOW_MS)
