@@ -90,7 +90,7 @@ def test_a_steady_counter_at_a_steady_interval_takes_under_half_a_byte_per_sampl
 def test_decimals_are_stored_as_scaled_integers_and_other_values_xored() -> None:
     times = np.arange(720, dtype=np.int64) * 120_000 + START
     rng = np.random.default_rng(1)
-    centiseconds = np.round(np.cumsum(rng.random(720) * 50), 2)
+    centiseconds = np.round(np.cumsum(rng.random(720) * 50), 2).astype(np.float64)
     noise = rng.random(720)
 
     # The header's second byte is the value method: 1 scaled, 0 XOR; the third the scale.
