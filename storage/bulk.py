@@ -13,18 +13,21 @@ from __future__ import annotations
 import io
 import struct
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 from psycopg2.errors import UniqueViolation
 from psycopg2.extensions import connection as PgConnection
-from sqlalchemy import Connection
+from sqlalchemy import BigInteger, Column, Connection, Integer, LargeBinary, Table
 
+from model.errors import StorageError
 from storage.backend import Backend
 from storage.codec import Times, Values
 
 SampleRow = tuple[int, int, float]
 """(series id, timestamp ms, value)."""
+Row = tuple[Any, ...]
+"""A row of a chunk table: integers, then bytes."""
 FoundSeries = tuple[int, int, str, str]
 """(hash, id, name, labels JSON) of a series in the table."""
 
@@ -81,6 +84,39 @@ def selected(conn: Connection, where: str) -> tuple[Times, Times, Values]:
         records["t"].astype(np.int64),
         records["value"].astype(np.float64),
     )
+
+
+def insert(backend: Backend, conn: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """``rows`` into ``table``, given in its column order: integers, then bytes last (the
+    chunk tables). PostgreSQL: one binary COPY, several times cheaper than SQLAlchemy's
+    executemany for a batch of chunks; SQLite: executemany."""
+    if not rows:
+        return
+    names = [column.name for column in table.columns]
+    if not backend.is_postgresql:
+        conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    *numbers, data = table.columns
+    sizes = [_integer_size(column) for column in numbers]
+    if not isinstance(data.type, LargeBinary):
+        raise StorageError(f"bulk.insert: the last column of {table.name} is not bytes")
+    fixed = struct.Struct("!h" + "".join("iq" if size == 8 else "ii" for size in sizes) + "i")
+    body = [fixed.pack(len(row), *_sized(sizes, row[:-1]), len(row[-1])) + row[-1] for row in rows]
+    statement = f"COPY {table.name} ({', '.join(names)}) {_BINARY}"
+    _copy_into(conn, statement, _HEADER + b"".join(body) + _TRAILER)
+
+
+def _integer_size(column: Column[Any]) -> int:
+    if isinstance(column.type, BigInteger):
+        return 8
+    if isinstance(column.type, Integer):
+        return 4
+    raise StorageError(f"bulk.insert: column {column.name} is neither bytes nor an integer")
+
+
+def _sized(sizes: Sequence[int], values: Row) -> list[int]:
+    """Each value after its byte length, as binary COPY sends fields."""
+    return [n for size, value in zip(sizes, values, strict=True) for n in (size, value)]
 
 
 def create_series(

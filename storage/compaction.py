@@ -32,7 +32,7 @@ from storage import bulk, codec, history, schema, tiers
 from storage.backend import Backend
 from storage.codec import Times, Values
 from storage.history import Arrays
-from storage.partitions import day_of, name_of
+from storage.partitions import day_from_name, day_of, existing, name_of
 from storage.state import COMPACTED, clear_state, get_state, set_state, states_like
 
 WINDOW_MS = DAY_MS
@@ -76,7 +76,11 @@ class Compaction:
                 clear_state(conn, late_key(window))
             else:
                 done = get_state(conn, COMPACTED)
-                window = _first_window(conn, closed_ms, oldest_ms) if done is None else done
+                window = (
+                    _first_window(self._backend, conn, closed_ms, oldest_ms)
+                    if done is None
+                    else done
+                )
                 if window >= closed_ms:
                     if done is None:
                         # Nothing before this day needs compacting: reads may trust the tier.
@@ -126,13 +130,23 @@ class Compaction:
             set_state(self._backend, conn, late_key(window), window)
 
 
-def _first_window(conn: Connection, closed_ms: int, oldest_ms: int) -> int:
+def _first_window(backend: Backend, conn: Connection, closed_ms: int, oldest_ms: int) -> int:
     """Where the first run starts: the oldest day with plain rows still kept (a database
     upgraded from plain rows only), or the last closed day of an empty one."""
-    oldest_row = conn.scalar(select(func.min(schema.samples.c.t)))
-    if oldest_row is None:
-        return closed_ms
-    return max(day_of(int(oldest_row)), day_of(oldest_ms))
+    oldest = _oldest_day(backend, conn)
+    return closed_ms if oldest is None else max(oldest, day_of(oldest_ms))
+
+
+def _oldest_day(backend: Backend, conn: Connection) -> int | None:
+    """The day of the oldest plain row. On PostgreSQL the first partition that holds a row:
+    min(t) would read every partition through, as no btree index leads with t."""
+    if not backend.is_postgresql:
+        oldest_row = conn.scalar(select(func.min(schema.samples.c.t)))
+        return None if oldest_row is None else day_of(int(oldest_row))
+    for name in existing(conn):
+        if conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{name}")').scalar():
+            return day_from_name(name)
+    return None
 
 
 def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_id: int) -> int:
@@ -150,14 +164,14 @@ def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_i
     old = {int(series_id): codec.decode(data) for series_id, data in kept if series_id in fresh}
     merged = {i: history.merge([old[i], a] if i in old else [a]) for i, a in fresh.items()}
     r = schema.rollup_chunks
-    for table in (c, r):
+    # A tier row may outlive its chunk (rollup_days > raw_days), so that one is always cleared.
+    for table in (c, r) if kept else (r,):
         conn.execute(
             delete(table).where(*_among(table, first_id, end_id, merged), table.c.start == window)
         )
-    conn.execute(c.insert(), [_chunk(i, window, arrays) for i, arrays in merged.items()])
+    bulk.insert(backend, conn, c, [_chunk(i, window, arrays) for i, arrays in merged.items()])
     hours = [row for i, arrays in merged.items() if (row := _tier(i, window, arrays))]
-    if hours:
-        conn.execute(r.insert(), hours)
+    bulk.insert(backend, conn, r, hours)
     return int(ids.size)
 
 
@@ -185,21 +199,17 @@ def _among(
     return (column >= first_id, column < end_id, column.in_(list(ids)))
 
 
-def _chunk(series_id: int, window: int, arrays: Arrays) -> dict[str, object]:
+def _chunk(series_id: int, window: int, arrays: Arrays) -> bulk.Row:
+    """The chunk row, in sample_chunks' column order."""
     times, values = arrays
-    return {
-        "series_id": series_id,
-        "start": window,
-        "first_t": int(times[0]),
-        "last_t": int(times[-1]),
-        "count": int(times.size),
-        "data": codec.encode(times, values),
-    }
+    data = codec.encode(times, values)
+    return series_id, window, int(times[0]), int(times[-1]), int(times.size), data
 
 
-def _tier(series_id: int, window: int, arrays: Arrays) -> dict[str, object] | None:
-    """The day's hourly tier row; None when the day holds only NaN."""
+def _tier(series_id: int, window: int, arrays: Arrays) -> bulk.Row | None:
+    """The day's hourly tier row, in rollup_chunks' column order; None when the day holds
+    only NaN."""
     partials = tiers.hourly(*arrays)
     if not partials.hour.size:
         return None
-    return {"series_id": series_id, "start": window, "data": tiers.encode(partials)}
+    return series_id, window, tiers.encode(partials)
