@@ -1,5 +1,6 @@
 """Bulk loading: COPY on PostgreSQL, executemany on SQLite; both ignore duplicates. Also the
-compaction's read of a window's rows, as one binary COPY out (`selected`).
+compaction's read of a window's rows as numpy columns (`taken`) and its writes of chunk rows
+(`insert`).
 
 On PostgreSQL the batch is first COPYed straight into the partitioned table inside a savepoint:
 that is about twice as fast as staging (see docs/storage.md). Only when a row is already there
@@ -11,11 +12,13 @@ stores nothing twice.
 from __future__ import annotations
 
 import io
+import sqlite3
 import struct
 from collections.abc import Sequence
 from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 from psycopg2.errors import UniqueViolation
 from psycopg2.extensions import connection as PgConnection
 from sqlalchemy import BigInteger, Column, Connection, Integer, LargeBinary, Table
@@ -48,6 +51,8 @@ _SELECTED = np.dtype(
     [("fields", ">i2"), ("l1", ">i4"), ("series_id", ">i8"), ("l2", ">i4"), ("t", ">i8"),
      ("l3", ">i4"), ("value", ">f8")]
 )  # fmt: skip
+# The same row as sqlite3 returns it.
+_RETURNED = np.dtype([("series_id", "i8"), ("t", "i8"), ("value", "f8")])
 
 
 def load(backend: Backend, conn: Connection, rows: Sequence[SampleRow]) -> None:
@@ -63,27 +68,43 @@ def load(backend: Backend, conn: Connection, rows: Sequence[SampleRow]) -> None:
         )
 
 
-def selected(conn: Connection, where: str) -> tuple[Times, Times, Values]:
+def taken(backend: Backend, conn: Connection, where: str) -> tuple[Times, Times, Values]:
     """The (series_id, t, value) columns of the samples ``where`` selects (SQL over literal
-    numbers only), in no order, NULL as NaN. One binary COPY of the SELECT, read by numpy as
-    fixed-width records instead of a Python tuple per row (about 20x cheaper than fetching
-    rows).
+    numbers only), in no order, NULL as NaN; on SQLite those rows are deleted too.
+
+    PostgreSQL: one binary COPY of the SELECT, read by numpy as fixed-width records (about
+    20x cheaper than fetching rows). SQLite: DELETE ... RETURNING, so exactly the rows read
+    are removed, fetched as plain tuples by the driver's own cursor and made one structured
+    array (NULL becomes NaN), about 8x cheaper than SQLAlchemy rows split into columns.
     """
-    out = io.BytesIO()
-    columns = "series_id, t, coalesce(value, 'NaN'::float8)"
-    statement = f"COPY (SELECT {columns} FROM samples WHERE {where}) TO STDOUT (FORMAT binary)"
-    dbapi = cast(PgConnection, conn.connection.dbapi_connection)
-    with dbapi.cursor() as cursor:
-        cursor.copy_expert(statement, out)
-    data = out.getbuffer()
-    extension = int.from_bytes(data[15:19], "big")
-    body = data[19 + extension : len(data) - len(_TRAILER)]
-    records = np.frombuffer(body, dtype=_SELECTED)
+    if not backend.is_postgresql:
+        statement = f"DELETE FROM samples WHERE {where} RETURNING series_id, t, value"
+        cursor = cast(sqlite3.Connection, conn.connection.dbapi_connection).cursor()
+        try:
+            records = np.array(cursor.execute(statement).fetchall(), dtype=_RETURNED)
+        finally:
+            cursor.close()
+    else:
+        records = _copied_out(
+            conn, f"SELECT series_id, t, coalesce(value, 'NaN'::float8) FROM samples WHERE {where}"
+        )
     return (
         records["series_id"].astype(np.int64),
         records["t"].astype(np.int64),
         records["value"].astype(np.float64),
     )
+
+
+def _copied_out(conn: Connection, query: str) -> npt.NDArray[np.void]:
+    """The (bigint, bigint, float8) rows of ``query`` by one binary COPY, as records."""
+    out = io.BytesIO()
+    dbapi = cast(PgConnection, conn.connection.dbapi_connection)
+    with dbapi.cursor() as cursor:
+        cursor.copy_expert(f"COPY ({query}) TO STDOUT (FORMAT binary)", out)
+    data = out.getbuffer()
+    extension = int.from_bytes(data[15:19], "big")
+    body = data[19 + extension : len(data) - len(_TRAILER)]
+    return np.frombuffer(body, dtype=_SELECTED)
 
 
 def insert(backend: Backend, conn: Connection, table: Table, rows: Sequence[Row]) -> None:

@@ -180,16 +180,8 @@ def _taken(
 ) -> tuple[Times, Times, Values]:
     """The columns of the plain rows of series [first_id, end_id) in the window, deleted on
     SQLite, left for the partition's TRUNCATE on PostgreSQL."""
-    if backend.is_postgresql:
-        where = f"series_id >= {first_id} AND series_id < {end_id} "
-        return bulk.selected(conn, where + f"AND t >= {window} AND t < {window + WINDOW_MS}")
-    s = schema.samples
-    in_batch = (s.c.series_id >= first_id, s.c.series_id < end_id)
-    in_window = (s.c.t >= window, s.c.t < window + WINDOW_MS)
-    rows = conn.execute(
-        delete(s).where(*in_batch, *in_window).returning(s.c.series_id, s.c.t, s.c.value)
-    ).all()
-    return history.columns(rows)
+    in_batch = f"series_id >= {first_id} AND series_id < {end_id}"
+    return bulk.taken(backend, conn, f"{in_batch} AND t >= {window} AND t < {window + WINDOW_MS}")
 
 
 def _among(
