@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal, TextIO
 
 import numpy as np
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, text
 
 from bench.day import labels_text
 from model.clock import DAY_MS
@@ -198,8 +198,10 @@ def _target(name: str, server: int, start_ms: int, end_ms: int) -> dict[str, obj
 def advance(backend: Backend, end_ms: int) -> None:
     """The targets as the scraper would leave them after a scrape at ``end_ms``."""
     with backend.writing() as conn:
-        conn.exec_driver_sql(
-            "UPDATE targets SET last_scrape_ms = %(end)s, "
-            "last_seen_ms = CASE health WHEN 'up' THEN %(end)s ELSE last_seen_ms END",
+        conn.execute(
+            text(
+                "UPDATE targets SET last_scrape_ms = :end, "
+                "last_seen_ms = CASE health WHEN 'up' THEN :end ELSE last_seen_ms END"
+            ),
             {"end": end_ms},
         )

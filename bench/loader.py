@@ -1,22 +1,25 @@
-"""Loads the bench fleet (bench/fleet.py) into its own PostgreSQL database, once.
+"""Loads the bench fleet (bench/fleet.py) into its own database, once: a PostgreSQL database
+on 127.0.0.1 or a SQLite file, named by its URL (``url_of`` makes a PostgreSQL one's).
 
 The database is kept between runs; a later run only tops it up to now (and lets maintenance
 roll up the new hours and drop the day that fell out of retention), so the pages it measures
 always show current data. The samples go in as history does: a day at a time as an OpenMetrics
 file imported through ``db import``'s entry (bench/imports.py, whose throughput is printed);
-`maintain()` then compacts them (chunks and the hourly tier), as in production.
+`maintain()` then compacts each day once it is in (chunks and the hourly tier), as in
+production, so the plain rows never hold more than a day or two.
 """
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from bench import fleet, imports
 from model.clock import DAY_MS
-from storage import Storage
+from storage import Storage, compaction
 from storage.backend import Backend
 from storage.partitions import day_of
 
@@ -28,18 +31,49 @@ def url_of(database: str) -> str:
 
 
 def exists(database: str) -> bool:
-    """Whether ``database`` holds a completely loaded fleet."""
+    """Whether the PostgreSQL database ``database`` holds a completely loaded fleet."""
     admin = create_engine(url_of("test"))
     with admin.connect() as conn:
         found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database})
     admin.dispose()
-    if not found:
-        return False
-    engine = create_engine(url_of(database))
+    return bool(found) and loaded(url_of(database))
+
+
+def loaded(url: str) -> bool:
+    """Whether the existing database at ``url`` holds a completely loaded fleet."""
+    engine = create_engine(url)
     with engine.connect() as conn:
-        done = conn.scalar(text("SELECT to_regclass('bench_loaded') IS NOT NULL"))
+        if engine.dialect.name == "sqlite":
+            probe = "SELECT 1 FROM sqlite_master WHERE name = 'bench_loaded'"
+        else:
+            probe = "SELECT to_regclass('bench_loaded')"
+        done = conn.scalar(text(probe))
     engine.dispose()
-    return bool(done)
+    return done is not None
+
+
+def present(url: str) -> bool:
+    """Whether the database at ``url`` exists and holds a completely loaded fleet."""
+    path = _sqlite_path(url)
+    if path is not None:
+        return path.exists() and loaded(url)
+    return exists(str(make_url(url).database))
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL."""
+    parsed = make_url(url)
+    return Path(str(parsed.database)) if parsed.get_backend_name() == "sqlite" else None
+
+
+def _emptied(url: str) -> None:
+    """The database at ``url`` recreated empty (a SQLite file and its journals removed)."""
+    path = _sqlite_path(url)
+    if path is None:
+        recreate(str(make_url(url).database))
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def recreate(database: str) -> None:
@@ -59,10 +93,9 @@ def _administer(statement: str) -> None:
     admin.dispose()
 
 
-def load(database: str, servers: int, days: int, now_ms: int) -> None:
-    """A fresh fleet: ``servers`` servers, ``days`` days of scrapes up to ``now_ms``."""
-    recreate(database)
-    url = url_of(database)
+def load(url: str, servers: int, days: int, now_ms: int) -> None:
+    """A fresh fleet at ``url``: ``servers`` servers, ``days`` days of scrapes up to ``now_ms``."""
+    _emptied(url)
     end = now_ms - now_ms % fleet.SCRAPE_MS
     start = end - days * DAY_MS
     with Storage.open(url, clock=lambda: end) as store:
@@ -76,9 +109,8 @@ def load(database: str, servers: int, days: int, now_ms: int) -> None:
     _finish(backend, url, end)
 
 
-def top_up(database: str, now_ms: int) -> int:
+def top_up(url: str, now_ms: int) -> int:
     """Scrapes from the last loaded one up to ``now_ms``; return how many minutes were added."""
-    url = url_of(database)
     backend = Backend(url)
     with backend.reading() as conn:
         last = int(conn.scalar(text("SELECT end_ms FROM bench_loaded")) or 0)
@@ -94,7 +126,7 @@ def top_up(database: str, now_ms: int) -> int:
 
 
 def _days(url: str, servers: int, start_ms: int, end_ms: int, loaded_end_ms: int) -> None:
-    """Import [start_ms, end_ms) a day at a time."""
+    """Import [start_ms, end_ms) a day at a time, each closed day compacted once it is in."""
     total = seconds = 0.0
     with Storage.open(url, clock=lambda: loaded_end_ms) as store:
         for day in range(day_of(start_ms), end_ms, DAY_MS):
@@ -104,6 +136,10 @@ def _days(url: str, servers: int, start_ms: int, end_ms: int, loaded_end_ms: int
             )
             total, seconds = total + timed.imported.samples, seconds + timed.seconds
             print(f"  {time.strftime('%H:%M:%S')} day {day // DAY_MS}: {timed}", flush=True)
+            # As of just after the day closed (today's, still open, stays plain rows).
+            closed = min(span[1] + compaction.DELAY_MS, loaded_end_ms)
+            compacted = store.maintain(closed).samples_compacted
+            print(f"  {time.strftime('%H:%M:%S')} compacted {compacted:,} samples", flush=True)
     print(f"  import in all: {total:,.0f} samples, {total / max(seconds, 1e-9):,.0f} samples/s")
 
 
@@ -127,9 +163,16 @@ def _finish(backend: Backend, url: str, end_ms: int) -> None:
     engine.dispose()
 
 
-def size_bytes(database: str) -> int:
-    engine = create_engine(url_of(database))
+def size_bytes(url: str) -> int:
+    """The database's size on disk: PostgreSQL's after a CHECKPOINT; a SQLite file with its
+    free pages (what the disk holds) after its WAL is checkpointed into it."""
+    path = _sqlite_path(url)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        size = int(conn.scalar(text("SELECT pg_database_size(current_database())")) or 0)
+        if path is not None:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            conn.exec_driver_sql("CHECKPOINT")
+            size = int(conn.scalar(text("SELECT pg_database_size(current_database())")) or 0)
     engine.dispose()
-    return size
+    return path.stat().st_size if path is not None else size

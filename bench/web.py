@@ -1,10 +1,11 @@
 """Web benchmark at fleet scale: the real app under uvicorn, over real HTTP on loopback.
 
 .venv/bin/python -m bench.web [--servers 1000] [--days 30] [--reload] [--only NAME]
-                               [--database hostwatch_bench_web]
+                               [--database hostwatch_bench_web | --database-url URL]
 
 The first run loads ``--servers`` servers x ``--days`` days of two-minute scrapes into the
-PostgreSQL database ``--database`` on 127.0.0.1:5432 (bench/fleet.py's samples as OpenMetrics
+PostgreSQL database ``--database`` on 127.0.0.1:5432, or the database ``--database-url`` names
+(``sqlite:///PATH`` for a SQLite file) (bench/fleet.py's samples as OpenMetrics
 imported through ``db import``'s entry, then compacted and maintained by the storage layer); later
 runs keep it and only top it up to now, unless ``--reload``. Then ``python -m web`` serves it on
 a free loopback port (twice: as deployed, and with ``--figures-cache 0`` so the overview computes
@@ -42,22 +43,21 @@ Figure = tuple[str, Path]
 """The base URL of the server that answers it, and its path for the i-th request."""
 
 
-def prepared(args: argparse.Namespace) -> None:
+def prepared(args: argparse.Namespace, url: str) -> None:
     started = time.perf_counter()
-    database = args.database
-    if args.reload or not loader.exists(database):
-        loader.load(database, args.servers, args.days, time.time_ns() // 1_000_000)
+    if args.reload or not loader.present(url):
+        loader.load(url, args.servers, args.days, time.time_ns() // 1_000_000)
         what = f"loaded {args.servers} servers x {args.days} days at one scrape per 2 min"
     else:
-        minutes = loader.top_up(database, time.time_ns() // 1_000_000)
-        what = f"kept {database}, topped up by {minutes} min"
-    size = loader.size_bytes(database) / 2**30
+        minutes = loader.top_up(url, time.time_ns() // 1_000_000)
+        what = f"kept {url}, topped up by {minutes} min"
+    size = loader.size_bytes(url) / 2**30
     print(f"{what} in {time.perf_counter() - started:.0f} s; database {size:.2f} GiB")
 
 
-def figures(database: str, servers: int, base: str, recomputing: str) -> dict[str, Figure]:
+def figures(url: str, servers: int, base: str, recomputing: str) -> dict[str, Figure]:
     """Each figure's server and its path for the i-th request; requests walk through servers."""
-    explored = _series_ids(database)
+    explored = _series_ids(url)
     day_ago = str(int(time.time()) - 86_400)
     query = "/api/v1/query_range?start=" + day_ago
 
@@ -71,6 +71,7 @@ def figures(database: str, servers: int, base: str, recomputing: str) -> dict[st
         "overview /": (base, lambda i: "/"),
         "overview /, figures recomputed each time": (recomputing, lambda i: "/"),
         "server page, all charts, 24 h": (base, lambda i: server(i) + "?job=node&range=24h"),
+        "server page, all charts, 30 d": (base, lambda i: server(i) + "?job=node&range=30d"),
         "query_range 1 server 24 h (cpu rate)": (
             base,
             lambda i: query + "&metric=node_cpu_seconds_total&fn=rate" + match(i),
@@ -83,9 +84,9 @@ def figures(database: str, servers: int, base: str, recomputing: str) -> dict[st
     }
 
 
-def _series_ids(database: str) -> list[int]:
+def _series_ids(url: str) -> list[int]:
     """node_cpu_seconds_total{mode="user"} of each server, in server order."""
-    engine = create_engine(loader.url_of(database))
+    engine = create_engine(url)
     with engine.connect() as conn:
         ids = conn.scalars(
             text(
@@ -182,22 +183,24 @@ def main() -> None:
     flags.add_argument("--seconds", type=float, default=10.0, help="concurrent phase length")
     flags.add_argument("--only", default="", help="measure only the figures whose name has this")
     flags.add_argument("--database", default=DATABASE, help="the PostgreSQL database to use")
+    flags.add_argument("--database-url", default="", help="else this one (sqlite:///PATH)")
     args = flags.parse_args()
-    prepared(args)
-    database = args.database
-    with serving(database) as base, serving(database, "--figures-cache", "0") as recomputing:
-        everything = figures(database, args.servers, base, recomputing)
+    url = args.database_url or loader.url_of(args.database)
+    prepared(args, url)
+    with serving(url) as base, serving(url, "--figures-cache", "0") as recomputing:
+        everything = figures(url, args.servers, base, recomputing)
         measure({k: v for k, v in everything.items() if args.only in k}, args.runs, args.seconds)
         weights(args.servers, base)
 
 
 @contextmanager
-def serving(database: str, *extra: str) -> Iterator[str]:
-    """``python -m web`` on ``database`` and a free loopback port, until the block ends."""
+def serving(url: str, *extra: str) -> Iterator[str]:
+    """``python -m web`` on the database at ``url`` and a free loopback port, until the block
+    ends."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "web", "--listen", f"127.0.0.1:{port}", "--database-url",
-         loader.url_of(database), "--log-level", "warning", *extra]
+         url, "--log-level", "warning", *extra]
     )  # fmt: skip
     try:
         yield f"http://127.0.0.1:{port}"

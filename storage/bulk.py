@@ -1,5 +1,6 @@
 """Bulk loading: COPY on PostgreSQL, executemany on SQLite; both ignore duplicates. Also the
-compaction's read of the rows it removes, as one binary COPY out (`removed`).
+compaction's read of a window's rows as numpy columns (`taken`) and its writes of chunk rows
+(`insert`).
 
 On PostgreSQL the batch is first COPYed straight into the partitioned table inside a savepoint:
 that is about twice as fast as staging (see docs/storage.md). Only when a row is already there
@@ -11,20 +12,25 @@ stores nothing twice.
 from __future__ import annotations
 
 import io
+import sqlite3
 import struct
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 from psycopg2.errors import UniqueViolation
 from psycopg2.extensions import connection as PgConnection
-from sqlalchemy import Connection
+from sqlalchemy import BigInteger, Column, Connection, Integer, LargeBinary, Table
 
+from model.errors import StorageError
 from storage.backend import Backend
 from storage.codec import Times, Values
 
 SampleRow = tuple[int, int, float]
 """(series id, timestamp ms, value)."""
+Row = tuple[Any, ...]
+"""A row of a chunk table: integers, then bytes."""
 FoundSeries = tuple[int, int, str, str]
 """(hash, id, name, labels JSON) of a series in the table."""
 
@@ -41,10 +47,12 @@ _HASH = struct.Struct("!hiq")
 _LENGTH = struct.Struct("!i")
 _NULL = _LENGTH.pack(-1)
 # A row of (bigint, bigint, float8) as binary COPY sends it, no field NULL.
-_RETURNED = np.dtype(
+_SELECTED = np.dtype(
     [("fields", ">i2"), ("l1", ">i4"), ("series_id", ">i8"), ("l2", ">i4"), ("t", ">i8"),
      ("l3", ">i4"), ("value", ">f8")]
 )  # fmt: skip
+# The same row as sqlite3 returns it.
+_RETURNED = np.dtype([("series_id", "i8"), ("t", "i8"), ("value", "f8")])
 
 
 def load(backend: Backend, conn: Connection, rows: Sequence[SampleRow]) -> None:
@@ -60,27 +68,76 @@ def load(backend: Backend, conn: Connection, rows: Sequence[SampleRow]) -> None:
         )
 
 
-def removed(conn: Connection, where: str) -> tuple[Times, Times, Values]:
-    """DELETE the samples ``where`` selects (SQL over literal numbers only) and return their
-    (series_id, t, value) columns, in no order, NULL as NaN. One binary COPY of the DELETE's
-    RETURNING: exactly the rows removed come back, read by numpy as fixed-width records
-    instead of a Python tuple per row (about 20x cheaper than fetching rows).
+def taken(backend: Backend, conn: Connection, where: str) -> tuple[Times, Times, Values]:
+    """The (series_id, t, value) columns of the samples ``where`` selects (SQL over literal
+    numbers only), in no order, NULL as NaN; on SQLite those rows are deleted too.
+
+    PostgreSQL: one binary COPY of the SELECT, read by numpy as fixed-width records (about
+    20x cheaper than fetching rows). SQLite: DELETE ... RETURNING, so exactly the rows read
+    are removed, fetched as plain tuples by the driver's own cursor and made one structured
+    array (NULL becomes NaN), about 8x cheaper than SQLAlchemy rows split into columns.
     """
-    out = io.BytesIO()
-    returning = "RETURNING series_id, t, coalesce(value, 'NaN'::float8)"
-    statement = f"COPY (DELETE FROM samples WHERE {where} {returning}) TO STDOUT (FORMAT binary)"
-    dbapi = cast(PgConnection, conn.connection.dbapi_connection)
-    with dbapi.cursor() as cursor:
-        cursor.copy_expert(statement, out)
-    data = out.getbuffer()
-    extension = int.from_bytes(data[15:19], "big")
-    body = data[19 + extension : len(data) - len(_TRAILER)]
-    records = np.frombuffer(body, dtype=_RETURNED)
+    if not backend.is_postgresql:
+        statement = f"DELETE FROM samples WHERE {where} RETURNING series_id, t, value"
+        cursor = cast(sqlite3.Connection, conn.connection.dbapi_connection).cursor()
+        try:
+            records = np.array(cursor.execute(statement).fetchall(), dtype=_RETURNED)
+        finally:
+            cursor.close()
+    else:
+        records = _copied_out(
+            conn, f"SELECT series_id, t, coalesce(value, 'NaN'::float8) FROM samples WHERE {where}"
+        )
     return (
         records["series_id"].astype(np.int64),
         records["t"].astype(np.int64),
         records["value"].astype(np.float64),
     )
+
+
+def _copied_out(conn: Connection, query: str) -> npt.NDArray[np.void]:
+    """The (bigint, bigint, float8) rows of ``query`` by one binary COPY, as records."""
+    out = io.BytesIO()
+    dbapi = cast(PgConnection, conn.connection.dbapi_connection)
+    with dbapi.cursor() as cursor:
+        cursor.copy_expert(f"COPY ({query}) TO STDOUT (FORMAT binary)", out)
+    data = out.getbuffer()
+    extension = int.from_bytes(data[15:19], "big")
+    body = data[19 + extension : len(data) - len(_TRAILER)]
+    return np.frombuffer(body, dtype=_SELECTED)
+
+
+def insert(backend: Backend, conn: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """``rows`` into ``table``, given in its column order: integers, then bytes last (the
+    chunk tables). PostgreSQL: one binary COPY (1,600 rows of 1.2 kB, commit included, took
+    56-118 ms against SQLAlchemy's executemany's 185-728 ms); SQLite: executemany."""
+    if not rows:
+        return
+    names = [column.name for column in table.columns]
+    if not backend.is_postgresql:
+        conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    *numbers, data = table.columns
+    sizes = [_integer_size(column) for column in numbers]
+    if not isinstance(data.type, LargeBinary):
+        raise StorageError(f"bulk.insert: the last column of {table.name} is not bytes")
+    fixed = struct.Struct("!h" + "".join("iq" if size == 8 else "ii" for size in sizes) + "i")
+    body = [fixed.pack(len(row), *_sized(sizes, row[:-1]), len(row[-1])) + row[-1] for row in rows]
+    statement = f"COPY {table.name} ({', '.join(names)}) {_BINARY}"
+    _copy_into(conn, statement, _HEADER + b"".join(body) + _TRAILER)
+
+
+def _integer_size(column: Column[Any]) -> int:
+    if isinstance(column.type, BigInteger):
+        return 8
+    if isinstance(column.type, Integer):
+        return 4
+    raise StorageError(f"bulk.insert: column {column.name} is neither bytes nor an integer")
+
+
+def _sized(sizes: Sequence[int], values: Row) -> list[int]:
+    """Each value after its byte length, as binary COPY sends fields."""
+    return [n for size, value in zip(sizes, values, strict=True) for n in (size, value)]
 
 
 def create_series(

@@ -3,16 +3,24 @@
 Each run of maintain() takes one window at a time: a window left half done by a killed run,
 else a compacted window that got plain rows since (a late sample, a retried batch, an
 import), else the next day that closed more than DELAY_MS ago. A window is done in batches
-of series ids, one transaction each: delete the batch's plain rows of the window (DELETE ...
-RETURNING, so exactly the rows read are removed), merge them with the window's existing chunk,
-write the chunk, and record the next id. A kill at any point rolls back at most one batch,
-and the next run goes on from the recorded id: nothing lost, nothing twice.
+of series ids, one transaction each: take the batch's plain rows of the window, merge them
+with the window's existing chunk, write the chunk, and record the next id and how many rows
+were taken so far. A kill at any point rolls back at most one batch, and the next run goes on
+from the recorded id: nothing lost, nothing twice.
+
+Taking the rows differs by backend. SQLite deletes them as it reads them (DELETE ... RETURNING,
+so exactly the rows read are removed) and gives the freed pages back with PRAGMA
+incremental_vacuum (backend.py sets auto_vacuum). PostgreSQL only reads them (a binary COPY of
+a SELECT): the window is a whole daily partition, emptied at the end with one TRUNCATE, under
+an exclusive lock and only if it holds exactly as many rows as the batches took (rows are only
+ever added to it, so the same count is the same rows). Deleting row by row cost a WAL record
+per row and a third of compaction's time, and left dead rows for TRUNCATE anyway. Until the
+TRUNCATE a compacted sample is both a plain row and in its chunk; reads merge the two (the
+plain row wins, and it is the same sample), so it is read once.
 
 Windows are marked compacted before their batches run, so a writer that commits plain rows
-into one afterwards flags it as late (writer.py) and it is compacted again. On PostgreSQL a
-compacted day's partition is then emptied with TRUNCATE (under an exclusive lock, only if no
-row is left), which returns its space at once where DELETE would leave dead rows; SQLite
-gives the freed pages back with PRAGMA incremental_vacuum (backend.py sets auto_vacuum).
+into one afterwards flags it as late (writer.py) and it is compacted again; so is a PostgreSQL
+window whose count did not match at the end (rows came in after their batch was read).
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from storage import bulk, codec, history, schema, tiers
 from storage.backend import Backend
 from storage.codec import Times, Values
 from storage.history import Arrays
-from storage.partitions import day_of, name_of
+from storage.partitions import day_from_name, day_of, existing, name_of
 from storage.state import COMPACTED, clear_state, get_state, set_state, states_like
 
 WINDOW_MS = DAY_MS
@@ -35,6 +43,7 @@ BATCH = 500
 LATE = "late_window_"
 _PENDING = "compacting_window"
 _NEXT_ID = "compacting_from_id"
+_TAKEN = "compacting_rows_taken"
 _LOCK = "hostwatch compaction"
 
 
@@ -67,7 +76,11 @@ class Compaction:
                 clear_state(conn, late_key(window))
             else:
                 done = get_state(conn, COMPACTED)
-                window = _first_window(conn, closed_ms, oldest_ms) if done is None else done
+                window = (
+                    _first_window(self._backend, conn, closed_ms, oldest_ms)
+                    if done is None
+                    else done
+                )
                 if window >= closed_ms:
                     if done is None:
                         # Nothing before this day needs compacting: reads may trust the tier.
@@ -80,20 +93,29 @@ class Compaction:
 
     def _compact(self, window: int) -> int:
         samples = 0
-        while True:
-            with self._backend.writing() as conn:
-                self._backend.lock(conn, _LOCK)
-                first = get_state(conn, _NEXT_ID) or 0
-                last = conn.scalar(select(func.max(schema.series.c.id))) or 0
-                if first > last:
-                    self._finish(conn, window)
-                    return samples
-                samples += _batch(self._backend, conn, window, first, first + BATCH)
-                set_state(self._backend, conn, _NEXT_ID, first + BATCH)
+        while (taken := self._step(window)) is not None:
+            samples += taken
+        return samples
+
+    def _step(self, window: int) -> int | None:
+        """The window's next batch of series in one transaction: the samples it took, or None
+        when the window is done."""
+        with self._backend.writing() as conn:
+            self._backend.lock(conn, _LOCK)
+            first = get_state(conn, _NEXT_ID) or 0
+            last = conn.scalar(select(func.max(schema.series.c.id))) or 0
+            if first > last:
+                self._finish(conn, window)
+                return None
+            taken = _batch(self._backend, conn, window, first, first + BATCH)
+            set_state(self._backend, conn, _NEXT_ID, first + BATCH)
+            set_state(self._backend, conn, _TAKEN, (get_state(conn, _TAKEN) or 0) + taken)
+            return taken
 
     def _finish(self, conn: Connection, window: int) -> None:
-        clear_state(conn, _PENDING)
-        clear_state(conn, _NEXT_ID)
+        taken = get_state(conn, _TAKEN) or 0
+        for key in (_PENDING, _NEXT_ID, _TAKEN):
+            clear_state(conn, key)
         if not self._backend.is_postgresql:
             conn.exec_driver_sql("PRAGMA incremental_vacuum")
             return
@@ -102,25 +124,35 @@ class Compaction:
             return
         # Locked before anything else here, as writers lock it before flagging late windows.
         conn.exec_driver_sql(f'LOCK TABLE "{partition}" IN ACCESS EXCLUSIVE MODE')
-        if conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{partition}")').scalar():
-            set_state(self._backend, conn, late_key(window), window)
-        else:
+        if conn.exec_driver_sql(f'SELECT count(*) FROM "{partition}"').scalar() == taken:
             conn.exec_driver_sql(f'TRUNCATE "{partition}"')
+        else:
+            set_state(self._backend, conn, late_key(window), window)
 
 
-def _first_window(conn: Connection, closed_ms: int, oldest_ms: int) -> int:
+def _first_window(backend: Backend, conn: Connection, closed_ms: int, oldest_ms: int) -> int:
     """Where the first run starts: the oldest day with plain rows still kept (a database
     upgraded from plain rows only), or the last closed day of an empty one."""
-    oldest_row = conn.scalar(select(func.min(schema.samples.c.t)))
-    if oldest_row is None:
-        return closed_ms
-    return max(day_of(int(oldest_row)), day_of(oldest_ms))
+    oldest = _oldest_day(backend, conn)
+    return closed_ms if oldest is None else max(oldest, day_of(oldest_ms))
+
+
+def _oldest_day(backend: Backend, conn: Connection) -> int | None:
+    """The day of the oldest plain row. On PostgreSQL the first partition that holds a row:
+    min(t) would read every partition through, as no btree index leads with t."""
+    if not backend.is_postgresql:
+        oldest_row = conn.scalar(select(func.min(schema.samples.c.t)))
+        return None if oldest_row is None else day_of(int(oldest_row))
+    for name in existing(conn):
+        if conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{name}")').scalar():
+            return day_from_name(name)
+    return None
 
 
 def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_id: int) -> int:
     """Move the plain rows of series [first_id, end_id) in the window into their chunks."""
     c = schema.chunks
-    ids, times, values = _removed(backend, conn, window, first_id, end_id)
+    ids, times, values = _taken(backend, conn, window, first_id, end_id)
     if not ids.size:
         return 0
     fresh = {i: (t, v) for i, t, v in history.split_arrays(ids, times, values, ordered=False)}
@@ -132,31 +164,24 @@ def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_i
     old = {int(series_id): codec.decode(data) for series_id, data in kept if series_id in fresh}
     merged = {i: history.merge([old[i], a] if i in old else [a]) for i, a in fresh.items()}
     r = schema.rollup_chunks
-    for table in (c, r):
+    # A tier row may outlive its chunk (rollup_days > raw_days), so that one is always cleared.
+    for table in (c, r) if kept else (r,):
         conn.execute(
             delete(table).where(*_among(table, first_id, end_id, merged), table.c.start == window)
         )
-    conn.execute(c.insert(), [_chunk(i, window, arrays) for i, arrays in merged.items()])
+    bulk.insert(backend, conn, c, [_chunk(i, window, arrays) for i, arrays in merged.items()])
     hours = [row for i, arrays in merged.items() if (row := _tier(i, window, arrays))]
-    if hours:
-        conn.execute(r.insert(), hours)
+    bulk.insert(backend, conn, r, hours)
     return int(ids.size)
 
 
-def _removed(
+def _taken(
     backend: Backend, conn: Connection, window: int, first_id: int, end_id: int
 ) -> tuple[Times, Times, Values]:
-    """Delete the plain rows of series [first_id, end_id) in the window; their columns."""
-    if backend.is_postgresql:
-        where = f"series_id >= {first_id} AND series_id < {end_id} "
-        return bulk.removed(conn, where + f"AND t >= {window} AND t < {window + WINDOW_MS}")
-    s = schema.samples
-    in_batch = (s.c.series_id >= first_id, s.c.series_id < end_id)
-    in_window = (s.c.t >= window, s.c.t < window + WINDOW_MS)
-    rows = conn.execute(
-        delete(s).where(*in_batch, *in_window).returning(s.c.series_id, s.c.t, s.c.value)
-    ).all()
-    return history.columns(rows)
+    """The columns of the plain rows of series [first_id, end_id) in the window, deleted on
+    SQLite, left for the partition's TRUNCATE on PostgreSQL."""
+    in_batch = f"series_id >= {first_id} AND series_id < {end_id}"
+    return bulk.taken(backend, conn, f"{in_batch} AND t >= {window} AND t < {window + WINDOW_MS}")
 
 
 def _among(
@@ -166,21 +191,17 @@ def _among(
     return (column >= first_id, column < end_id, column.in_(list(ids)))
 
 
-def _chunk(series_id: int, window: int, arrays: Arrays) -> dict[str, object]:
+def _chunk(series_id: int, window: int, arrays: Arrays) -> bulk.Row:
+    """The chunk row, in sample_chunks' column order."""
     times, values = arrays
-    return {
-        "series_id": series_id,
-        "start": window,
-        "first_t": int(times[0]),
-        "last_t": int(times[-1]),
-        "count": int(times.size),
-        "data": codec.encode(times, values),
-    }
+    data = codec.encode(times, values)
+    return series_id, window, int(times[0]), int(times[-1]), int(times.size), data
 
 
-def _tier(series_id: int, window: int, arrays: Arrays) -> dict[str, object] | None:
-    """The day's hourly tier row; None when the day holds only NaN."""
+def _tier(series_id: int, window: int, arrays: Arrays) -> bulk.Row | None:
+    """The day's hourly tier row, in rollup_chunks' column order; None when the day holds
+    only NaN."""
     partials = tiers.hourly(*arrays)
     if not partials.hour.size:
         return None
-    return {"series_id": series_id, "start": window, "data": tiers.encode(partials)}
+    return series_id, window, tiers.encode(partials)

@@ -87,6 +87,17 @@ def test_a_steady_counter_at_a_steady_interval_takes_under_half_a_byte_per_sampl
     assert len(codec.encode(times, values)) < 360
 
 
+def test_decimals_are_stored_as_scaled_integers_and_other_values_xored() -> None:
+    times = np.arange(720, dtype=np.int64) * 120_000 + START
+    rng = np.random.default_rng(1)
+    centiseconds = np.round(np.cumsum(rng.random(720) * 50), 2).astype(np.float64)
+    noise = rng.random(720)
+
+    # The header's second byte is the value method: 1 scaled, 0 XOR; the third the scale.
+    assert codec.encode(times, centiseconds)[1:3] == bytes((1, 2))
+    assert codec.encode(times, noise)[1:3] == bytes((0, 0))
+
+
 def test_a_corrupt_chunk_is_a_storage_error() -> None:
     chunk = codec.encode(np.array([START], dtype=np.int64), np.array([1.0]))
 

@@ -7,11 +7,14 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
 from model.samples import Sample
-from storage import Function, RangeQuery, Storage, queries
+from storage import Function, RangeQuery, Storage, queries, tiers
 from storage.backend import Backend
 from storage.queries import Plan
 from tests.storage.builders import DAY, HOUR, NOW, labels, record
@@ -104,3 +107,29 @@ def test_a_schema_5_databases_hourly_rollups_move_into_the_tier(
     assert report.legacy_rollups_moved == 2
     assert peek("SELECT count(*) FROM rollups_hourly") == [(0,)]
     assert [p for _, p in result.series] == [[(old, 3.0), (old + HOUR, 5.0)]]
+
+
+@given(
+    st.lists(
+        # Bounded so that no sum or step overflows (tiers.hourly's arithmetic, not the codec).
+        st.tuples(st.integers(0, 10 * DAY), st.floats(-1e300, 1e300)),
+        min_size=1,
+        max_size=200,
+        unique_by=lambda pair: pair[0],
+    )
+)
+def test_a_days_partials_decode_to_the_same_bits(pairs: list[tuple[int, float]]) -> None:
+    pairs.sort()
+    times = np.array([TODAY + t for t, _ in pairs], dtype=np.int64)
+    partials = tiers.hourly(times, np.array([v for _, v in pairs], dtype=np.float64))
+
+    decoded = tiers.decode(tiers.encode(partials))
+
+    for name in ("hour", "count", "first_t", "last_t"):
+        assert getattr(decoded, name).tolist() == getattr(partials, name).tolist()
+    for name in ("sum", "min", "max", "first_value", "last_value", "increase"):
+        assert bits(getattr(decoded, name)) == bits(getattr(partials, name))
+
+
+def bits(values: np.ndarray) -> list[int]:
+    return [int(word) for word in np.ascontiguousarray(values, dtype=np.float64).view(np.uint64)]
