@@ -7,6 +7,7 @@ few queries however many servers there are.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from starlette.requests import HTTPConnection
 
 from model import host
 from model.matchers import Matcher
+from model.samples import Labels
 from storage import Function, RangeQuery, Series, Storage, TargetHealth
 from storage.model import Points
 from web.views import workloads
@@ -103,9 +105,17 @@ def readings(
 def _by_target(series: Sequence[tuple[Series, Points]]) -> Readings:
     found: Readings = defaultdict(list)
     for one, points in series:
-        labels = dict(one.labels)
-        found[(labels.get("job", ""), labels.get("instance", ""))].append((labels, points[-1][1]))
+        key, labels = _labelled(one.labels)
+        found[key].append((labels, points[-1][1]))
     return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _labelled(labels: Labels) -> tuple[Key, dict[str, str]]:
+    """A series' target and its labels as a dict (shared: read, never changed), made once per
+    process: the overview reads the same 12,000 series at 1,000 servers on every request."""
+    found = dict(labels)
+    return (found.get("job", ""), found.get("instance", "")), found
 
 
 NEEDED: tuple[tuple[str, Function], ...] = (
