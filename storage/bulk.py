@@ -20,6 +20,7 @@ from psycopg2.errors import UniqueViolation
 from psycopg2.extensions import connection as PgConnection
 from sqlalchemy import Connection
 
+from storage import markers
 from storage.backend import Backend
 from storage.codec import Times, Values
 
@@ -55,8 +56,9 @@ def load(backend: Backend, conn: Connection, rows: Sequence[SampleRow]) -> None:
     else:
         conn.exec_driver_sql(
             f"INSERT OR IGNORE INTO {_COLUMNS} VALUES (?, ?, ?)",
-            # NaN != NaN: stored as NULL, which is what SQLite would make of it anyway.
-            [(series_id, t, v if v == v else None) for series_id, t, v in rows],
+            # NaN != NaN: stored as NULL (what SQLite would make of it anyway), a stale
+            # marker as storage/markers.py keeps it.
+            [(series_id, t, v if v == v else markers.stored(v)) for series_id, t, v in rows],
         )
 
 
@@ -79,7 +81,7 @@ def removed(conn: Connection, where: str) -> tuple[Times, Times, Values]:
     return (
         records["series_id"].astype(np.int64),
         records["t"].astype(np.int64),
-        records["value"].astype(np.float64),
+        markers.restored(records["value"].astype(np.float64)),
     )
 
 
@@ -150,10 +152,18 @@ def _text(field: str | None) -> bytes:
     return _LENGTH.pack(len(data)) + data
 
 
+def _nan_row(series_id: int, t: int, nan: float) -> bytes:
+    """A NaN's row: NULL, or a stale marker as storage/markers.py keeps it."""
+    value = markers.stored(nan)
+    if value is None:
+        return _ROW_NAN.pack(3, 8, series_id, 8, t, -1)
+    return _ROW.pack(3, 8, series_id, 8, t, 8, value)
+
+
 def _copy_data(rows: Sequence[SampleRow]) -> bytes:
-    row, nan = _ROW.pack, _ROW_NAN.pack
+    row = _ROW.pack
     body = [
-        row(3, 8, series_id, 8, t, 8, v) if v == v else nan(3, 8, series_id, 8, t, -1)
+        row(3, 8, series_id, 8, t, 8, v) if v == v else _nan_row(series_id, t, v)
         for series_id, t, v in rows
     ]
     return _HEADER + b"".join(body) + _TRAILER

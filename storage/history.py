@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, Connection, Select, Subquery, select
 
 from model.clock import DAY_MS, HOUR_MS
-from storage import codec, scan, schema, tiers
+from storage import codec, markers, scan, schema, tiers
 from storage.codec import Times, Values
 from storage.state import COMPACTED, get_state
 from storage.tiers import Partials
@@ -59,7 +59,8 @@ def read_columns(
     """``read`` as columns: two statements (chunks, plain rows) whatever the number of series,
     no Python object per sample."""
     chunked = _chunked(conn, among, low_ms, high_ms)
-    plain = Columns(*scan.samples(conn, _rows(among, low_ms, high_ms, by_time)))
+    ids, times, values = scan.samples(conn, _rows(among, low_ms, high_ms, by_time))
+    plain = Columns(ids, times, markers.restored(values))
     return merged([chunked, plain])
 
 
@@ -163,7 +164,7 @@ def columns(rows: Sequence[tuple[int, int, float | None]]) -> tuple[Times, Times
     ids = np.array(id_column, dtype=np.int64)
     times = np.array(time_column, dtype=np.int64)
     # numpy reads None as NaN in a float array: NULL is how plain rows store NaN.
-    return ids, times, np.array(value_column, dtype=np.float64)
+    return ids, times, markers.restored(np.array(value_column, dtype=np.float64))
 
 
 def split_arrays(

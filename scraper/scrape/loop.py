@@ -10,6 +10,7 @@ import anyio
 
 from model.errors import ScrapeError
 from model.samples import Metadata, Sample
+from model.staleness import STALE_NAN
 from scraper.labels import Attacher
 from scraper.parser import ParsedBody
 from scraper.parser.cache import ScrapeCache
@@ -78,9 +79,14 @@ class ScrapeLoop:
                     self._telemetry.lag.observe(max(0.0, time.time() - slot))
                 body = await self._fetcher.fetch(self.target, self._cache)
             synthetic, screened = self._take(body, int(started * 1000))
+            vanished = screened.vanished
         except ScrapeError as failure:
             error = failure.reason
             synthetic = self._attach(_synthetic())
+            # As in Prometheus, a failed scrape is an empty one: every series it had goes
+            # stale, but for the report, which is written as ever.
+            reported = {(s.name, s.labels) for s in synthetic}
+            vanished = [key for key in self._screen.forget() if key not in reported]
             self._telemetry.failures.labels(self.target.job.job_name, failure.kind).inc()
         duration = time.perf_counter() - clock
         self._telemetry.scrapes.labels(self.target.job.job_name).inc()
@@ -90,7 +96,9 @@ class ScrapeLoop:
         report = [s._replace(value=float(v)) for s, v in zip(synthetic, values, strict=True)]
         # A failed scrape stores only the report, so the body's metadata would describe nothing.
         metadata = SYNTHETIC if error else {**body.metadata, **SYNTHETIC}
-        record = self._record(started, duration, error, [*screened.samples, *report], metadata)
+        markers = [Sample(name, labels, STALE_NAN) for name, labels in vanished]
+        samples = [*screened.samples, *markers, *report]
+        record = self._record(started, duration, error, samples, metadata)
         self._sink(record)
         return record
 
