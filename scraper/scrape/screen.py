@@ -47,9 +47,10 @@ class Screen:
     every target, for as long as the target is scraped.
 
     The same memory tells which series vanished since the last scrape (as Prometheus, only
-    those without their own timestamp): while screening, the series found in it are counted,
-    and only when fewer than it holds are its sets compared, so a scrape exposing the same
-    series as the last one (nearly all of them) pays one addition per sample.
+    those without their own timestamp): the series new since the last scrape are counted
+    where they are checked, and only when fewer of the last scrape's series are left than it
+    had are the sets compared, so a scrape exposing the same series as the last one (nearly
+    all of them) pays nothing per sample.
     """
 
     def __init__(self, limits: Limits) -> None:
@@ -73,10 +74,13 @@ class Screen:
         limits, passed, passed_at = self._limits, self._passed, self._passed_at
         seen: dict[str, set[Labels]] = {}
         seen_at: set[SeriesAt] = set()
-        known = 0  # series of this scrape that the last one passed too
+        # Series without a timestamp of their own: this scrape's, and those new since the
+        # last one (counted where a new series is checked, off the common path).
+        count = new = stamped = 0
         for name, labels, _ in reserved:
             seen.setdefault(name, set()).add(labels)
-            known += labels in passed.get(name, _NONE)
+            count += 1
+            new += labels not in passed.get(name, _NONE)
         kept: list[Sample] = []
         out_of_bounds = duplicates = 0
         for sample in samples:
@@ -90,7 +94,6 @@ class Screen:
                     continue
                 group.add(labels)
                 checked = labels in passed.get(name, _NONE)
-                known += checked
             else:
                 if not in_bounds(timestamp_ms, scraped_ms, limits):
                     out_of_bounds += 1
@@ -100,15 +103,18 @@ class Screen:
                     duplicates += 1
                     continue
                 seen_at.add(key)
+                stamped += 1
                 checked = key in passed_at
             if not checked:
+                new += timestamp_ms is None
                 problem = series_problem(name, labels, limits)
                 if problem is not None:
                     raise ScrapeError(problem, "limit")
             kept.append(sample)
-        vanished = _vanished(passed, seen) if known < self._count else []
-        self._passed, self._passed_at = seen, seen_at
-        self._count = sum(map(len, seen.values()))
+        count += len(kept) - stamped
+        # Fewer of the last scrape's series than it had: some vanished.
+        vanished = _vanished(passed, seen) if count - new < self._count else []
+        self._passed, self._passed_at, self._count = seen, seen_at, count
         return Screened(kept, out_of_bounds, duplicates, vanished)
 
 

@@ -106,3 +106,11 @@ async def test_a_series_back_after_a_failed_scrape_is_not_marked_stale(
     answers.extend([(200, BOTH), (500, b"down\n"), (200, BOTH)])
     records = await scrapes(address, 3)
     assert [len(marked(record)) for record in records] == [0, 3, 0]
+
+
+async def test_a_series_replaced_by_another_of_the_same_count_gets_a_stale_marker(
+    address: str, answers: Answers
+) -> None:
+    answers.extend([(200, BOTH), (200, BOTH.replace(b'room="b"', b'room="c"'))])
+    _, second = await scrapes(address, 2)
+    assert marked(second) == [("temp_celsius", "b", None)]
