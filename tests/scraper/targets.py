@@ -97,8 +97,8 @@ def _serving(handler: type[TargetHandler]) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-Answer = Callable[[], tuple[int, bytes]]
-"""What a changing target answers now: its status and body."""
+Answer = Callable[[str], tuple[int, bytes]]
+"""What a changing target answers now to a scraper (its User-Agent): a status and a body."""
 
 
 @contextmanager
@@ -108,7 +108,7 @@ def changing_server(answer: Answer) -> Iterator[str]:
 
     class Changing(TargetHandler):
         def do_GET(self) -> None:
-            self._send(*answer())
+            self._send(*answer(self.headers.get("User-Agent", "")))
 
     with _serving(Changing) as address:
         yield address

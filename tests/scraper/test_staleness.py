@@ -31,7 +31,7 @@ def answers() -> Answers:
 
 @pytest.fixture
 def address(answers: Answers) -> Iterator[str]:
-    with changing_server(lambda: answers.pop(0)) as found:
+    with changing_server(lambda _: answers.pop(0)) as found:
         yield found
 
 
