@@ -46,6 +46,9 @@ class Columns:
         return {i: (t, v) for i, t, v in split_arrays(self.ids, self.times, self.values)}
 
 
+_NONE = Columns(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
 def read(
     conn: Connection, among: Among, low_ms: int, high_ms: int, by_time: bool = False
 ) -> dict[int, Arrays]:
@@ -81,18 +84,29 @@ def _chunked(conn: Connection, among: Among, low_ms: int, high_ms: int) -> Colum
 
 def merged(parts: Sequence[Columns]) -> Columns:
     """The parts' samples as one set of columns; of two samples of a series at one time the
-    later part's wins (the plain row over the chunk)."""
-    ids = np.concatenate([part.ids for part in parts])
-    times = np.concatenate([part.times for part in parts])
-    values = np.concatenate([part.values for part in parts])
-    step = ids[1:] - ids[:-1]
-    if ids.size and not ((step > 0) | ((step == 0) & (times[1:] > times[:-1]))).all():
-        # lexsort is stable: at one (series, time) the later part's sample stays last.
-        order = np.lexsort((times, ids))
-        ids, times, values = ids[order], times[order], values[order]
-        last = np.append((ids[1:] != ids[:-1]) | (times[1:] != times[:-1]), True)
-        ids, times, values = ids[last], times[last], values[last]
-    return Columns(ids, times, values)
+    later part's wins (the plain row over the chunk). Each part holds a sample per series and
+    time at most, in any order."""
+    found = [part for part in parts if part.ids.size]
+    if not found:
+        return _NONE
+    if len(found) == 1 and _ordered(found[0]):
+        return found[0]
+    ids = np.concatenate([part.ids for part in found])
+    times = np.concatenate([part.times for part in found])
+    # lexsort is stable: at one (series, time) the later part's sample comes last.
+    order = np.lexsort((times, ids))
+    ids, times = ids[order], times[order]
+    values = np.concatenate([part.values for part in found])[order]
+    if len(found) == 1:
+        return Columns(ids, times, values)
+    last = np.append((ids[1:] != ids[:-1]) | (times[1:] != times[:-1]), True)
+    return Columns(ids[last], times[last], values[last])
+
+
+def _ordered(part: Columns) -> bool:
+    """Whether ``part`` is grouped by series (ascending) and in time order within each."""
+    step = part.ids[1:] - part.ids[:-1]
+    return bool(((step > 0) | ((step == 0) & (part.times[1:] > part.times[:-1]))).all())
 
 
 def hourly(conn: Connection, among: Among, low_ms: int, high_ms: int) -> dict[int, Partials]:

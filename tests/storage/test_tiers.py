@@ -76,9 +76,9 @@ def test_the_tier_equals_raw_samples_bucketed_alike(
         backend.close()
 
     assert tier.keys() == raw.keys()
-    for series_id, points in raw.items():
-        assert [t for t, _ in tier[series_id]] == [t for t, _ in points]
-        assert [v for _, v in tier[series_id]] == pytest.approx([v for _, v in points], rel=1e-12)
+    for series_id, (times, values) in raw.items():
+        assert tier[series_id][0].tolist() == times.tolist()
+        assert tier[series_id][1].tolist() == pytest.approx(values.tolist(), rel=1e-12)
 
 
 def test_a_schema_5_databases_hourly_rollups_move_into_the_tier(
