@@ -20,7 +20,7 @@ from model import host
 from model.matchers import Matcher
 from model.samples import Labels
 from storage import Function, RangeQuery, Series, Storage, TargetHealth
-from storage.model import Points
+from storage.model import Buckets
 from web.views import workloads
 
 WINDOW_MS = 5 * 60_000
@@ -99,14 +99,14 @@ def readings(
         RangeQuery(metric, matchers, end_ms - WINDOW_MS, end_ms, WINDOW_MS + 1, fn)
         for metric, fn in wanted
     ]
-    return [_by_target(result.series) for result in storage.query_ranges(queries)]
+    return [_by_target(result.buckets) for result in storage.query_ranges(queries)]
 
 
-def _by_target(series: Sequence[tuple[Series, Points]]) -> Readings:
+def _by_target(series: Sequence[tuple[Series, Buckets]]) -> Readings:
     found: Readings = defaultdict(list)
-    for one, points in series:
+    for one, (_, values) in series:
         key, labels = _labelled(one.labels)
-        found[key].append((labels, points[-1][1]))
+        found[key].append((labels, float(values[-1])))
     return found
 
 
