@@ -28,41 +28,27 @@ def bounds(series: Samples, matrix: Matrix) -> tuple[Times, Times]:
 def extrapolated(matrix: Matrix, counter: bool, per_second: bool) -> Vector:
     """rate (counter, per second), increase (counter) and delta (neither)."""
     out: Vector = []
-    kept = [series for series in matrix.series if len(series.t)]
-    for start in range(0, len(kept), BLOCK):
-        out.extend(_extrapolated_block(kept[start : start + BLOCK], matrix, counter, per_second))
+    for series in matrix.series:
+        lo, hi = bounds(series, matrix)
+        ok = hi - lo >= 2
+        if ok.any():
+            values = _extrapolated(series, matrix, lo, hi, counter, per_second)
+            out.append(Series(without_name(series.labels), values, ok))
     return out
 
 
-# Series evaluated together: a (series x steps) array each, as one numpy pass instead of one
-# per series (4,000 series of a fleet's rate: 0.5 of 0.9 s went to numpy's per-call cost), in
-# blocks small enough that a day's 721 steps of them stay a few MB.
-BLOCK = 256
-
-
-def _extrapolated_block(
-    block: list[Samples], matrix: Matrix, counter: bool, per_second: bool
-) -> Vector:
-    """extrapolated() of a few series at once: every step of every series in one array,
-    element by element the same arithmetic as for one series (so the same bits)."""
-    t = np.concatenate([series.t for series in block])
-    v = np.concatenate([series.values for series in block])
-    sizes = np.array([len(series.t) for series in block], dtype=np.int64)
-    offsets = (np.cumsum(sizes) - sizes)[:, None]
-    windows = [bounds(series, matrix) for series in block]
-    lo = np.stack([lo for lo, _ in windows]) + offsets
-    hi = np.stack([hi for _, hi in windows]) + offsets
-    ok = hi - lo >= 2
-    first = np.minimum(lo, offsets + sizes[:, None] - 1)
-    last = np.maximum(hi - 1, offsets)
-    v0, v1 = v[first], v[last]
+def _extrapolated(
+    series: Samples, matrix: Matrix, lo: Times, hi: Times, counter: bool, per_second: bool
+) -> Floats:
+    first = np.minimum(lo, len(series.t) - 1)
+    last = np.maximum(hi - 1, 0)
+    v0, v1 = series.values[first], series.values[last]
     result = v1 - v0
     if counter:
-        result = result + _block_reset_sums(block, lo - offsets, hi - offsets)
-    starts = matrix.ends - matrix.range_ms
-    to_start = (t[first] - starts) / 1000
-    to_end = (matrix.ends - t[last]) / 1000
-    sampled = (t[last] - t[first]) / 1000
+        result = result + _reset_sums(series.values, first, last)
+    to_start = (series.t[first] - (matrix.ends - matrix.range_ms)) / 1000
+    to_end = (matrix.ends - series.t[last]) / 1000
+    sampled = (series.t[last] - series.t[first]) / 1000
     average = sampled / np.maximum(last - first, 1)
     with np.errstate(all="ignore"):
         if counter:
@@ -78,23 +64,8 @@ def _extrapolated_block(
         factor = interval / sampled
         if per_second:
             factor = factor / (matrix.range_ms / 1000)
-        values: Floats = result * factor
-    return [
-        Series(without_name(series.labels), values[row], ok[row])
-        for row, series in enumerate(block)
-        if ok[row].any()
-    ]
-
-
-def _block_reset_sums(block: list[Samples], lo: Times, hi: Times) -> Floats:
-    """_reset_sums of each series of a block (rows of window bounds): zero for the many
-    series without a reset, whose values never go down."""
-    sums = np.zeros(lo.shape)
-    for row, series in enumerate(block):
-        if (series.values[1:] < series.values[:-1]).any():
-            first = np.minimum(lo[row], len(series.t) - 1)
-            sums[row] = _reset_sums(series.values, first, np.maximum(hi[row] - 1, 0))
-    return sums
+        extrapolated: Floats = result * factor
+    return extrapolated
 
 
 def _reset_sums(values: Floats, first: Times, last: Times) -> Floats:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import operator
 
@@ -77,7 +76,8 @@ def body(query: RangeQuery, result: RangeResult) -> bytes:
     pairs = _pairs([t for _, (t, _) in found], [v for _, (_, v) in found])
     texts, end = [], 0
     for series, (times, _) in found:
-        points = ", ".join(pairs[end : end + times.size])
+        # Each pair lacks its closing bracket: joined by "], ", one concatenation a point.
+        points = "], ".join(pairs[end : end + times.size]) + "]" if times.size else ""
         end += times.size
         texts.append(
             f'{{"labels": {responses.json_text(dict(series.labels))}, "points": [{points}]}}'
@@ -86,20 +86,19 @@ def body(query: RangeQuery, result: RangeResult) -> bytes:
 
 
 def _pairs(times: list[Times], values: list[Values]) -> list[str]:
-    """Every point of the series, in order, as the JSON of ``[seconds, value]`` (a value
-    that is not finite as null)."""
-    if not times:
-        return []
-    stamps = np.concatenate(times)
+    """Every point of the series, in order, as the JSON of ``[seconds, value`` (a value that
+    is not finite as null), its closing bracket left to the caller."""
+    stamps = np.concatenate(times) if times else np.zeros(0, dtype=np.int64)
     if not stamps.size:
         return []
     distinct, which = np.unique(stamps, return_inverse=True)
     opening = np.array(
         [f"[{responses.json_text(t / 1000)}, " for t in distinct.tolist()], dtype=object
     )
-    numbers = json.dumps(np.concatenate(values).tolist())[1:-1]
-    # Only these spellings of json.dumps are not finite numbers, and no number contains them.
-    for spelling in ("-Infinity", "Infinity", "NaN"):
-        numbers = numbers.replace(spelling, "null")
-    closed = map(operator.add, numbers.split(", "), itertools.repeat("]"))
-    return list(map(operator.add, opening[which].tolist(), closed))
+    every = np.concatenate(values)
+    numbers = json.dumps(every.tolist())[1:-1]
+    if not np.isfinite(every).all():
+        # Only these spellings of json.dumps are not finite numbers; no number contains them.
+        for spelling in ("-Infinity", "Infinity", "NaN"):
+            numbers = numbers.replace(spelling, "null")
+    return list(map(operator.add, opening[which].tolist(), numbers.split(", ")))
