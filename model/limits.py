@@ -9,11 +9,16 @@ with it, the parser checks the per-scrape keys, the scrape screen and storage ch
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from model.clock import DAY_MS
 from model.errors import ConfigError
 from model.samples import Sample
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 DEFAULT_BODY_SIZE_LIMIT = 10 * 2**20
 DEFAULT_SAMPLE_LIMIT = 50_000
@@ -55,15 +60,7 @@ class Limits:
     max_timestamp_skew_ms: int = DAY_MS
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if field.name in _PER_SCRAPE:
-                if type(value) is not int or value < 0:
-                    raise ConfigError(
-                        f"{field.name}: expected a number >= 0 (0 means no limit), got {value}"
-                    )
-            elif type(value) is not int or value <= 0:
-                raise ConfigError(f"Limits.{field.name} must be a positive integer, got {value!r}")
+        check_positive(self, (int,), unlimited=_PER_SCRAPE)
 
     @property
     def on_labels(self) -> bool:
@@ -96,6 +93,26 @@ class Limits:
                     f"label_value_length_limit {self.label_value_length_limit:,}"
                 )
         return ""
+
+
+def check_positive(
+    limits: DataclassInstance, kinds: tuple[type, ...], unlimited: Collection[str] = ()
+) -> None:
+    """The one check of a limits dataclass: every field a number of one of ``kinds`` (a bool is
+    none) above 0, but those named in ``unlimited``, from targets.yml, which may be 0 for no
+    limit. ConfigError names the first field that is not."""
+    noun = "integer" if kinds == (int,) else "number"
+    for field in fields(limits):
+        value = getattr(limits, field.name)
+        number = type(value) in kinds
+        if field.name in unlimited:
+            if not number or value < 0:
+                raise ConfigError(
+                    f"{field.name}: expected a number >= 0 (0 means no limit), got {value}"
+                )
+        elif not number or value <= 0:
+            name = f"{type(limits).__name__}.{field.name}"
+            raise ConfigError(f"{name} must be a positive {noun}, got {value!r}")
 
 
 UNLIMITED_SCRAPE = Limits(sample_limit=0, body_size_limit=0)

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import promql_parser as ast
 
 from model.errors import PromQLError
 from promql.binops import CLASH, merged
@@ -32,7 +33,8 @@ class Engine:
         self.storage = storage
         self.limits = limits or EngineLimits()
 
-    def instant(self, query: str, time_ms: int) -> Result:
+    def instant(self, query: str | ast.Expr, time_ms: int) -> Result:
+        """``query`` as text, or as the tree ``parse`` made of it (a rule parsed once)."""
         grid = Grid(time_ms, time_ms, 1)
         return Result(self._run(query, grid, instant=True), grid, instant=True)
 
@@ -52,8 +54,8 @@ class Engine:
             )
         return Result(self._run(query, grid, instant=False), grid, instant=False)
 
-    def _run(self, query: str, grid: Grid, instant: bool) -> Value:
-        expr = parse(query)
+    def _run(self, query: str | ast.Expr, grid: Grid, instant: bool) -> Value:
+        expr = parse(query) if isinstance(query, str) else query
         budget = Budget(self.limits.max_samples, time.monotonic() + self.limits.timeout_s)
         value = Evaluation(self.storage, self.limits, grid, grid, budget).eval(expr)
         if isinstance(value, list):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from model.errors import ConfigError
+from model.limits import check_positive
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,4 @@ class EngineLimits:
     subquery_step_ms: int = 60_000
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if not isinstance(value, int | float) or value <= 0:
-                raise ConfigError(f"EngineLimits.{field.name} must be positive, got {value!r}")
+        check_positive(self, (int, float))

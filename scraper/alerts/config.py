@@ -9,13 +9,19 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from model.errors import ConfigError
-from model.names import METRIC_NAME_SYNTAX, is_metric_name
 from scraper.alerts import template
 from scraper.alerts.defaults import BUILT_IN
 from scraper.alerts.groups import read_groups
 from scraper.alerts.matchers import read_matchers
-from scraper.alerts.model import AlertsConfig, Delivery, Rule, comparison, not_negative, severity
+from scraper.alerts.model import (
+    AlertsConfig,
+    Delivery,
+    Rule,
+    comparison,
+    metric_name,
+    not_negative,
+    severity,
+)
 from scraper.alerts.routing import http_url, read_receivers, read_route
 from scraper.alerts.sections import GLOBAL, RULE, TOP
 from scraper.config.jobs import positive_duration
@@ -103,7 +109,7 @@ def _rule_fields(reader: Reader, fields: Fields, base: Rule) -> Rule:
 
     return dataclasses.replace(
         base,
-        metric=reader.get(fields, "metric", _metric, base.metric),
+        metric=reader.get(fields, "metric", lambda item: metric_name(string(item)), base.metric),
         op=reader.get(fields, "op", lambda item: comparison(string(item)), base.op),
         threshold=reader.get(fields, "threshold", number, base.threshold),
         matchers=read_matchers(reader, fields, base.matchers),
@@ -114,10 +120,3 @@ def _rule_fields(reader: Reader, fields: Fields, base: Rule) -> Rule:
         description=text("description", base.description),
         enabled=reader.get(fields, "enabled", boolean, base.enabled),
     )
-
-
-def _metric(node: Node) -> str:
-    name = string(node)
-    if not is_metric_name(name):
-        raise ConfigError(f"expected a metric name {METRIC_NAME_SYNTAX}, got {quote(name)}")
-    return name

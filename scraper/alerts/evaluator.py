@@ -61,7 +61,7 @@ class Evaluator:
         """Evaluate ``rules`` (and take the results of the ``groups``' rules) from now on;
         alerts of rules that went away resolve."""
         self.rules, self._sources = tuple(rules), sources({rule.metric for rule in rules})
-        self._grouped = {rule.name: rule for group in groups for rule in group.rules}
+        self._grouped = {rule.name: rule for group in groups for rule in group.alerting}
         names = {rule.name for rule in rules} | self._grouped.keys()
         for alert in list(self._alerts.values()):
             if alert.rule not in names:

@@ -1,6 +1,7 @@
-"""Reading the ``groups:`` of alerts.yml: Prometheus rule groups, the format of the rule files
-``promtool check rules`` reads. Each expression is parsed here, once, so a bad one is refused
-with the file, line and column of its mistake before anything runs."""
+"""Reading the ``groups:`` of alerts.yml: Prometheus rule groups of alerting and recording rules,
+the format of the rule files ``promtool check rules`` reads. Each expression is parsed here,
+once: a bad one is refused with the file, line and column of its mistake before anything runs,
+and the evaluations reuse the tree."""
 
 from __future__ import annotations
 
@@ -9,14 +10,20 @@ from collections.abc import Collection
 import yaml
 
 from model.errors import ConfigError, PromQLError
-from model.names import METRIC_NAME_SYNTAX, is_metric_name
-from promql import parse
 from promql.parsing import error_offset
 from scraper.alerts import template
-from scraper.alerts.model import GroupRule, Pairs, RuleGroup, not_negative
-from scraper.alerts.sections import GROUP, GROUP_RULE
+from scraper.alerts.model import (
+    Expression,
+    GroupRule,
+    Pairs,
+    RecordingRule,
+    RuleGroup,
+    metric_name,
+    not_negative,
+)
+from scraper.alerts.sections import GROUP, GROUP_RULE, RECORDING_RULE
 from scraper.config.jobs import positive_duration
-from scraper.config.nodes import Node, Reader, describe, duration, integer, string
+from scraper.config.nodes import Fields, Node, Reader, describe, duration, integer, string
 from scraper.config.rules import non_negative, not_empty, quote
 from scraper.config.targets import Unique, read_labels
 
@@ -27,7 +34,8 @@ def read_groups(
     reader: Reader, node: Node | None, default_interval_s: float, taken: Collection[str]
 ) -> tuple[RuleGroup, ...]:
     """The groups in order. An alert name is one rule's in all of alerts.yml (``taken``: the
-    threshold rules'), since hostwatch keys an alert's state by its rule's name."""
+    threshold rules'), since hostwatch keys an alert's state by its rule's name; a recorded
+    series' name may repeat."""
     unique = Unique(lambda item: not_empty(string(item)))
     names = Unique(lambda item: _alert_name(item, taken))
     found = (
@@ -49,21 +57,17 @@ def _group(
     return RuleGroup(name, interval, rules, limit) if name else None
 
 
-def _rule(reader: Reader, node: Node, names: Unique) -> GroupRule | None:
-    if isinstance(node, yaml.MappingNode) and any(key.value == "record" for key, _ in node.value):
-        reader.problem(
-            node,
-            "recording rules (record:) are not supported by hostwatch: "
-            "use the expression in an alert, or a query on the explorer page",
-        )
+def _rule(reader: Reader, node: Node, names: Unique) -> GroupRule | RecordingRule | None:
+    pairs = node.value if isinstance(node, yaml.MappingNode) else []
+    keys = {key.value for key, _ in pairs if isinstance(key, yaml.ScalarNode)}
+    if {"alert", "record"} <= keys:
+        reader.problem(node, "a rule is either an alert: or a record:, not both")
         return None
+    if "record" in keys:
+        return _recording(reader, node)
     fields = reader.fields(node, GROUP_RULE)
     name = reader.required(node, fields, "alert", names)
-    expr = None
-    if "expr" in fields:
-        expr = _expression(reader, fields["expr"])
-    else:
-        reader.problem(node, f"missing required key {quote('expr')}")
+    expr = _required_expression(reader, node, fields)
 
     def wait(key: str) -> float:
         return reader.get(fields, key, lambda item: not_negative(duration(item)), 0.0)
@@ -75,28 +79,43 @@ def _rule(reader: Reader, node: Node, names: Unique) -> GroupRule | None:
     return GroupRule(name, expr, wait("for"), wait("keep_firing_for"), labels, annotations)
 
 
+def _recording(reader: Reader, node: Node) -> RecordingRule | None:
+    """A recording rule; its name need not be unique (rules often record one series name for
+    different label sets), and its labels are not templates, as in Prometheus."""
+    fields = reader.fields(node, RECORDING_RULE)
+    name = reader.required(node, fields, "record", lambda item: metric_name(string(item)))
+    expr = _required_expression(reader, node, fields)
+    labels = read_labels(reader, fields.get("labels"))
+    if name is None or expr is None:
+        return None
+    return RecordingRule(name, expr, labels)
+
+
 def _alert_name(node: Node, taken: Collection[str]) -> str:
-    name = string(node)
-    if not is_metric_name(name):
-        raise ConfigError(f"expected a name {METRIC_NAME_SYNTAX}, got {quote(name)}")
+    name = metric_name(string(node))
     if name in taken:
         raise ConfigError(f"{quote(name)} is already a rule under rules: (built-in or not)")
     return name
 
 
-def _expression(reader: Reader, node: Node) -> str | None:
-    """The expression's text once promql-parser accepts it; else None, its error recorded at
-    the position in the file the parser points to."""
+def _required_expression(reader: Reader, node: Node, fields: Fields) -> Expression | None:
+    if "expr" not in fields:
+        reader.problem(node, f"missing required key {quote('expr')}")
+        return None
+    return _expression(reader, fields["expr"])
+
+
+def _expression(reader: Reader, node: Node) -> Expression | None:
+    """The expression, parsed once here for every evaluation to come; else None, its error
+    recorded at the position in the file the parser points to."""
     if not (isinstance(node, yaml.ScalarNode) and node.tag in _TEXT_TAGS):
         reader.problem(node, f"expr: expected a PromQL expression, got {describe(node)}")
         return None
-    text = str(node.value)
     try:
-        parse(text)
+        return Expression.of(str(node.value))
     except PromQLError as error:
         _problem_at(reader, node, error.message)
         return None
-    return text
 
 
 def _problem_at(reader: Reader, node: Node, message: str) -> None:

@@ -8,8 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import promql_parser as ast
+
 from model.errors import ConfigError
 from model.matchers import Matcher
+from model.names import METRIC_NAME_SYNTAX, is_metric_name
+from promql import parse
 from scraper.config import TLSConfig, rules
 from scraper.config.rules import keyed, quote
 
@@ -36,6 +40,12 @@ def comparison(value: str) -> str:
 def severity(value: str) -> str:
     if value not in SEVERITIES:
         raise ConfigError(f"expected one of {', '.join(SEVERITIES)}, got {quote(value)}")
+    return value
+
+
+def metric_name(value: str) -> str:
+    if not is_metric_name(value):
+        raise ConfigError(f"expected a metric name {METRIC_NAME_SYNTAX}, got {quote(value)}")
     return value
 
 
@@ -74,12 +84,26 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Expression:
+    """A rule's PromQL expression: its text as the file has it, and its tree, parsed once when
+    the rule is read so that no evaluation parses it again."""
+
+    text: str
+    tree: ast.Expr = field(repr=False, compare=False)
+
+    @classmethod
+    def of(cls, text: str) -> Expression:
+        """Raises PromQLError for a text the parser refuses."""
+        return cls(text, parse(text))
+
+
+@dataclass(frozen=True)
 class GroupRule:
     """A Prometheus alerting rule: alert ``name`` for each series ``expr`` returns, once it has
     returned it for ``for_s``; still firing ``keep_firing_for_s`` after it stops."""
 
     name: str
-    expr: str
+    expr: Expression
     for_s: float = 0.0
     keep_firing_for_s: float = 0.0
     labels: Pairs = ()
@@ -87,20 +111,36 @@ class GroupRule:
 
     def __post_init__(self) -> None:
         keyed("alert", rules.not_empty, self.name)
-        keyed("expr", rules.not_empty, self.expr)
         keyed("for", not_negative, self.for_s)
         keyed("keep_firing_for", not_negative, self.keep_firing_for_s)
 
 
 @dataclass(frozen=True)
+class RecordingRule:
+    """A Prometheus recording rule: each series ``expr`` returns is stored as a sample of the
+    series named ``name`` (its ``__name__`` replaced), the rule's labels over its own."""
+
+    name: str
+    expr: Expression
+    labels: Pairs = ()
+
+    def __post_init__(self) -> None:
+        keyed("record", metric_name, self.name)
+
+
+@dataclass(frozen=True)
 class RuleGroup:
-    """A Prometheus rule group: its rules evaluated together every ``interval_s``; ``limit``
-    bounds the alerts one rule may have (0: no bound), as Prometheus's ``limit``."""
+    """A Prometheus rule group: its rules evaluated together every ``interval_s``, in order;
+    ``limit`` bounds the alerts or series one rule may have (0: no bound), as Prometheus's."""
 
     name: str
     interval_s: float
-    rules: tuple[GroupRule, ...] = ()
+    rules: tuple[GroupRule | RecordingRule, ...] = ()
     limit: int = 0
+
+    @property
+    def alerting(self) -> tuple[GroupRule, ...]:
+        return tuple(rule for rule in self.rules if isinstance(rule, GroupRule))
 
     def __post_init__(self) -> None:
         keyed("name", rules.not_empty, self.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from model.rule_keys import RULE_KEYS
 from scraper.alerts.channels import SERVICES
 from scraper.config.nodes import Section
 
@@ -76,27 +77,10 @@ EMAIL_TLS = Section(
     ("ca_file", "cert_file", "key_file", "insecure_skip_verify"),
     ("server_name", "ca", "cert", "key", "min_version", "max_version"),
 )
-RULE = Section(
-    "a rule",
-    (
-        "alert",
-        "metric",
-        "matchers",
-        "op",
-        "threshold",
-        "for",
-        "severity",
-        "labels",
-        "summary",
-        "description",
-        "enabled",
-    ),
-    ("expr", "annotations", "keep_firing_for", "record"),
-)
-# Prometheus rule files' groups and rules; recording rules are refused by name (group.py).
+RULE = Section("a rule", RULE_KEYS, ("expr", "annotations", "keep_firing_for", "record"))
+# Prometheus rule files' groups and their alerting and recording rules (groups.py).
 GROUP = Section("a rule group", ("name", "interval", "limit", "rules"), ("query_offset",))
 GROUP_RULE = Section(
-    "a group's rule",
-    ("alert", "expr", "for", "keep_firing_for", "labels", "annotations"),
-    ("record",),
+    "a group's rule", ("alert", "expr", "for", "keep_firing_for", "labels", "annotations")
 )
+RECORDING_RULE = Section("a recording rule", ("record", "expr", "labels"))

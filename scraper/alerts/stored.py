@@ -15,6 +15,7 @@ from typing import Any
 
 from model.errors import ConfigError, ConfigErrors
 from model.matchers import Matcher
+from model.rule_keys import RECEIVER_KEY
 from scraper.alerts.channels import SERVICES
 from scraper.alerts.config import _rule
 from scraper.alerts.defaults import BUILT_IN
@@ -71,9 +72,9 @@ class Stored:
 def read_rule(block: dict[str, Any]) -> tuple[Rule, str]:
     """The rule of a block (alerts.yml's keys, plus ``receiver``) and the receiver it names."""
     rest = dict(block)
-    receiver = rest.pop("receiver", "")
+    receiver = rest.pop(RECEIVER_KEY, "")
     if not isinstance(receiver, str):
-        raise Refused(f"receiver: expected a receiver's name, got {quote(str(receiver))}")
+        raise Refused(f"{RECEIVER_KEY}: expected a receiver's name, got {quote(str(receiver))}")
     reader, node = _nodes("rule", rest)
     # A built-in rule's name is refused before (clash), so no block reads over a built-in one.
     rule = _rule(reader, node, Unique(lambda item: not_empty(string(item))))
@@ -96,7 +97,7 @@ def clash(config: AlertsConfig, kind: str, name: str) -> Refused | None:
     if kind == "rule" and any(rule.name == name for rule in BUILT_IN):
         return Refused(f"rule {quote(name)} is a built-in rule: change it in {where}", 409)
     if kind == "rule":
-        grouped = (rule.name for group in config.groups for rule in group.rules)
+        grouped = (rule.name for group in config.groups for rule in group.alerting)
         known = {*(rule.name for rule in config.rules), *grouped}
     else:
         known = {receiver.name for receiver in config.receivers}

@@ -11,7 +11,7 @@ from typing import Any
 from model.matchers import Matcher
 from scraper.alerts.defaults import BUILT_IN
 from scraper.alerts.dispatch import integrations
-from scraper.alerts.model import AlertsConfig, Route, Rule, RuleGroup
+from scraper.alerts.model import AlertsConfig, GroupRule, RecordingRule, Route, Rule, RuleGroup
 
 
 def document(config: AlertsConfig) -> dict[str, Any]:
@@ -57,16 +57,20 @@ def _group(group: RuleGroup) -> dict[str, Any]:
         "name": group.name,
         "interval_s": group.interval_s,
         "limit": group.limit,
-        "rules": [
-            {
-                "name": rule.name,
-                "expr": rule.expr,
-                "for_s": rule.for_s,
-                "keep_firing_for_s": rule.keep_firing_for_s,
-                "labels": dict(rule.labels),
-            }
-            for rule in group.rules
-        ],
+        "rules": [_group_rule(rule) for rule in group.rules],
+    }
+
+
+def _group_rule(rule: GroupRule | RecordingRule) -> dict[str, Any]:
+    """A group's rule; a recording rule says so (``record``), and waits for nothing."""
+    shown = {"name": rule.name, "expr": rule.expr.text, "labels": dict(rule.labels)}
+    if isinstance(rule, RecordingRule):
+        return {**shown, "record": True, "for_s": 0.0, "keep_firing_for_s": 0.0}
+    return {
+        **shown,
+        "record": False,
+        "for_s": rule.for_s,
+        "keep_firing_for_s": rule.keep_firing_for_s,
     }
 
 

@@ -1,5 +1,6 @@
-"""Host rules in the style of the awesome-prometheus-alerts collection (node_exporter), our own
-copies of the expressions, and 31 minutes of node_exporter samples that make each fire.
+"""Host rules in the style of the awesome-prometheus-alerts collection (node_exporter) and of
+the node-mixin's recording rules (with an alert on a recorded series), our own copies of the
+expressions, and 31 minutes of node_exporter samples that make each alert fire.
 
 Range windows are 150s, not 2m: samples are a minute apart, and Debian's Prometheus (2.42)
 counts a sample exactly on a window's start where Prometheus 3 and hostwatch do not."""
@@ -59,6 +60,26 @@ groups:
         annotations:
           summary: Host unusual network throughput in (instance {{ $labels.instance }})
           description: "{{ $value }} bytes/s, that is {{ humanize $value }}B/s"
+  - name: node-recording
+    interval: 1m
+    rules:
+      - record: instance:node_cpu_utilisation:rate150s
+        expr: 1 - avg without (cpu) (sum without (mode) (rate(node_cpu_seconds_total{mode=~"idle|iowait|steal"}[150s])))
+      - record: instance:node_memory_utilisation:ratio
+        expr: 1 - (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)
+      - record: instance:node_network_receive_bytes_excluding_lo:rate150s
+        expr: sum without (device) (rate(node_network_receive_bytes_total{device!="lo"}[150s]))
+        labels:
+          source: node-mixin
+      - record: fleet:node_uname_info:count
+        expr: count(node_uname_info)
+      - alert: HostMemoryUtilisationHigh
+        expr: instance:node_memory_utilisation:ratio > 0.9
+        for: 2m
+        labels:
+          severity: warning
+        annotations:
+          summary: "{{ $labels.instance }} uses {{ $value | humanizePercentage }} of its memory"
 """  # noqa: E501 (a rule file's lines, as people write them)
 ALERTS = [
     "HostOutOfMemory",
@@ -66,6 +87,13 @@ ALERTS = [
     "HostOutOfDiskSpace",
     "HostUnusualDiskReadRate",
     "HostUnusualNetworkThroughputIn",
+    "HostMemoryUtilisationHigh",
+]
+RECORDED = [
+    "instance:node_cpu_utilisation:rate150s",
+    "instance:node_memory_utilisation:ratio",
+    "instance:node_network_receive_bytes_excluding_lo:rate150s",
+    "fleet:node_uname_info:count",
 ]
 
 

@@ -259,14 +259,14 @@ def test_the_shipped_rule_group_example_is_read_into_a_group(tmp_path: Path) -> 
         (tmp_path / "secrets" / name).write_text("secret\n")
     (group,) = load(write(_uncommented(SHIPPED.read_text()))).groups
     assert (group.name, group.interval_s, group.limit) == ("node-exporter", 60.0, 0)
-    (rule,) = group.rules
+    (rule,) = group.alerting
     assert (rule.name, rule.for_s, rule.keep_firing_for_s, rule.labels) == (
         "HostOutOfMemory",
         120.0,
         300.0,
         (("severity", "warning"),),
     )
-    assert rule.expr.startswith("node_memory_MemAvailable_bytes / ")
+    assert rule.expr.text.startswith("node_memory_MemAvailable_bytes / ")
 
 
 def test_a_group_without_an_interval_is_evaluated_every_evaluation_interval() -> None:
@@ -303,11 +303,55 @@ def test_a_bad_expression_is_located_at_the_token_the_parser_names() -> None:
     ]
 
 
-def test_a_recording_rule_is_refused_by_name() -> None:
-    text = "groups:\n  - name: g\n    rules:\n      - record: job:up\n        expr: up\n"
+def test_a_group_holds_its_recording_and_alerting_rules_in_file_order() -> None:
+    text = """\
+    groups:
+      - name: node
+        rules:
+          - record: instance:node_load1:max
+            expr: max by (instance) (node_load1)
+            labels:
+              tier: web
+          - alert: LoadHigh
+            expr: instance:node_load1:max > 4
+          - record: instance:node_load1:max
+            expr: max by (instance) (node_load5)
+    """
+    (group,) = load(write(text)).groups
+    assert [(type(rule).__name__, rule.name, rule.expr.text) for rule in group.rules] == [
+        ("RecordingRule", "instance:node_load1:max", "max by (instance) (node_load1)"),
+        ("GroupRule", "LoadHigh", "instance:node_load1:max > 4"),
+        ("RecordingRule", "instance:node_load1:max", "max by (instance) (node_load5)"),
+    ]
+    assert group.rules[0].labels == (("tier", "web"),)
+    assert [rule.name for rule in group.alerting] == ["LoadHigh"]
+
+
+def test_a_recording_rule_with_a_bad_name_label_key_or_expression_is_refused() -> None:
+    text = """\
+    groups:
+      - name: g
+        rules:
+          - record: job up
+            expr: up
+          - record: job:up
+            expr: sum(up
+            for: 5m
+          - record: job:up
+            alert: JobUp
+            expr: up
+          - record: job:up
+            expr: up
+            labels:
+              __name__: other
+    """
     assert problems(text) == [
-        "alerts.yml:4:9: recording rules (record:) are not supported by hostwatch: "
-        "use the expression in an alert, or a query on the explorer page"
+        'alerts.yml:4:17: record: expected a metric name [a-zA-Z_:][a-zA-Z0-9_:]*, got "job up"',
+        "alerts.yml:7:18: expr: parse error: unclosed left parenthesis",
+        'alerts.yml:8:9: unknown key "for" in a recording rule; expected record, expr, labels',
+        "alerts.yml:9:9: a rule is either an alert: or a record:, not both",
+        'alerts.yml:15:11: labels: label name "__name__" is reserved (names starting with __ '
+        "are for internal use)",
     ]
 
 

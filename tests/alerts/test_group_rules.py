@@ -91,6 +91,19 @@ async def test_keep_firing_for_keeps_an_alert_firing_after_its_expression_stops_
     assert found == ["firing", "firing", "firing", "firing", "resolved"]
 
 
+async def test_an_evaluation_reuses_the_expression_parsed_when_the_file_was_read(
+    tmp_path: Path, store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alerting = service(alerts_file(tmp_path, wait="0s"), store)
+    load_at(store, 0, 9)
+
+    def parse_again(query: str) -> None:
+        raise AssertionError(f"parsed {query!r} again")
+
+    monkeypatch.setattr("promql.engine.parse", parse_again)
+    assert await states(alerting, range(1)) == ["firing"]
+
+
 async def test_a_group_is_evaluated_on_its_own_interval(tmp_path: Path, store: Storage) -> None:
     for minute in range(4):
         load_at(store, minute, 1 if minute == 0 else 9)

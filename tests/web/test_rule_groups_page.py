@@ -1,5 +1,5 @@
 """/alerts lists the rule groups a scraper reports: each group's name and interval, each rule's
-expression, for, keep_firing_for and labels."""
+expression, for, keep_firing_for and labels, and which rules record series."""
 
 from __future__ import annotations
 
@@ -48,6 +48,22 @@ def test_the_alerts_page_lists_each_rule_group_with_its_rules(
     assert 'severity="warning"' in row.group()
 
 
+def test_the_alerts_page_marks_a_recording_rule_as_one(tmp_path: Path, store: Storage) -> None:
+    path = tmp_path / "alerts.yml"
+    recording = "      - record: instance:memory:ratio\n        expr: node_memory_MemTotal_bytes\n"
+    path.write_text(GROUPS + recording)
+    store.report_alerting(AlertingReport("0/1", json.dumps(document(load(path))), 0))
+    with TestClient(create_app(store, SETTINGS)) as client:
+        page = client.get("/alerts").text
+
+    rows = dict(re.findall(r'<tr data-rule="([^"]+)"><td>(.*?)</td>', page))
+    assert {name: rows[name] for name in ("HostOutOfMemory", "instance:memory:ratio")} == {
+        "HostOutOfMemory": "HostOutOfMemory",
+        "instance:memory:ratio": 'instance:memory:ratio <span class="note" data-role="record">'
+        "recorded series</span>",
+    }
+
+
 def test_the_summary_document_holds_the_groups_rules(tmp_path: Path) -> None:
     path = tmp_path / "alerts.yml"
     path.write_text(GROUPS)
@@ -61,6 +77,7 @@ def test_the_summary_document_holds_the_groups_rules(tmp_path: Path) -> None:
                 {
                     "name": "HostOutOfMemory",
                     "expr": EXPR,
+                    "record": False,
                     "for_s": 120.0,
                     "keep_firing_for_s": 300.0,
                     "labels": {"severity": "warning"},

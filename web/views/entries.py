@@ -17,6 +17,7 @@ import anyio
 import anyio.to_thread
 
 from model import clock
+from model.rule_keys import RECEIVER_KEY
 from storage import AlertingEntry, EntryKind, Storage
 from web.http.errors import BadParameter, NotFound, WebError
 from web.views import entry_forms
@@ -165,7 +166,7 @@ def _withdraw(store: Storage, kind: EntryKind, name: str, new: bool) -> None:
 
 
 def _sends_to(entry: AlertingEntry, receiver: str) -> bool:
-    return shown(entry).get("receiver") == receiver
+    return shown(entry).get(RECEIVER_KEY) == receiver
 
 
 @dataclass(frozen=True)

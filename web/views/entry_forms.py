@@ -10,27 +10,16 @@ from typing import Any
 
 import yaml
 
+from model.rule_keys import FORM_KEYS
 from web.http.errors import BadParameter
 
-RULE_FIELDS = (
-    "alert",
-    "metric",
-    "matchers",
-    "op",
-    "threshold",
-    "for",
-    "severity",
-    "receiver",
-    "summary",
-    "description",
-)
 MAX_YAML = 64 * 1024
 
 
 def rule_block(form: Mapping[str, str]) -> dict[str, Any]:
     """The rule the form describes; a field left empty is left out (its default applies)."""
     block: dict[str, Any] = {}
-    for key in RULE_FIELDS:
+    for key in FORM_KEYS:
         value = form.get(key, "").strip()
         if key == "matchers":
             lines = [line.strip() for line in value.splitlines() if line.strip()]
@@ -42,7 +31,7 @@ def rule_block(form: Mapping[str, str]) -> dict[str, Any]:
 
 def rule_form(block: Mapping[str, Any]) -> dict[str, str]:
     """The form's fields for a stored rule's block."""
-    fields = {key: str(block.get(key, "")) for key in RULE_FIELDS}
+    fields = {key: str(block.get(key, "")) for key in FORM_KEYS}
     fields["matchers"] = "\n".join(block.get("matchers", []))
     if isinstance(block.get("threshold"), float):
         fields["threshold"] = f"{block['threshold']:g}"
