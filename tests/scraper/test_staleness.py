@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import anyio
@@ -11,6 +12,7 @@ from model.staleness import is_stale
 from scraper.config import JobConfig
 from scraper.scrape.fetch import Fetcher
 from scraper.scrape.loop import ScrapeLoop
+from scraper.scrape.manager import ScrapeManager
 from scraper.scrape.target import Target
 from scraper.telemetry import Telemetry
 from storage import ScrapeRecord
@@ -35,9 +37,13 @@ def address(answers: Answers) -> Iterator[str]:
         yield found
 
 
+def target_of(address: str, interval: float = 30.0) -> Target:
+    config = JobConfig(job_name="room", scrape_interval=interval, scrape_timeout=5.0)
+    return Target(config, address, (("instance", address), ("job", "room")))
+
+
 async def scrapes(address: str, count: int) -> list[ScrapeRecord]:
-    config = JobConfig(job_name="room", scrape_interval=30.0, scrape_timeout=5.0)
-    target = Target(config, address, (("instance", address), ("job", "room")))
+    target = target_of(address)
     records: list[ScrapeRecord] = []
     fetcher = Fetcher()
     loop = ScrapeLoop(target, fetcher, records.append, anyio.CapacityLimiter(1), Telemetry())
@@ -114,3 +120,48 @@ async def test_a_series_replaced_by_another_of_the_same_count_gets_a_stale_marke
     answers.extend([(200, BOTH), (200, BOTH.replace(b'room="b"', b'room="c"'))])
     _, second = await scrapes(address, 2)
     assert marked(second) == [("temp_celsius", "b", None)]
+
+
+async def removed(address: str, answers: Answers, then: set[Target] | None) -> list[ScrapeRecord]:
+    """The records of a target scraped once, then taken out by ``apply(then)``, or by stop()
+    when ``then`` is None."""
+    answers.extend([(200, BOTH)] * 3)  # the scrape below, and any the loop's own schedule makes
+    records: list[ScrapeRecord] = []
+    async with Fetcher() as fetcher, anyio.create_task_group() as group:
+
+        def new_loop(target: Target) -> ScrapeLoop:
+            limiter = anyio.CapacityLimiter(1)
+            return ScrapeLoop(target, fetcher, records.append, limiter, Telemetry())
+
+        manager = ScrapeManager(group, new_loop)
+        manager.apply({target_of(address)})
+        await manager.loops[0].scrape()
+        if then is not None:
+            manager.apply(then)
+        manager.stop()
+    return records
+
+
+async def test_a_target_removed_from_the_config_marks_all_its_series_stale_now(
+    address: str, answers: Answers
+) -> None:
+    before = time.time() * 1000
+    records = await removed(address, answers, set())
+    last, scraped = records[-1], records[-2]
+    assert sorted(s.name for s in last.samples) == sorted(s.name for s in scraped.samples)
+    assert all(is_stale(s.value) and s.timestamp_ms is not None for s in last.samples)
+    assert min(s.timestamp_ms or 0 for s in last.samples) >= before
+    # It restates the last scrape: the target's health stays as it was.
+    assert (last.timestamp_ms, last.error) == (scraped.timestamp_ms, None)
+
+
+async def test_a_target_restarted_with_other_settings_marks_nothing_stale(
+    address: str, answers: Answers
+) -> None:
+    records = await removed(address, answers, {target_of(address, interval=60.0)})
+    assert [marked(record) for record in records] == [[]] * len(records)
+
+
+async def test_a_scraper_shutting_down_marks_nothing_stale(address: str, answers: Answers) -> None:
+    records = await removed(address, answers, None)
+    assert [marked(record) for record in records] == [[]] * len(records)
