@@ -36,7 +36,11 @@ def samples(conn: Connection, statement: Select[*tuple[Any, ...]]) -> tuple[Time
     database returns them, NULL as NaN."""
     if conn.dialect.name == "postgresql":
         return _copied(conn, statement)
-    rows = rows_of(conn, statement)
+    return columns_of(rows_of(conn, statement))
+
+
+def columns_of(rows: list[tuple[Any, ...]]) -> tuple[Times, Times, Values]:
+    """The (series_id, t, value) columns of a driver's tuples, NULL as NaN."""
     # numpy reads None as NaN in a float field: NULL is how plain rows store NaN.
     records = np.array(rows, dtype=_ROW) if rows else np.zeros(0, dtype=_ROW)
     return records["series_id"], records["t"], records["value"]
@@ -59,10 +63,18 @@ def rows_of(conn: Connection, statement: Select[*tuple[Any, ...]]) -> list[tuple
 def _copied(conn: Connection, statement: Select[*tuple[Any, ...]]) -> tuple[Times, Times, Values]:
     sql, parameters = _compiled(conn, statement)
     dbapi = cast(PgConnection, conn.connection.dbapi_connection)
-    out = io.BytesIO()
     with dbapi.cursor() as cursor:
         select = cursor.mogrify(sql, parameters).decode()
-        rows = f"SELECT series_id, t, coalesce(value, 'NaN'::float8) FROM ({select}) AS found"
+    return copied(conn, f"SELECT series_id, t, value FROM ({select}) AS found")
+
+
+def copied(conn: Connection, query: str) -> tuple[Times, Times, Values]:
+    """The (series_id, t, value) columns of ``query``'s rows (SQL text, PostgreSQL) by one
+    binary COPY, NULL as NaN."""
+    dbapi = cast(PgConnection, conn.connection.dbapi_connection)
+    out = io.BytesIO()
+    rows = f"SELECT series_id, t, coalesce(value, 'NaN'::float8) FROM ({query}) AS rows"
+    with dbapi.cursor() as cursor:
         cursor.copy_expert(f"COPY ({rows}) TO STDOUT (FORMAT binary)", out)
     data = out.getbuffer()
     extension = int.from_bytes(data[_SIGNATURE + 4 : _SIGNATURE + 8], "big")
