@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple, TypeVar
 
 from sqlalchemy import Connection, select
@@ -25,8 +25,13 @@ T = TypeVar("T")
 CHUNK = 1000
 
 
+# One encoder for every series: json.dumps with options builds a new one per call, which was
+# most of what encoding a new series' labels cost.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def labels_json(labels: Labels) -> str:
-    return json.dumps(dict(sorted(labels)), ensure_ascii=False, separators=(",", ":"))
+    return _JSON.encode(dict(sorted(labels)))
 
 
 def labels_from_json(text: str) -> Labels:
@@ -49,12 +54,10 @@ class SeriesCache:
     def __init__(self) -> None:
         self._ids: dict[SeriesKey, int] = {}
 
-    def missing(self, keys: Iterable[SeriesKey]) -> list[SeriesKey]:
-        return [key for key in dict.fromkeys(keys) if key not in self._ids]
-
-    def with_pending(self, created: Mapping[SeriesKey, int]) -> Mapping[SeriesKey, int]:
-        """Every id the current transaction may use: the committed ones plus `created`."""
-        return {**self._ids, **created} if created else self._ids
+    @property
+    def known(self) -> Callable[[SeriesKey], int | None]:
+        """The committed id of a series, or None."""
+        return self._ids.get
 
     def remember(self, ids: Mapping[SeriesKey, int]) -> None:
         self._ids.update(ids)
