@@ -156,12 +156,16 @@ def _through(samples: int, seconds: float | None) -> str:
 def tree_cpu_seconds(pid: int) -> float:
     """CPU seconds of ``pid`` and of its children alive (the scraper's writer process),
     whichever of its threads started them."""
-    children = [
-        int(child)
-        for task in Path(f"/proc/{pid}/task").iterdir()
-        for child in (task / "children").read_text().split()
-    ]
+    children = [int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in _of(task)]
     return cpu_seconds(pid) + sum(tree_cpu_seconds(child) for child in children)
+
+
+def _of(task: Path) -> list[str]:
+    """The children a thread started; none if it has just ended (worker threads come and go)."""
+    try:
+        return (task / "children").read_text().split()
+    except FileNotFoundError:
+        return []
 
 
 def hostwatch(made: list[Round], workdir: Path) -> None:
