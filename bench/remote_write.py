@@ -115,7 +115,7 @@ def measure(
     through = _settled(written, first, started)
     creating = tree_cpu_seconds(pid) - cpu
     samples = sum(len(r) for r in made[1:]) * PER_REQUEST
-    cpu, started, took = tree_cpu_seconds(pid), time.perf_counter(), 0.0
+    cpu, own, started, took = tree_cpu_seconds(pid), cpu_seconds(pid), time.perf_counter(), 0.0
     answers: dict[int, int] = {}
     for bodies in made[1:]:
         seconds, statuses = post_all(url, bodies, token)
@@ -123,14 +123,15 @@ def measure(
         for status, count in statuses.items():
             answers[status] = answers.get(status, 0) + count
     steady = _settled(written, first + samples, started)
-    used = tree_cpu_seconds(pid) - cpu
+    used, own = tree_cpu_seconds(pid) - cpu, cpu_seconds(pid) - own
     print(
         f"{name:<10} first round (new series) {first / accepting:>9,.0f} samples/s accepted"
         f"{_through(first, through)}, {creating / first * 1e6:.1f} ms CPU per 1,000 samples"
     )
     print(
         f"{'':<10} then {samples / took:>9,.0f} samples/s accepted{_through(samples, steady)}, "
-        f"{used / samples * 1e6:.1f} ms CPU per 1,000 samples; answers {answers}"
+        f"{used / samples * 1e6:.1f} ms CPU per 1,000 samples ({own / samples * 1e6:.1f} in the "
+        f"receiving process); answers {answers}"
     )
 
 

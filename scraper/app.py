@@ -95,6 +95,7 @@ async def serve(options: ScraperOptions) -> None:
     )
     metrics = _serve_metrics(options.listen, telemetry, receiver)
     try:
+        writer.start()
         async with anyio.create_task_group() as group:
             manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options))
             registry = Registry(store, str(options.shard))

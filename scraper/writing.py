@@ -184,14 +184,21 @@ def collect_cycles_rarely() -> None:
 
 
 class ProcessWriter:
-    """A RecordWriter whose writes run in a child process, started on the first write and
-    again after it died (that write raising StorageUnavailable, which the buffer retries)."""
+    """A RecordWriter whose writes run in a child process, started by ``start`` or the first
+    write, and again after it died (that write raising StorageUnavailable, which the buffer
+    retries)."""
 
     def __init__(self, options: WriterOptions) -> None:
         self._options = options
         self._packer = Packer()
         self._child: tuple[BaseProcess, Connection] | None = None
         self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the child now, so its imports (a second of CPU) do not delay the first write."""
+        with self._lock:
+            if self._child is None:
+                self._start()
 
     def write(self, records: Sequence[ScrapeRecord]) -> None:
         with self._lock:
