@@ -67,7 +67,7 @@ class Packer:
 
     def forget(self) -> None:
         """Number from scratch: the receiving end is new."""
-        self._numbers = {}
+        self._numbers, self._new = {}, []
 
     def pack(self, records: Sequence[ScrapeRecord]) -> Packed:
         if len(self._numbers) > SERIES_MAX:
