@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, create_engine, event, text
 
+from model.errors import StorageError
 from model.samples import Sample
 from storage import RangeQuery, Storage
 from storage.migrations import STEPS
 from tests.storage.builders import DAY, HOUR, NOW, labels, record
-from tests.storage.conftest import StoreFactory, select_rows
+from tests.storage.conftest import StoreFactory, select_rows, stored
 
 MINUTE = 60_000
 TODAY = NOW - NOW % DAY
@@ -99,6 +100,33 @@ def test_step_9_rebuilds_sqlites_chunk_tables_with_a_rowid(sqlite_url: str) -> N
     assert (was, layouts(sqlite_url)) == (
         ["rollup_chunks: without rowid", "sample_chunks: without rowid"],
         ["rollup_chunks: rowid", "sample_chunks: rowid"],
+    )
+
+
+def test_step_9_failing_halfway_leaves_the_schema_8_tables_and_runs_again_whole(
+    sqlite_url: str,
+) -> None:
+    with Storage.open(sqlite_url, clock=lambda: NOW) as store:
+        store.upgrade()
+        three_days(store)
+    as_schema_8(sqlite_url)
+    # In the way of the second table's rename, after the first table is rebuilt and filled.
+    statement(sqlite_url, "CREATE TABLE rollup_chunks_without_rowid (x)")
+
+    with pytest.raises(StorageError, match="already another table"):
+        upgraded(sqlite_url)
+    failed = (layouts(sqlite_url), stored(sqlite_url), version_of(sqlite_url))
+    statement(sqlite_url, "DROP TABLE rollup_chunks_without_rowid")
+
+    assert failed == (
+        ["rollup_chunks: without rowid", "sample_chunks: without rowid"],
+        12_600,
+        8,
+    )
+    assert (upgraded(sqlite_url), layouts(sqlite_url), stored(sqlite_url)) == (
+        [9],
+        ["rollup_chunks: rowid", "sample_chunks: rowid"],
+        12_600,
     )
 
 
@@ -195,6 +223,15 @@ def chunk_reads() -> Iterator[list[tuple[str, Any]]]:
 def plan(url: str, sql: str, parameters: Any) -> list[str]:
     with closing(sqlite3.connect(path_of(url))) as conn:
         return [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)]
+
+
+def statement(url: str, sql: str) -> None:
+    with closing(sqlite3.connect(path_of(url))) as conn:
+        conn.execute(sql)
+
+
+def version_of(url: str) -> int:
+    return int(select_rows(url, "SELECT max(version) FROM schema_version")[0][0])
 
 
 def pragma(url: str, name: str) -> int:
