@@ -7,13 +7,15 @@ snappy-compressed protobuf) are posted by 4 client threads to a real ``hostwatch
 --enable-remote-write-receiver`` writing to a fresh PostgreSQL database, then to Debian's
 ``prometheus --web.enable-remote-write-receiver`` (its TSDB, the anchor). One round sends one
 sample of every series of every target; the first round creates the series and is reported
-apart. "accepted" is until the last 204; for hostwatch, "written" is until its
-``samples_written`` counter has every sample (the write buffer drains after the answers).
+apart. "accepted" is until the last 204; for hostwatch, "written through" is until its
+``samples_written`` counter has every sample of the phase (the write buffer drains after the
+answers), and its CPU is counted until then, that of its writer process included.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import secrets
 import shutil
@@ -21,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -45,6 +47,7 @@ PER_REQUEST = 2000
 SENT = "prometheus_remote_storage_samples_total"
 SAMPLES_PER_SCRAPE = 510  # a node_exporter scrape with up, scrape_duration_seconds, ...
 CLIENTS = 4
+WRITE_WAIT_S = 300
 SHARDS = (1, 4)  # queue_config.max_shards of the sender measured: one queue, the default
 Round = list[bytes]
 
@@ -98,26 +101,72 @@ def post_all(url: str, bodies: Sequence[bytes], token: str) -> tuple[float, dict
         return time.perf_counter() - started, statuses
 
 
-def measure(name: str, url: str, pid: int, made: list[Round], token: str) -> tuple[float, float]:
-    """Post every round; print and return (samples/s, CPU seconds per 1,000) past round one."""
-    first, _ = post_all(url, made[0], token)
+def measure(
+    name: str, url: str, pid: int, made: list[Round], token: str, written: Written | None = None
+) -> None:
+    """Post every round and print samples/s and CPU per 1,000 samples, round one apart.
+
+    ``written`` (hostwatch's samples_written counter) makes each phase last until its samples
+    are in the database, not only until the last answer: the CPU is then that of the writes too.
+    """
+    first = len(made[0]) * PER_REQUEST
+    cpu, started = tree_cpu_seconds(pid), time.perf_counter()
+    accepting, _ = post_all(url, made[0], token)
+    through = _settled(written, first, started)
+    creating = tree_cpu_seconds(pid) - cpu
     samples = sum(len(r) for r in made[1:]) * PER_REQUEST
-    cpu, took = cpu_seconds(pid), 0.0
+    cpu, own, started, took = tree_cpu_seconds(pid), cpu_seconds(pid), time.perf_counter(), 0.0
     answers: dict[int, int] = {}
     for bodies in made[1:]:
         seconds, statuses = post_all(url, bodies, token)
         took += seconds
         for status, count in statuses.items():
             answers[status] = answers.get(status, 0) + count
-    used = cpu_seconds(pid) - cpu
-    rate, per_1000 = samples / took, used / samples * 1000
-    creating = len(made[0]) * PER_REQUEST / first
+    steady = _settled(written, first + samples, started)
+    used, own = tree_cpu_seconds(pid) - cpu, cpu_seconds(pid) - own
     print(
-        f"{name:<10} first round (new series) {creating:>9,.0f} samples/s; "
-        f"then {rate:>9,.0f} samples/s accepted, {per_1000 * 1000:.1f} ms CPU per 1,000 samples; "
-        f"answers {answers}"
+        f"{name:<10} first round (new series) {first / accepting:>9,.0f} samples/s accepted"
+        f"{_through(first, through)}, {creating / first * 1e6:.1f} ms CPU per 1,000 samples"
     )
-    return rate, per_1000
+    print(
+        f"{'':<10} then {samples / took:>9,.0f} samples/s accepted{_through(samples, steady)}, "
+        f"{used / samples * 1e6:.1f} ms CPU per 1,000 samples ({own / samples * 1e6:.1f} in the "
+        f"receiving process); answers {answers}"
+    )
+
+
+Written = Callable[[], float]
+
+
+def _settled(written: Written | None, total: int, started: float) -> float | None:
+    """Seconds from ``started`` until ``written`` counts ``total`` samples (None: not asked)."""
+    if written is None:
+        return None
+    deadline = time.monotonic() + WRITE_WAIT_S
+    while written() < total:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"not all of {total:,} samples written after {WRITE_WAIT_S} s")
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def _through(samples: int, seconds: float | None) -> str:
+    return "" if seconds is None else f", {samples / seconds:>9,.0f} written through"
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of ``pid`` and of its children alive (the scraper's writer process),
+    whichever of its threads started them."""
+    children = [int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in _of(task)]
+    return cpu_seconds(pid) + sum(tree_cpu_seconds(child) for child in children)
+
+
+def _of(task: Path) -> list[str]:
+    """The children a thread started; none if it has just ended (worker threads come and go)."""
+    try:
+        return (task / "children").read_text().split()
+    except FileNotFoundError:
+        return []
 
 
 def hostwatch(made: list[Round], workdir: Path) -> None:
@@ -140,14 +189,9 @@ def hostwatch(made: list[Round], workdir: Path) -> None:
         with subprocess.Popen(command) as scraper:
             try:
                 wait_ready(f"http://{listen}/metrics")
-                started = time.perf_counter()
-                measure("hostwatch", f"http://{listen}/api/v1/write", scraper.pid, made, token)
-                total = sum(len(r) for r in made) * PER_REQUEST
-                written = wait_written(f"http://{listen}/metrics", total)
-                print(
-                    f"{'':<10} written to PostgreSQL: {written:,.0f} of {total:,} samples, "
-                    f"{written / (time.perf_counter() - started):,.0f} samples/s over the whole run"
-                )
+                written = functools.partial(samples_written, f"http://{listen}/metrics")
+                url = f"http://{listen}/api/v1/write"
+                measure("hostwatch", url, scraper.pid, made, token, written)
             finally:
                 stop(scraper)
     finally:
@@ -241,14 +285,8 @@ def wait_ready(url: str) -> None:
     raise SystemExit(f"{url} not ready after 30 s")
 
 
-def wait_written(metrics_url: str, total: int, seconds: float = 300.0) -> float:
-    deadline, written = time.monotonic() + seconds, 0.0
-    while time.monotonic() < deadline:
-        written = metric(httpx.get(metrics_url).text, "hostwatch_scraper_samples_written_total")
-        if written >= total:
-            break
-        time.sleep(0.2)
-    return written
+def samples_written(metrics_url: str) -> float:
+    return metric(httpx.get(metrics_url).text, "hostwatch_scraper_samples_written_total")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import numpy as np
 import promql_parser as ast
 
 from model.errors import PromQLError
+from model.staleness import stale
 from promql import aggregations, binops, functions, selectors
 from promql.limits import EngineLimits
 from promql.parsing import ms
@@ -128,9 +129,11 @@ class Evaluation:
             # The newest sample at or before each reference time, if within the lookback.
             index = np.searchsorted(found.t, refs, side="right") - 1
             clipped = np.maximum(index, 0)
-            present = (index >= 0) & (found.t[clipped] >= refs - lookback)
+            # A stale marker as the newest sample: the series has no value there.
+            chosen = found.values[clipped]
+            present = (index >= 0) & (found.t[clipped] >= refs - lookback) & ~stale(chosen)
             if present.any():
-                values = found.t[clipped] / 1000 if stamps else found.values[clipped]
+                values = found.t[clipped] / 1000 if stamps else chosen
                 out.append(Series(found.labels, values, present))
         return out
 
@@ -138,7 +141,9 @@ class Evaluation:
         selector = node.vector_selector
         span = ms(node.range)
         refs = self._refs(selector.offset, selector.at)
-        return Matrix(self._read(selector, int(refs.min()) - span, int(refs.max())), refs, span)
+        found = self._read(selector, int(refs.min()) - span, int(refs.max()))
+        fresh = (_fresh(s) for s in found)
+        return Matrix([s for s in fresh if s.t.size], refs, span)
 
     def subquery(self, node: ast.SubqueryExpr) -> Matrix:
         span = ms(node.range)
@@ -215,6 +220,14 @@ class Evaluation:
             Samples(labels_of([(NAME, s.series.name), *s.series.labels]), s.t, s.values)
             for s in found
         ]
+
+
+def _fresh(series: Samples) -> Samples:
+    """A range's samples without its stale markers: they end a series, they are no values."""
+    marked = stale(series.values)
+    if not marked.any():
+        return series
+    return Samples(series.labels, series.t[~marked], series.values[~marked])
 
 
 def _moment(at: ast.AtModifier) -> datetime | None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import functools
-import gc
 import logging
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import anyio.to_thread
 from anyio.abc import TaskGroup
 
 from model.clock import now_ms
-from model.errors import StorageError, StorageUnavailable
+from model.errors import StorageError
 from scraper.alerts.config import load_or_defaults
 from scraper.alerts.service import AlertService
 from scraper.alerts.trials import Trials
@@ -38,6 +37,7 @@ from scraper.scrape.registry import Registry
 from scraper.scrape.target import Target
 from scraper.spill import SpillLog
 from scraper.telemetry import Telemetry
+from scraper.writing import ProcessWriter, Schema, WriterOptions, collect_cycles_rarely
 from storage import Retention, ScrapeRecord, ScraperStatus, Storage
 
 log = logging.getLogger(__name__)
@@ -67,15 +67,20 @@ class ScraperOptions:
 
 async def serve(options: ScraperOptions) -> None:
     """Run until SIGTERM or SIGINT; then stop scraping and flush what the buffer holds."""
-    _collect_cycles_rarely()
+    collect_cycles_rarely()
     config = load(options.config_file)
     alerts_config = load_or_defaults(options.alerts_file, options.alerts_required)
     limits = config.defaults.limits  # the ceilings every job shares, handed to storage
     store = Storage.open(options.database_url, retention=options.retention, limits=limits)
-    schema = Schema(store)
+    # Upgraded here for this process's reads; if the database is down now, the writer
+    # process upgrades it on its first write.
+    Schema(store)
+    writer = ProcessWriter(
+        WriterOptions(options.database_url, options.retention, limits, logging.getLogger().level)
+    )
     telemetry = Telemetry()
     spill = SpillLog(Path(options.spill_dir), options.spill_max_bytes, _count_spill_drop(telemetry))
-    buffer = WriteBuffer(schema, telemetry, max_samples=options.buffer_samples, spill=spill)
+    buffer = WriteBuffer(writer, telemetry, max_samples=options.buffer_samples, spill=spill)
     alerting = AlertService(
         alerts_config, store, telemetry, buffer.used_percent, options.alerts_required
     )
@@ -90,6 +95,7 @@ async def serve(options: ScraperOptions) -> None:
     )
     metrics = _serve_metrics(options.listen, telemetry, receiver)
     try:
+        writer.start()
         async with anyio.create_task_group() as group:
             manager = ScrapeManager(group, _loop_factory(fetcher, sink, telemetry, options))
             registry = Registry(store, str(options.shard))
@@ -121,35 +127,11 @@ async def serve(options: ScraperOptions) -> None:
             await _until_stopped(group)
         await buffer.flush()
     finally:
+        writer.close()
         spill.close()
         metrics.shutdown()
         await fetcher.aclose()
         store.close()
-
-
-class Schema:
-    """Writes through ``store`` once its schema is there: upgraded on the first write, so a
-    scraper started while the database is down scrapes into its buffer meanwhile (exiting
-    made systemd restart it every 5 s with nothing scraped)."""
-
-    def __init__(self, store: Storage) -> None:
-        self._store = store
-        self._upgraded = False
-        try:
-            self._upgrade()
-        except StorageUnavailable as error:
-            log.error("database unavailable at start, scraping into the buffer: %s", error)
-
-    def write(self, records: Sequence[ScrapeRecord]) -> None:
-        if not self._upgraded:
-            self._upgrade()
-        self._store.write(records)
-
-    def _upgrade(self) -> None:
-        applied = self._store.upgrade()
-        self._upgraded = True
-        if applied:
-            log.info("database schema upgraded: steps %s", applied)
 
 
 def _count_spill_drop(telemetry: Telemetry) -> Callable[[int], None]:
@@ -195,13 +177,6 @@ async def _watch_pushers(store: Storage, pushers: Pushers, sink: Sink, interval:
             log.warning("%s/%s: %s", record.job, record.instance, record.error)
             sink(record)
         await anyio.sleep(interval)
-
-
-def _collect_cycles_rarely() -> None:
-    # The heap is millions of small acyclic objects (samples, labels, caches) that the cycle
-    # collector walks again and again: with its default thresholds it took three quarters of
-    # the writer thread's time at 1,000 targets. Cycles are rare here, so look for them rarely.
-    gc.set_threshold(100_000, 50, 1000)
 
 
 def _loop_factory(

@@ -30,6 +30,7 @@ from typing import IO, Any
 import anyio
 
 from model.samples import Metadata, Sample
+from model.staleness import STALE_NAN, is_stale
 from storage import ScrapeRecord
 
 log = logging.getLogger(__name__)
@@ -188,6 +189,10 @@ def _counts(path: Path) -> list[int]:
     return [len(record.samples) for record in _read(path)]
 
 
+_STALE = "StaleNaN"
+"""A stale marker in a line: JSON's NaN comes back as an ordinary NaN, a value."""
+
+
 def _encode(record: ScrapeRecord) -> list[Any]:
     return [
         record.job,
@@ -196,7 +201,7 @@ def _encode(record: ScrapeRecord) -> list[Any]:
         record.timestamp_ms,
         record.duration_s,
         record.error,
-        [list(sample) for sample in record.samples],
+        [[n, ls, _STALE if is_stale(v) else v, t] for n, ls, v, t in record.samples],
         {name: list(meta) for name, meta in record.metadata.items()},
     ]
 
@@ -210,7 +215,9 @@ def _decode(fields: list[Any]) -> ScrapeRecord:
         timestamp_ms=timestamp_ms,
         duration_s=duration_s,
         error=error,
-        samples=[Sample(n, _labels(ls), v, t) for n, ls, v, t in samples],
+        samples=[
+            Sample(n, _labels(ls), STALE_NAN if v == _STALE else v, t) for n, ls, v, t in samples
+        ],
         metadata={name: Metadata(*meta) for name, meta in metadata.items()},
     )
 

@@ -197,3 +197,8 @@ class Telemetry:
             capacity=capacity.labels(name, url),
             highest_sent=highest.labels(name, url),
         )
+
+    def forget_remote(self, name: str, url: str) -> None:
+        """Take an endpoint's series off /metrics: a reload removed it (as Prometheus does)."""
+        for metric in self._remote:
+            metric.remove(name, url)

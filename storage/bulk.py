@@ -17,13 +17,12 @@ import struct
 from collections.abc import Sequence
 from typing import Any, cast
 
-import numpy as np
-import numpy.typing as npt
 from psycopg2.errors import UniqueViolation
 from psycopg2.extensions import connection as PgConnection
 from sqlalchemy import BigInteger, Column, Connection, Integer, LargeBinary, Table
 
 from model.errors import StorageError
+from storage import markers, scan
 from storage.backend import Backend
 from storage.codec import Times, Values
 
@@ -46,13 +45,6 @@ _ROW_NAN = struct.Struct("!hiqiqi")
 _HASH = struct.Struct("!hiq")
 _LENGTH = struct.Struct("!i")
 _NULL = _LENGTH.pack(-1)
-# A row of (bigint, bigint, float8) as binary COPY sends it, no field NULL.
-_SELECTED = np.dtype(
-    [("fields", ">i2"), ("l1", ">i4"), ("series_id", ">i8"), ("l2", ">i4"), ("t", ">i8"),
-     ("l3", ">i4"), ("value", ">f8")]
-)  # fmt: skip
-# The same row as sqlite3 returns it.
-_RETURNED = np.dtype([("series_id", "i8"), ("t", "i8"), ("value", "f8")])
 
 
 def load(backend: Backend, conn: Connection, rows: Sequence[SampleRow]) -> None:
@@ -63,8 +55,9 @@ def load(backend: Backend, conn: Connection, rows: Sequence[SampleRow]) -> None:
     else:
         conn.exec_driver_sql(
             f"INSERT OR IGNORE INTO {_COLUMNS} VALUES (?, ?, ?)",
-            # NaN != NaN: stored as NULL, which is what SQLite would make of it anyway.
-            [(series_id, t, v if v == v else None) for series_id, t, v in rows],
+            # NaN != NaN: stored as NULL (what SQLite would make of it anyway), a stale
+            # marker as storage/markers.py keeps it.
+            [(series_id, t, v if v == v else markers.stored(v)) for series_id, t, v in rows],
         )
 
 
@@ -77,34 +70,17 @@ def taken(backend: Backend, conn: Connection, where: str) -> tuple[Times, Times,
     are removed, fetched as plain tuples by the driver's own cursor and made one structured
     array (NULL becomes NaN), about 8x cheaper than SQLAlchemy rows split into columns.
     """
-    if not backend.is_postgresql:
+    if backend.is_postgresql:
+        selected = f"SELECT series_id, t, value FROM samples WHERE {where}"
+        ids, times, values = scan.copied(conn, selected)
+    else:
         statement = f"DELETE FROM samples WHERE {where} RETURNING series_id, t, value"
         cursor = cast(sqlite3.Connection, conn.connection.dbapi_connection).cursor()
         try:
-            records = np.array(cursor.execute(statement).fetchall(), dtype=_RETURNED)
+            ids, times, values = scan.columns_of(cursor.execute(statement).fetchall())
         finally:
             cursor.close()
-    else:
-        records = _copied_out(
-            conn, f"SELECT series_id, t, coalesce(value, 'NaN'::float8) FROM samples WHERE {where}"
-        )
-    return (
-        records["series_id"].astype(np.int64),
-        records["t"].astype(np.int64),
-        records["value"].astype(np.float64),
-    )
-
-
-def _copied_out(conn: Connection, query: str) -> npt.NDArray[np.void]:
-    """The (bigint, bigint, float8) rows of ``query`` by one binary COPY, as records."""
-    out = io.BytesIO()
-    dbapi = cast(PgConnection, conn.connection.dbapi_connection)
-    with dbapi.cursor() as cursor:
-        cursor.copy_expert(f"COPY ({query}) TO STDOUT (FORMAT binary)", out)
-    data = out.getbuffer()
-    extension = int.from_bytes(data[15:19], "big")
-    body = data[19 + extension : len(data) - len(_TRAILER)]
-    return np.frombuffer(body, dtype=_SELECTED)
+    return ids, times, markers.restored(values)
 
 
 def insert(backend: Backend, conn: Connection, table: Table, rows: Sequence[Row]) -> None:
@@ -207,10 +183,18 @@ def _text(field: str | None) -> bytes:
     return _LENGTH.pack(len(data)) + data
 
 
+def _nan_row(series_id: int, t: int, nan: float) -> bytes:
+    """A NaN's row: NULL, or a stale marker as storage/markers.py keeps it."""
+    value = markers.stored(nan)
+    if value is None:
+        return _ROW_NAN.pack(3, 8, series_id, 8, t, -1)
+    return _ROW.pack(3, 8, series_id, 8, t, 8, value)
+
+
 def _copy_data(rows: Sequence[SampleRow]) -> bytes:
-    row, nan = _ROW.pack, _ROW_NAN.pack
+    row = _ROW.pack
     body = [
-        row(3, 8, series_id, 8, t, 8, v) if v == v else nan(3, 8, series_id, 8, t, -1)
+        row(3, 8, series_id, 8, t, 8, v) if v == v else _nan_row(series_id, t, v)
         for series_id, t, v in rows
     ]
     return _HEADER + b"".join(body) + _TRAILER

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, func, insert, or_, select, tuple_
+from sqlalchemy import Connection, func, insert, or_, select, tuple_
 
 from model.health import Health, TargetHealth, advance
+from model.samples import Labels
 from storage import schema
 from storage.backend import Backend
 from storage.model import HealthChange, ScrapeRecord
@@ -39,10 +41,24 @@ def _is_older(record: ScrapeRecord, previous: TargetHealth | None) -> bool:
 
 def load(conn: Connection, keys: Iterable[TargetKey] | None = None) -> list[TargetHealth]:
     table = schema.targets
-    query = select(table).order_by(table.c.job, table.c.instance)
+    query = select(*(table.c[name] for name in FIELDS)).order_by(table.c.job, table.c.instance)
     if keys is not None:
         query = query.where(tuple_(table.c.job, table.c.instance).in_(list(keys)))
-    return [_from_row(row) for row in conn.execute(query)]
+    # The overview loads every target on each request: positional rows, labels parsed once.
+    return [
+        TargetHealth(job, instance, _labels(labels), cast(Health, health), *rest)
+        for job, instance, labels, health, *rest in conn.execute(query)
+    ]
+
+
+# TargetHealth's fields in order: the columns load() selects.
+FIELDS = tuple(field.name for field in dataclasses.fields(TargetHealth))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _labels(text: str) -> Labels:
+    """A target's labels, parsed once per process while they stay the same."""
+    return labels_from_json(text)
 
 
 def history(conn: Connection, job: str, instance: str) -> list[HealthChange]:
@@ -103,10 +119,3 @@ def _change_row(change: HealthChange) -> dict[str, Any]:
     row = change._asdict()
     row["t"] = row.pop("timestamp_ms")
     return row
-
-
-def _from_row(row: Row[Any]) -> TargetHealth:
-    values = dict(row._mapping)
-    values["labels"] = labels_from_json(values["labels"])
-    values["health"] = cast(Health, values["health"])
-    return TargetHealth(**values)

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from model.clock import HOUR_MS
 from storage import buckets, history, tiers
 from storage.config import Retention
-from storage.model import Function, Points, RangeQuery, Source
+from storage.model import Buckets, Function, RangeQuery, Source
 from storage.series import chunks
 
 
@@ -60,16 +60,16 @@ def _widened(step_ms: int, span_ms: int, max_points: int) -> int:
     return -(-needed // step_ms) * step_ms
 
 
-def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Points]:
-    points: dict[int, Points] = {}
+def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Buckets]:
+    points: dict[int, Buckets] = {}
     for members in _batches(conn, plan, ids):
         for series_id, done in sorted(_bucketed(conn, plan, fn, members).items()):
-            if done:
+            if done[0].size:
                 points[series_id] = done
     return points
 
 
-def _bucketed(conn: Connection, plan: Plan, fn: Function, members: Members) -> dict[int, Points]:
+def _bucketed(conn: Connection, plan: Plan, fn: Function, members: Members) -> dict[int, Buckets]:
     if plan.source == "rollup":
         # An hour before the range so the first bucket of a rate has its increase too.
         low = plan.start_ms - (HOUR_MS if fn == "rate" else 0)
@@ -77,8 +77,8 @@ def _bucketed(conn: Connection, plan: Plan, fn: Function, members: Members) -> d
         return {i: tiers.aggregate(fn, p, plan.start_ms, plan.step_ms) for i, p in found.items()}
     # One step before the range, for the same reason.
     low = plan.start_ms - (plan.step_ms if fn == "rate" else 0)
-    raw = history.read(conn, members.among, low, plan.end_ms, members.by_time)
-    return buckets.aggregate(fn, raw, plan.start_ms, plan.step_ms)
+    raw = history.read_columns(conn, members.among, low, plan.end_ms, members.by_time)
+    return buckets.aggregate(fn, raw.ids, raw.times, raw.values, plan.start_ms, plan.step_ms)
 
 
 # A query for at least this many series over at most this long reads raw samples by time first
@@ -118,7 +118,7 @@ def _among(ids: Sequence[int]) -> Members:
 Job = tuple[Plan, Function, Sequence[int]]
 
 
-def run_all(conn: Connection, jobs: Sequence[Job]) -> list[dict[int, Points]]:
+def run_all(conn: Connection, jobs: Sequence[Job]) -> list[dict[int, Buckets]]:
     """`run` for each job, one statement per distinct (plan, function) for all their ids."""
     ids: dict[tuple[Plan, Function], set[int]] = {}
     for plan, fn, wanted in jobs:

@@ -8,7 +8,6 @@ same on both backends instead of two SQL regex dialects.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Sequence
 
 from sqlalchemy import Connection, Select, func, select
@@ -16,7 +15,8 @@ from sqlalchemy import Connection, Select, func, select
 from model.matchers import Matcher
 from model.names import is_metric_name
 from model.samples import Labels
-from storage import codec, schema
+from model.staleness import is_stale
+from storage import codec, markers, schema
 from storage.model import LatestSample, Series
 from storage.series import chunks, labels_from_json
 
@@ -60,15 +60,20 @@ def _match_view(series: Series) -> dict[str, str]:
 
 
 def latest(conn: Connection, job: str, instance: str, since_ms: int) -> list[LatestSample]:
-    """The newest sample at or after `since_ms` of every series of the target."""
+    """The newest sample at or after `since_ms` of every series of the target; a series whose
+    newest sample is a stale marker has no latest value (it is left out)."""
     series = find_series(conn, None, [Matcher("job", "=", job), Matcher("instance", "=", instance)])
     by_id = {s.id: s for s in series}
     newest: dict[int, tuple[int, float]] = {}
     for ids in chunks(list(by_id)):
         for series_id, t, value in conn.execute(_latest_query(ids, since_ms)):
-            newest[series_id] = (t, math.nan if value is None else value)
+            newest[series_id] = (t, markers.value_of(value))
         newest.update(_newest_compacted(conn, ids, since_ms, newest))
-    return [LatestSample(by_id[i], t, value) for i, (t, value) in sorted(newest.items())]
+    return [
+        LatestSample(by_id[i], t, value)
+        for i, (t, value) in sorted(newest.items())
+        if not is_stale(value)
+    ]
 
 
 def _newest_compacted(

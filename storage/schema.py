@@ -1,7 +1,8 @@
 """The tables, as of the latest schema version (see migrations.py for how a database gets there).
 
 Sample values are nullable: NULL stands for NaN on both backends, because SQLite cannot store a
-NaN (it turns it into NULL) and one representation keeps the query code single-sourced.
+NaN (it turns it into NULL) and one representation keeps the query code single-sourced; a
+stale marker, which must not read as NaN, is kept as storage/markers.py says.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from json.encoder import encode_basestring as _quoted
 from typing import NamedTuple, TypeVar
 
 from sqlalchemy import Connection, select
@@ -26,7 +27,12 @@ CHUNK = 1000
 
 
 def labels_json(labels: Labels) -> str:
-    return json.dumps(dict(sorted(labels)), ensure_ascii=False, separators=(",", ":"))
+    """The labels as a JSON object sorted by name, what ``json.dumps(dict(sorted(labels)),
+    ensure_ascii=False, separators=(",", ":"))`` writes: made of json's own string quoting
+    (in C), as that call spent most of its 3.4 us building an encoder (1.5 us here), paid by
+    every new series."""
+    pairs = dict(sorted(labels)).items()
+    return "{" + ",".join([_quoted(name) + ":" + _quoted(value) for name, value in pairs]) + "}"
 
 
 def labels_from_json(text: str) -> Labels:
@@ -49,12 +55,10 @@ class SeriesCache:
     def __init__(self) -> None:
         self._ids: dict[SeriesKey, int] = {}
 
-    def missing(self, keys: Iterable[SeriesKey]) -> list[SeriesKey]:
-        return [key for key in dict.fromkeys(keys) if key not in self._ids]
-
-    def with_pending(self, created: Mapping[SeriesKey, int]) -> Mapping[SeriesKey, int]:
-        """Every id the current transaction may use: the committed ones plus `created`."""
-        return {**self._ids, **created} if created else self._ids
+    @property
+    def known(self) -> Callable[[SeriesKey], int | None]:
+        """The committed id of a series, or None."""
+        return self._ids.get
 
     def remember(self, ids: Mapping[SeriesKey, int]) -> None:
         self._ids.update(ids)

@@ -20,6 +20,7 @@ from storage import (
     entries,
     exchange,
     health,
+    lookups,
     migrations,
     queries,
     reader,
@@ -202,7 +203,7 @@ class Storage:
         now = self._clock()
         plans = [queries.plan(query, now, self._retention) for query in wanted]
         with self._reading() as conn:
-            found = [reader.find_series(conn, q.metric, q.matchers) for q in wanted]
+            found = lookups.series_of(conn, wanted)
             jobs = [
                 (p, q.fn, [s.id for s in f]) for p, q, f in zip(plans, wanted, found, strict=True)
             ]

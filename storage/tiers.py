@@ -24,7 +24,7 @@ from model.errors import StorageError
 from storage import codec
 from storage.buckets import IEEE, occupied, points
 from storage.codec import Times, Values
-from storage.model import Function, Points
+from storage.model import Buckets, Function
 
 _VERSION = 1
 _INTS = ("hour", "count", "first_t", "last_t")
@@ -127,14 +127,14 @@ def _deltas(columns: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 
 @IEEE
-def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> Points:
+def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> Buckets:
     """``fn`` per step-wide bucket from hourly partials (those before start_ms only complete
     the first bucket of a rate)."""
     if fn == "rate":
         return _rate(partials, start_ms, step_ms)
     p = partials.where(partials.hour >= start_ms)
     if not p.hour.size:
-        return []
+        return _no_buckets()
     # One series: every hour has the same owner.
     _, numbers, first, counts = occupied(np.zeros_like(p.hour), p.hour, start_ms, step_ms)
     if fn == "avg":
@@ -148,7 +148,7 @@ def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> 
     return points(numbers, found, start_ms, step_ms)
 
 
-def _rate(p: Partials, start_ms: int, step_ms: int) -> Points:
+def _rate(p: Partials, start_ms: int, step_ms: int) -> Buckets:
     current, previous = p.first_value[1:], p.last_value[:-1]
     between = np.where(current >= previous, current - previous, current)
     increase = p.increase + np.concatenate(([0.0], between))
@@ -156,12 +156,16 @@ def _rate(p: Partials, start_ms: int, step_ms: int) -> Points:
     inside = p.hour >= start_ms
     hours, increase, elapsed = p.hour[inside], increase[inside], elapsed[inside]
     if not hours.size:
-        return []
+        return _no_buckets()
     _, numbers, first, _ = occupied(np.zeros_like(hours), hours, start_ms, step_ms)
     total = np.add.reduceat(increase, first)
     seconds = np.add.reduceat(elapsed, first)
     timed = seconds > 0
     return points(numbers[timed], total[timed] * 1000.0 / seconds[timed], start_ms, step_ms)
+
+
+def _no_buckets() -> Buckets:
+    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
 
 
 def _empty() -> Partials:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import Connection
 
@@ -22,12 +23,34 @@ from storage.validation import check_series, check_timestamp
 
 @dataclass(slots=True)
 class _Plan:
-    """A validated batch, flattened: one (series key, t, value) per sample."""
+    """A validated batch, flattened into columns: a series id, a timestamp and a value per
+    sample. The id is None for a series not committed yet, whose samples ``unknown`` lists."""
 
-    points: list[tuple[SeriesKey, int, float]] = field(default_factory=list)
+    ids: list[int | None] = field(default_factory=list)
+    times: list[int] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    unknown: dict[SeriesKey, list[int]] = field(default_factory=dict)
     days: set[int] = field(default_factory=set)
-    new_series: list[SeriesKey] = field(default_factory=list)
     metadata: dict[str, Metadata] = field(default_factory=dict)
+
+    def add(self, ids: list[int | None], samples: Sequence[Sample], times: Sequence[int]) -> None:
+        """``samples``' columns, with the ids the series cache knew (None for a new one)."""
+        start = len(self.ids)
+        self.ids += ids
+        self.times += times
+        self.values += [value for _, _, value, _ in samples]
+        if None in ids:
+            for at, (name, labels, _, _) in enumerate(samples, start):
+                if self.ids[at] is None:
+                    self.unknown.setdefault((name, labels), []).append(at)
+
+    def rows(self, created: Mapping[SeriesKey, int]) -> list[bulk.SampleRow]:
+        """(series id, t, value) per sample, the new series' ids from ``created``."""
+        ids = self.ids
+        for key, places in self.unknown.items():
+            for at in places:
+                ids[at] = created[key]
+        return list(zip(cast(list[int], ids), self.times, self.values, strict=True))
 
 
 class Writer:
@@ -46,24 +69,24 @@ class Writer:
         """Samples that each carry their own timestamp, from no scrape: no target's health
         changes. Stored as scraped samples are (so compacted the same way), each once."""
         plan = _Plan()
-        for name, labels, value, t in samples:
+        times = []
+        for name, _, _, t in samples:
             if t is None:
                 raise InvalidSampleError(f"series {name}: a backfilled sample needs a timestamp")
-            plan.points.append(((name, labels), t, value))
-        plan.days = {day_of(t) for _, t, _ in plan.points}
+            times.append(t)
+        plan.add(self._ids_of(samples), samples, times)
+        plan.days = {day_of(t) for t in set(times)}
         plan.metadata = self._catalog.changed(metadata)
         self._check_new_series(plan)
-        if plan.points or plan.metadata:
+        if plan.ids or plan.metadata:
             self._commit(plan, ())
 
     def _commit(self, plan: _Plan, records: Sequence[ScrapeRecord]) -> None:
         if self._partitions is not None:
             self._partitions.ensure(plan.days)
         with self._backend.writing() as conn:
-            created = resolve(self._backend, conn, plan.new_series)
-            ids = self._series.with_pending(created)
-            rows = [(ids[key], t, v) for key, t, v in plan.points]
-            bulk.load(self._backend, conn, rows)
+            created = resolve(self._backend, conn, list(plan.unknown))
+            bulk.load(self._backend, conn, plan.rows(created))
             self._flag_late(conn, plan.days)
             catalog.store(self._backend, conn, plan.metadata)
             if records:
@@ -86,25 +109,33 @@ class Writer:
     def _plan(self, records: Sequence[ScrapeRecord]) -> _Plan:
         plan = _Plan()
         for record in records:
-            plan.points.extend(self._points(record, plan.days))
+            self._add(record, plan)
             plan.metadata.update(self._catalog.changed(record.metadata))
         self._check_new_series(plan)
         return plan
 
     def _check_new_series(self, plan: _Plan) -> None:
-        plan.new_series = self._series.missing(key for key, _, _ in plan.points)
-        for name, labels in plan.new_series:
+        for name, labels in plan.unknown:
             check_series(name, labels, self._limits)
 
-    def _points(self, record: ScrapeRecord, days: set[int]) -> list[tuple[SeriesKey, int, float]]:
-        """The record's samples as (key, t, value); adds the days they fall on to `days`."""
+    def _ids_of(self, samples: Sequence[Sample]) -> list[int | None]:
+        """The committed id of each sample's series, None for a series new to this cache."""
+        known = self._series.known
+        return [known((name, labels)) for name, labels, _, _ in samples]
+
+    def _add(self, record: ScrapeRecord, plan: _Plan) -> None:
+        """The record's samples into ``plan``, each at its own timestamp or the scrape's; the
+        days they fall on into ``plan.days``. Checked and dated per distinct timestamp: a
+        scrape's samples share one or a few."""
         scraped = record.timestamp_ms
-        days.add(day_of(scraped))
-        for sample in record.samples:
-            if sample.timestamp_ms is not None:
-                check_timestamp(record, sample.timestamp_ms, self._limits)
-                days.add(day_of(sample.timestamp_ms))
-        return [
-            ((name, labels), scraped if t is None else t, value)
-            for name, labels, value, t in record.samples
-        ]
+        plan.days.add(day_of(scraped))
+        samples = record.samples
+        if not samples:
+            return
+        times = [scraped if t is None else t for _, _, _, t in samples]
+        distinct = set(times)
+        if len(distinct) > 1 or scraped not in distinct:
+            for t in sorted(distinct):
+                check_timestamp(record, t, self._limits)
+            plan.days.update({day_of(t) for t in distinct})
+        plan.add(self._ids_of(samples), samples, times)

@@ -9,6 +9,7 @@ from collections.abc import Collection
 
 from model import host
 from model.samples import Labels
+from model.staleness import is_stale
 from storage import ScrapeRecord
 
 Reading = tuple[Labels, float]
@@ -36,7 +37,8 @@ class Deriver:
         """Readings per metric; a metric the scrape says nothing about is absent, not empty."""
         raw: Values = defaultdict(list)
         for sample in record.samples:
-            if sample.name in wanted:
+            # A stale marker says the series is gone: no reading (a failed scrape marks all).
+            if sample.name in wanted and not is_stale(sample.value):
                 raw[sample.name].append((sample.labels, sample.value))
         target = record.labels
         derived = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Mapping, Sequence
 
 from model.errors import InvalidSampleError, PushError
@@ -15,7 +14,6 @@ from storage.validation import check_timestamp
 SOURCE = ("source", "push")
 """The target label that tells a pushing host from a scraped one in the servers list."""
 
-STALE_NAN = 0x7FF0000000000002
 _sample = tuple.__new__  # a Sample without its generated __new__: a third of its cost
 Identity = tuple[str, Labels, tuple[str, str]]  # metric name, other labels sorted, job/instance
 
@@ -27,11 +25,8 @@ def records(
     PushError 400 if any series or sample is unfit, so that nothing of a bad request is written."""
     groups: dict[tuple[str, str], list[Sample]] = {}
     for key, value, t in request.points:
+        # A stale marker (model.staleness) is stored as it came: readers know it.
         name, labels, target = IDENTITIES.get(key) or _identity(key)
-        # Prometheus marks a vanished series with a special NaN; hostwatch has no staleness,
-        # and stored it would read as a real NaN sample.
-        if value != value and _is_stale(value):
-            continue
         group = groups.get(target)
         if group is None:
             group = groups[target] = []
@@ -77,10 +72,6 @@ def _identity(key: bytes) -> Identity:
 def _shown(pairs: Sequence[tuple[str, str]]) -> str:
     text = ",".join(f"{name}={value!r}" for name, value in pairs[:8])
     return "{" + text[:200] + ("…" if len(pairs) > 8 or len(text) > 200 else "") + "}"
-
-
-def _is_stale(value: float) -> bool:
-    return value != value and struct.unpack("<Q", struct.pack("<d", value))[0] == STALE_NAN
 
 
 def _record(

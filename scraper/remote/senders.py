@@ -3,7 +3,7 @@
 A reload applies the new list as a diff, as the scrape manager applies targets: an endpoint
 whose configuration is unchanged keeps its Sender (and with it the samples it has queued), a
 new one starts, and a removed one takes no more scrapes but sends what it had queued (for at
-most ``drain_s``) before its task is stopped.
+most ``drain_s``) before its task is stopped and its series leave the scraper's /metrics.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import anyio
 from anyio.abc import TaskGroup
 
 from scraper.config.model import RemoteWriteConfig
-from scraper.remote.sender import Sender
+from scraper.remote.sender import Sender, remote_name
 from scraper.telemetry import Telemetry
 from storage import ScrapeRecord
 
@@ -78,6 +78,14 @@ class Senders:
                 "remote_write to %s stopped, %d samples lost", sender.config.url, sender.pending
             )
         scope.cancel()
+        self._forget(sender.config)
+
+    def _forget(self, removed: RemoteWriteConfig) -> None:
+        """The removed endpoint's series off /metrics, unless an endpoint in force has its
+        name and url (a changed queue_config, say), whose series they are too."""
+        shown = remote_name(removed), removed.url
+        if all((remote_name(config), config.url) != shown for config in self._running):
+            self._telemetry.forget_remote(*shown)
 
 
 async def _run(sender: Sender, scope: anyio.CancelScope) -> None:

@@ -10,6 +10,7 @@ import anyio
 
 from model.errors import ScrapeError
 from model.samples import Metadata, Sample
+from model.staleness import STALE_NAN
 from scraper.labels import Attacher
 from scraper.parser import ParsedBody
 from scraper.parser.cache import ScrapeCache
@@ -59,6 +60,7 @@ class ScrapeLoop:
         self._screen = Screen(
             target.job.limits
         )  # its job's: storage's ceilings with the job's keys
+        self._last: tuple[int, float] | None = None  # time and duration of a last good scrape
 
     async def run(self) -> None:
         slot = self.target.first_scrape(time.time())
@@ -78,9 +80,14 @@ class ScrapeLoop:
                     self._telemetry.lag.observe(max(0.0, time.time() - slot))
                 body = await self._fetcher.fetch(self.target, self._cache)
             synthetic, screened = self._take(body, int(started * 1000))
+            vanished = screened.vanished
         except ScrapeError as failure:
             error = failure.reason
             synthetic = self._attach(_synthetic())
+            # As in Prometheus, a failed scrape is an empty one: every series it had goes
+            # stale, but for the report, which is written as ever.
+            reported = {(s.name, s.labels) for s in synthetic}
+            vanished = [key for key in self._screen.forget() if key not in reported]
             self._telemetry.failures.labels(self.target.job.job_name, failure.kind).inc()
         duration = time.perf_counter() - clock
         self._telemetry.scrapes.labels(self.target.job.job_name).inc()
@@ -90,13 +97,34 @@ class ScrapeLoop:
         report = [s._replace(value=float(v)) for s, v in zip(synthetic, values, strict=True)]
         # A failed scrape stores only the report, so the body's metadata would describe nothing.
         metadata = SYNTHETIC if error else {**body.metadata, **SYNTHETIC}
-        record = self._record(started, duration, error, [*screened.samples, *report], metadata)
+        markers = [Sample(name, labels, STALE_NAN) for name, labels in vanished]
+        samples = [*screened.samples, *markers, *report]
+        record = self._record(int(started * 1000), duration, error, samples, metadata)
+        self._last = None if error else (record.timestamp_ms, duration)
         self._sink(record)
         return record
 
+    def retire(self) -> None:
+        """The target left the configuration: each series of its last scrape, the scraper's own
+        (``up``...) included, gets a stale marker now, as Prometheus's scraper writes them.
+
+        They come in a record that restates that last scrape (its time, no error), so the
+        target's health stays as it was (``advance`` gives the same state), each marker with
+        its own timestamp. Nothing is written if the last scrape failed: its series were marked
+        stale then, and a failure restated would count once more.
+        """
+        if self._last is None:
+            return
+        scraped_ms, duration = self._last
+        now = int(time.time() * 1000)
+        # The screen remembers the scraper's own series with the body's (they were reserved).
+        gone = self._screen.forget()
+        markers = [Sample(name, labels, STALE_NAN, now) for name, labels in gone]
+        self._sink(self._record(scraped_ms, duration, None, markers, {}))
+
     def _record(
         self,
-        started: float,
+        scraped_ms: int,
         duration: float,
         error: str | None,
         samples: list[Sample],
@@ -106,7 +134,7 @@ class ScrapeLoop:
             job=self.target.job.job_name,
             instance=self.target.instance,
             labels=self.target.labels,
-            timestamp_ms=int(started * 1000),
+            timestamp_ms=scraped_ms,
             duration_s=duration,
             error=error,
             samples=samples,

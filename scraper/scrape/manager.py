@@ -49,15 +49,25 @@ class ScrapeManager:
 
     def apply(self, wanted: set[Target]) -> Change:
         stopped = self._running.keys() - wanted
-        for target in stopped:
-            self._running.pop(target)[1].cancel()
         started = wanted - self._running.keys()
+        # A target restarted with other settings keeps its series (its new loop scrapes
+        # within seconds): only a target whose labels are gone has its series marked stale.
+        restarted = {target.labels for target in started}
+        for target in stopped:
+            loop, scope = self._running.pop(target)
+            scope.cancel()
+            if target.labels not in restarted:
+                loop.retire()
         for target in started:
             self._start(target)
         return Change(len(started), len(stopped), len(wanted) - len(started))
 
     def stop(self) -> None:
-        self.apply(set())
+        """Cancel every loop, marking nothing stale: as Prometheus at shutdown, the next run
+        carries on where this one stopped."""
+        for _, scope in self._running.values():
+            scope.cancel()
+        self._running.clear()
 
     def _start(self, target: Target) -> None:
         loop, scope = self._new_loop(target), anyio.CancelScope()

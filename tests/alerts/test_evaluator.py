@@ -4,6 +4,7 @@ suppression by depends_on."""
 from __future__ import annotations
 
 from model.matchers import Matcher
+from model.staleness import STALE_NAN
 from scraper.alerts.defaults import BUILT_IN
 from scraper.alerts.evaluator import Evaluator
 from scraper.alerts.model import Rule
@@ -72,6 +73,14 @@ def test_a_failed_scrape_leaves_alerts_on_other_metrics_as_they_were() -> None:
     evaluator = Evaluator([Rule("LoadHigh", "node_load1", ">", 4)])
     evaluator.observe(scrape([("node_load1", 5)]))
     evaluator.observe(scrape(t=T0 + MINUTE, error="connection refused"))
+    assert only(evaluator).state == "firing"
+
+
+def test_a_failed_scrape_with_stale_markers_leaves_alerts_as_they_were() -> None:
+    """The scrape loop marks every series of a failed scrape stale: no reading of them."""
+    evaluator = Evaluator([Rule("LoadHigh", "node_load1", ">", 4)])
+    evaluator.observe(scrape([("node_load1", 5)]))
+    evaluator.observe(scrape([("node_load1", STALE_NAN)], t=T0 + MINUTE, error="refused"))
     assert only(evaluator).state == "firing"
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import struct
 import time
 
 import httpx
 
 from model.samples import Labels
-from scraper.remote.batch import STALE_NAN
+from model.staleness import STALE_NAN, is_stale
 from scraper.remote.prompb.types_pb2 import MetricMetadata
 from scraper.remote.receiver import PATH
-from storage import Storage
+from storage import SelectLimits, Storage
 from tests.remote.pushing import Receiving, headers, request, series, token_of
 from tests.web.accounts import add_user
 
@@ -82,13 +81,22 @@ def test_metadata_sent_on_its_own_is_stored_with_the_next_samples(
     assert (found.type, found.help) == ("gauge", "1m load average.")
 
 
-def test_stale_markers_are_not_stored_as_samples(receiver: Receiving, token: str) -> None:
-    stale = struct.unpack("<d", struct.pack("<Q", STALE_NAN))[0]
+def test_a_pushed_stale_marker_is_stored_and_leaves_its_series_without_a_latest_value(
+    receiver: Receiving, token: str
+) -> None:
     t = now_ms()
-    receiver.push(request(series("node_load1", HOST, (t - 2000, 0.5), (t - 1000, stale))), token)
+    pushed = request(
+        series("node_load1", HOST, (t - 2000, 0.5), (t - 1000, STALE_NAN)),
+        series("node_load5", HOST, (t - 1000, 0.25)),
+    )
+    receiver.push(pushed, token)
     assert stored(receiver.store) == {
-        ("node_load1", (("instance", "web1:9100"), ("job", "node")), t - 2000, 0.5)
+        ("node_load5", (("instance", "web1:9100"), ("job", "node")), t - 1000, 0.25)
     }
+    found = receiver.store.select(
+        "node_load1", [], t - 3000, t, SelectLimits(max_series=10, max_samples=100)
+    )
+    assert [[is_stale(v) for v in s.values] for s in found] == [[False, True]]
 
 
 def test_a_viewer_token_may_not_push(receiver: Receiving, store: Storage) -> None:

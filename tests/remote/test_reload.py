@@ -47,6 +47,7 @@ class Scraper:
     path: Path
     reloader: Reloader
     senders: Senders
+    telemetry: Telemetry
 
     def reload(self, *servers: Endpoint) -> None:
         write(self.path, *servers)
@@ -80,7 +81,7 @@ async def scraper(tmp_path: Path, *servers: Endpoint) -> AsyncIterator[Scraper]:
             on_applied=lambda applied: senders.apply(applied.remote_write),
         )
         group.start_soon(senders.run)
-        yield Scraper(path, reloader, senders)
+        yield Scraper(path, reloader, senders, telemetry)
         group.cancel_scope.cancel()
 
 
@@ -126,3 +127,25 @@ async def test_removing_every_endpoint_stops_sending(tmp_path: Path) -> None:
             running.senders.offer(scrape(1000))
             assert running.senders.senders == []
     assert a.posts == 0
+
+
+async def test_a_removed_endpoint_leaves_the_scrapers_metrics_once_it_stopped(
+    tmp_path: Path,
+) -> None:
+    with endpoints(2) as (a, b):
+        async with scraper(tmp_path, a, b) as running:
+            running.senders.offer(scrape(1000))
+            await until(lambda: len(a.received) == 5 and len(b.received) == 5)
+            running.reload(a)
+            await until(lambda: b.url not in shown_urls(running.telemetry))
+            assert shown_urls(running.telemetry) == {a.url}
+
+
+def shown_urls(telemetry: Telemetry) -> set[str]:
+    """The url label of every remote_write series on the scraper's /metrics."""
+    return {
+        sample.labels["url"]
+        for family in telemetry.registry.collect()
+        for sample in family.samples
+        if "url" in sample.labels
+    }

@@ -12,7 +12,7 @@ import gzip
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -80,7 +80,13 @@ class TargetServer(ThreadingHTTPServer):
 @contextmanager
 def target_server() -> Iterator[str]:
     """A running target server; yields its ``host:port``."""
-    server = TargetServer(("127.0.0.1", 0), TargetHandler)
+    with _serving(TargetHandler) as address:
+        yield address
+
+
+@contextmanager
+def _serving(handler: type[TargetHandler]) -> Iterator[str]:
+    server = TargetServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
@@ -89,3 +95,20 @@ def target_server() -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+Answer = Callable[[str], tuple[int, bytes]]
+"""What a changing target answers now to a scraper (its User-Agent): a status and a body."""
+
+
+@contextmanager
+def changing_server(answer: Answer) -> Iterator[str]:
+    """A target whose every scrape gets what ``answer`` gives at that moment (staleness
+    tests: a body that loses a series, a scrape that fails); yields its ``host:port``."""
+
+    class Changing(TargetHandler):
+        def do_GET(self) -> None:
+            self._send(*answer(self.headers.get("User-Agent", "")))
+
+    with _serving(Changing) as address:
+        yield address

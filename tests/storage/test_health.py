@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from storage import HealthChange, Storage
 from tests.storage.builders import INSTANCE, JOB, NOW, record, sample
 
@@ -84,3 +86,14 @@ def test_targets_lists_every_target_and_unknown_ones_are_none(store: Storage) ->
 
     assert listed == [("b:9100", "down"), (INSTANCE, "up")]
     assert store.target(JOB, "nowhere:9100") is None
+
+
+def test_a_targets_new_labels_are_read_after_a_change(store: Storage) -> None:
+    store.write([record([sample("m", 1.0)], t=NOW)])
+    store.targets()
+    relabelled = dataclasses.replace(
+        record([sample("m", 2.0)], t=NOW + MINUTE), labels=(("env", "é<dev>"),)
+    )
+    store.write([relabelled])
+
+    assert [t.labels for t in store.targets()] == [(("env", "é<dev>"),)]

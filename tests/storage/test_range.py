@@ -138,3 +138,21 @@ def test_series_read_together_keep_their_own_buckets_and_rates(store: Storage) -
         "0": [(START, 130.0), (START + MINUTE, 160.0)],
         "1": [(START, 3.0), (START + MINUTE, 9.0)],
     }
+
+
+def test_rate_of_a_series_with_a_single_sample_has_no_series(store: Storage) -> None:
+    store.write(gauge_scrapes("g", [5.0], start=START, interval=MINUTE))
+
+    result = store.query_range(RangeQuery("g", [], START, START + 10 * MINUTE, MINUTE, "rate"))
+
+    assert result.buckets == []
+
+
+def test_buckets_and_points_of_a_result_agree(store: Storage) -> None:
+    store.write(gauge_scrapes("g", EIGHT, start=START, interval=15_000))
+
+    result = store.query_range(RangeQuery("g", [], START, START + 10 * MINUTE, MINUTE, "max"))
+
+    ((series, (times, values)),) = result.buckets
+    assert result.series == [(series, [(START, 4.0), (START + MINUTE, 8.0)])]
+    assert (times.tolist(), values.tolist()) == ([START, START + MINUTE], [4.0, 8.0])

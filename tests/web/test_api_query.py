@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
+import numpy as np
 import pytest
 from starlette.testclient import TestClient
 
+from storage import RangeQuery, RangeResult, Series
 from tests.storage.builders import NOW
+from web.api import query as api_query
 
 START_S = (NOW - 3_600_000) / 1000  # the default range is the hour before now
 
@@ -97,3 +102,45 @@ def test_a_regex_re2_refuses_is_a_bad_parameter(client: TestClient) -> None:
         400,
         "match[]: invalid regular expression '(?<=x)y': invalid perl operator: (?<=",
     )
+
+
+def test_the_body_is_the_json_of_every_point_with_values_not_finite_as_null() -> None:
+    wanted = RangeQuery("m", [], NOW, NOW + 3_000, 1_000)
+    first = Series(1, "m", (("instance", 'a"b'), ("note", "café")))
+    second = Series(2, "m", (("instance", "c"),))
+    values = np.array([0.1, math.nan, math.inf, -math.inf, -0.0, 1e-7, 2.5e16, 1 / 3])
+    times = NOW + np.arange(values.size, dtype=np.int64) * 1_000 + 500
+    result = RangeResult(
+        [(first, (times, values)), (second, (times[:1], values[-1:]))], "raw", 1_000
+    )
+
+    spelled = json.dumps(
+        {
+            "metric": "m",
+            "fn": "avg",
+            "start": "2025-06-16T12:00:00Z",
+            "end": "2025-06-16T12:00:03Z",
+            "step_s": 1.0,
+            "source": "raw",
+            "series": [
+                {
+                    "labels": {"instance": 'a"b', "note": "café"},
+                    "points": [
+                        [t / 1000, v if math.isfinite(v) else None]
+                        for t, v in zip(times.tolist(), values.tolist(), strict=True)
+                    ],
+                },
+                {"labels": {"instance": "c"}, "points": [[times[0] / 1000, 1 / 3]]},
+            ],
+        },
+        ensure_ascii=False,
+    )
+    assert api_query.body(wanted, result) == spelled.encode()
+
+
+def test_the_body_of_no_series_has_an_empty_list() -> None:
+    wanted = RangeQuery("m", [], NOW, NOW, 1_000)
+
+    body = api_query.body(wanted, RangeResult([], "rollup", 3_600_000))
+
+    assert json.loads(body)["series"] == []

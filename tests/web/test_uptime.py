@@ -34,3 +34,15 @@ def test_unknown_time_counts_neither_way() -> None:
 
 def test_a_server_never_scraped_in_a_period_has_no_uptime() -> None:
     assert of([], NOW).percent == {"24h": None, "7d": None, "30d": None}
+
+
+def test_a_slot_that_saw_up_and_down_stays_mixed_whatever_came_after() -> None:
+    hour = NOW - HOUR
+    spells = [
+        (NOW - 2 * HOUR, hour + 10 * MINUTE, "down"),
+        (hour + 10 * MINUTE, hour + 20 * MINUTE, "up"),
+        (hour + 20 * MINUTE, hour + 30 * MINUTE, "down"),
+        (hour + 30 * MINUTE, NOW, "down"),
+    ]
+
+    assert of(spells, NOW).strip[-2:] == ["down", "mixed"]

@@ -20,11 +20,20 @@ def finite(value: float) -> float | None:
 
 
 def json_body(payload: Any) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, allow_nan=False).encode()
+    return json_text(payload).encode()
+
+
+def json_text(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False)
 
 
 def api(request: Request, payload: Any) -> Response:
-    return cached(request, json_body(payload), "application/json", API_CACHE)
+    return api_json(request, json_body(payload))
+
+
+def api_json(request: Request, body: bytes) -> Response:
+    """``api`` for a body already in JSON."""
+    return cached(request, body, "application/json", API_CACHE)
 
 
 def cached(request: Request, body: bytes, media_type: str, cache_control: str) -> Response:

@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 
 from web.api import openapi
 from web.http import params, responses, state
+from web.pages.fleet_rows import Table
 from web.pages.render import render
 from web.views import (
     alerts,
@@ -45,6 +46,8 @@ def fleet(request: Request) -> Response:
                      uptimes[(t.job, t.instance)])
         for t in kept
     ]  # fmt: skip
+    firing = alerts.firing_by_instance(alerts.current(store, now))
+    columns = overview.shown(rows)
     return render(
         request,
         "overview.html",
@@ -52,16 +55,16 @@ def fleet(request: Request) -> Response:
         group=group,
         q=query.get("q", ""),
         counts=overview.counts(targets),
-        firing=alerts.firing_by_instance(alerts.current(store, now)),
+        firing=firing,
+        table=Table(firing, Origins.of(store), now, columns[-1].name == "containers"),
         notices=notices.of_scrapers(store.scrapers(), now),
-        origins=Origins.of(store),
         jobs=sorted({t.job for t in targets}),
         label_keys=sorted({k for t in targets for k, _ in t.labels}),
         states=STATES,
         filters=filters,
         sort=column,
         descending=descending,
-        columns=overview.shown(rows),
+        columns=columns,
         now_ms=now,
     )
 

@@ -16,7 +16,8 @@ from starlette.responses import Response
 from storage import TargetHealth
 from web.auth import csrf, principal
 from web.http import responses, state
-from web.views import charts, gauges, overview, units
+from web.pages import marks
+from web.views import charts, units
 
 HTML = "text/html; charset=utf-8"
 TEMPLATES = Environment(
@@ -70,7 +71,6 @@ TEMPLATES.filters.update(
     svg=charts.svg,
     chart_data=charts.data,
     dict_without=query_without,
-    uptime=gauges.uptime,
 )
 TEMPLATES.globals.update(
     server_url=server_url,
@@ -82,9 +82,7 @@ TEMPLATES.globals.update(
     CREATE_ADMIN=principal.CREATE_ADMIN,
     ago=ago,
     clock=state.now_ms,
-    usage=gauges.usage,
-    strip=gauges.strip,
-    target_haystack=overview.haystack,
+    state_badge=marks.badge,
 )
 
 

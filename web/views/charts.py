@@ -11,7 +11,7 @@ import itertools
 import json
 import math
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,11 +77,21 @@ class Scale:
         return self.levels[-1] or 1.0
 
     def x(self, t: int) -> float:
-        span = max(1, self.chart.end_ms - self.chart.start_ms)
-        return LEFT + (WIDTH - LEFT - RIGHT) * (t - self.chart.start_ms) / span
+        return self.xs([t])[0]
 
     def y(self, v: float) -> float:
-        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - v / self.top)
+        return self.ys([v])[0]
+
+    # Whole lists at a time: a server page places some 20,000 points and hover columns, and a
+    # method call per coordinate was a fifth of drawing them.
+    def xs(self, times: Iterable[int]) -> list[float]:
+        start, span = self.chart.start_ms, max(1, self.chart.end_ms - self.chart.start_ms)
+        width = WIDTH - LEFT - RIGHT
+        return [LEFT + width * (t - start) / span for t in times]
+
+    def ys(self, values: Iterable[float]) -> list[float]:
+        top, height = self.top, HEIGHT - TOP - BOTTOM
+        return [TOP + height * (1 - v / top) for v in values]
 
 
 def svg(chart: Chart) -> Markup:
@@ -165,7 +175,7 @@ def _line(scale: Scale, line: Line, color: int, below: dict[int, float]) -> str:
         points = [(t, v + below.get(t, 0.0)) for t, v in points if math.isfinite(v)]
         below.update(points)
     for run in segments(points, scale.chart.step_ms):
-        coords = [(scale.x(t), scale.y(v)) for t, v in run]
+        coords = list(zip(scale.xs(t for t, _ in run), scale.ys(v for _, v in run), strict=True))
         if len(coords) == 1:
             parts.append(
                 f'<circle class="s{color}" cx="{coords[0][0]:.1f}" cy="{coords[0][1]:.1f}" r="2"/>'
@@ -190,11 +200,12 @@ def _hover(scale: Scale) -> list[str]:
             if math.isfinite(v):
                 by_time.setdefault(t, []).append(f"{line.name}: {chart.value(v)}")
     width = max(1.0, scale.x(chart.start_ms + chart.step_ms) - scale.x(chart.start_ms))
+    columns = sorted(by_time.items())
     return [
-        f'<rect class="hover" x="{scale.x(t):.1f}" y="{TOP}" width="{width:.1f}" '
+        f'<rect class="hover" x="{x:.1f}" y="{TOP}" width="{width:.1f}" '
         f'height="{HEIGHT - TOP - BOTTOM}"><title>{escape(units.rfc3339(t) or "")}\n'
         f"{escape(chr(10).join(values))}</title></rect>"
-        for t, values in sorted(by_time.items())
+        for (t, values), x in zip(columns, scale.xs(t for t, _ in columns), strict=True)
     ]
 
 

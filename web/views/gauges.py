@@ -20,11 +20,10 @@ SLOT_WIDTH = 4
 def usage(percent: float | None) -> Markup:
     if percent is None or not math.isfinite(percent):
         return Markup("—")
-    shown = min(100.0, max(0.0, percent))
+    shown, text = min(100.0, max(0.0, percent)), units.percent(percent)  # digits and " %"
     return Markup(
         f'<span class="usage"><meter min="0" max="100" low="{HIGH}" high="{FULL}" optimum="0" '
-        f'value="{shown:.1f}">{escape(units.percent(percent))}</meter>'
-        f"{escape(units.percent(percent))}</span>"
+        f'value="{shown:.1f}">{text}</meter>{text}</span>'
     )
 
 

@@ -7,6 +7,7 @@ few queries however many servers there are.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,8 +18,9 @@ from starlette.requests import HTTPConnection
 
 from model import host
 from model.matchers import Matcher
+from model.samples import Labels
 from storage import Function, RangeQuery, Series, Storage, TargetHealth
-from storage.model import Points
+from storage.model import Buckets
 from web.views import workloads
 
 WINDOW_MS = 5 * 60_000
@@ -97,15 +99,23 @@ def readings(
         RangeQuery(metric, matchers, end_ms - WINDOW_MS, end_ms, WINDOW_MS + 1, fn)
         for metric, fn in wanted
     ]
-    return [_by_target(result.series) for result in storage.query_ranges(queries)]
+    return [_by_target(result.buckets) for result in storage.query_ranges(queries)]
 
 
-def _by_target(series: Sequence[tuple[Series, Points]]) -> Readings:
+def _by_target(series: Sequence[tuple[Series, Buckets]]) -> Readings:
     found: Readings = defaultdict(list)
-    for one, points in series:
-        labels = dict(one.labels)
-        found[(labels.get("job", ""), labels.get("instance", ""))].append((labels, points[-1][1]))
+    for one, (_, values) in series:
+        key, labels = _labelled(one.labels)
+        found[key].append((labels, float(values[-1])))
     return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _labelled(labels: Labels) -> tuple[Key, dict[str, str]]:
+    """A series' target and its labels as a dict (shared: read, never changed), made once per
+    process: the overview reads the same 12,000 series at 1,000 servers on every request."""
+    found = dict(labels)
+    return (found.get("job", ""), found.get("instance", "")), found
 
 
 NEEDED: tuple[tuple[str, Function], ...] = (

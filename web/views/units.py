@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import UTC, datetime
 
@@ -9,6 +10,8 @@ _SPANS = ((86_400, "d"), (3_600, "h"), (60, "m"), (1, "s"))
 _BYTES = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 
 
+# A server page writes each of its 240 bucket times once per chart, in every chart's hover text.
+@functools.lru_cache(maxsize=4096)
 def rfc3339(ms: int | None) -> str | None:
     """Unix ms as ``2025-06-16T12:00:00Z`` (milliseconds only when there are some)."""
     if ms is None:

@@ -66,12 +66,13 @@ def _percent(spells: Sequence[Spell], start: int, end: int) -> float | None:
 def _strip(spells: Sequence[Spell], now_ms: int) -> list[str]:
     """Each hour-wide slot of the last 24 h: up, down, mixed (both), or "" (neither)."""
     slot, start = PERIODS["24h"] // SLOTS, now_ms - PERIODS["24h"]
-    seen: list[set[str]] = [set() for _ in range(SLOTS)]
+    # Each slot's health so far, "mixed" once it saw both (no set per slot: a thousand targets).
+    seen = [""] * SLOTS
     for low, high, health in spells:
         if health == "unknown" or high <= start or low >= high:
             continue
         first = max(0, (low - start) // slot)
         last = min(SLOTS - 1, (high - 1 - start) // slot)
         for i in range(first, last + 1):
-            seen[i].add(health)
-    return ["mixed" if len(found) > 1 else next(iter(found), "") for found in seen]
+            seen[i] = health if seen[i] in ("", health) else "mixed"
+    return seen

@@ -1,0 +1,86 @@
+"""Raw reads of many series at once: chunks and plain rows as numpy columns, without a Python
+object per sample (storage/history.py, storage/scan.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sqlalchemy import select
+
+from storage import Storage, history, scan, schema
+from storage.backend import Backend
+from tests.storage.builders import DAY, HOUR, NOW, record, sample
+
+YESTERDAY = NOW - NOW % DAY - DAY
+
+
+def read_all(url: str, low: int, high: int) -> dict[str, tuple[list[int], list[float]]]:
+    """Storage's raw read of every series in [low, high], by series name."""
+    backend = Backend(url)
+    try:
+        with backend.reading() as conn:
+            names = dict(conn.execute(select(schema.series.c.id, schema.series.c.name)).all())
+            found = history.read(conn, lambda column: column.isnot(None), low, high)
+    finally:
+        backend.close()
+    return {names[i]: (t.tolist(), v.tolist()) for i, (t, v) in found.items()}
+
+
+def test_scanned_sample_columns_equal_the_rows_the_database_returns(
+    store: Storage, empty_url: str
+) -> None:
+    store.write([record([sample("a", 1.5), sample("b", math.nan), sample("c", -math.inf)], t=NOW)])
+    store.write([record([sample("a", 2.5), sample("b", 7.0)], t=NOW + 60_000)])
+    backend = Backend(empty_url)
+    rows = select(schema.samples.c.series_id, schema.samples.c.t, schema.samples.c.value)
+    try:
+        with backend.reading() as conn:
+            fetched = history.columns([tuple(row) for row in conn.execute(rows).all()])
+            scanned = scan.samples(conn, rows)
+    finally:
+        backend.close()
+
+    def ordered(columns: tuple[np.ndarray, ...]) -> list[tuple[int, int, str]]:
+        ids, times, values = columns
+        return sorted(zip(ids.tolist(), times.tolist(), map(repr, values.tolist()), strict=True))
+
+    assert ordered(scanned) == ordered(fetched)
+    assert [c.dtype.name for c in scanned] == ["int64", "int64", "float64"]
+
+
+def test_read_gives_each_series_in_time_order_whatever_order_its_rows_were_written(
+    store: Storage, empty_url: str
+) -> None:
+    for minute in (3, 1, 2, 0):
+        t = NOW + minute * 60_000
+        store.write([record([sample("a", float(minute)), sample("b", -float(minute))], t=t)])
+
+    found = read_all(empty_url, NOW, NOW + HOUR)
+
+    times = [NOW + m * 60_000 for m in range(4)]
+    assert found == {"a": (times, [0.0, 1.0, 2.0, 3.0]), "b": (times, [-0.0, -1.0, -2.0, -3.0])}
+
+
+def test_read_merges_a_compacted_day_with_plain_rows_and_a_late_rewrite_wins(
+    store: Storage, empty_url: str
+) -> None:
+    for hour in range(3):
+        t = YESTERDAY + hour * HOUR
+        store.write([record([sample("a", float(hour)), sample("b", 10.0 + hour)], t=t)])
+    store.maintain(NOW)  # yesterday's samples are chunks now
+    store.write([record([sample("a", 99.0)], t=YESTERDAY + HOUR)])  # late: beside its chunk
+    store.write([record([sample("a", 5.0), sample("b", 15.0)], t=NOW)])
+
+    found = read_all(empty_url, YESTERDAY + HOUR, NOW)
+
+    assert found == {
+        "a": ([YESTERDAY + HOUR, YESTERDAY + 2 * HOUR, NOW], [99.0, 2.0, 5.0]),
+        "b": ([YESTERDAY + HOUR, YESTERDAY + 2 * HOUR, NOW], [11.0, 12.0, 15.0]),
+    }
+
+
+def test_read_of_nothing_is_empty(store: Storage, empty_url: str) -> None:
+    store.write([record([sample("a", 1.0)], t=NOW)])
+
+    assert read_all(empty_url, NOW + 1, NOW + HOUR) == {}
