@@ -9,8 +9,8 @@ were taken so far. A kill at any point rolls back at most one batch, and the nex
 from the recorded id: nothing lost, nothing twice.
 
 Taking the rows differs by backend. SQLite deletes them as it reads them (DELETE ... RETURNING,
-so exactly the rows read are removed) and gives the freed pages back with PRAGMA
-incremental_vacuum (backend.py sets auto_vacuum). PostgreSQL only reads them (a binary COPY of
+so exactly the rows read are removed) and gives the freed pages back (backend.reclaim: PRAGMA
+incremental_vacuum, page by page). PostgreSQL only reads them (a binary COPY of
 a SELECT): the window is a whole daily partition, emptied at the end with one TRUNCATE, under
 an exclusive lock and only if it holds exactly as many rows as the batches took (rows are only
 ever added to it, so the same count is the same rows). Deleting row by row cost a WAL record
@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, Connection, Table, delete, func, select
 
 from model.clock import DAY_MS
 from storage import bulk, codec, history, schema, tiers
-from storage.backend import Backend
+from storage.backend import Backend, reclaim
 from storage.codec import Times, Values
 from storage.history import Arrays
 from storage.partitions import day_from_name, day_of, existing, name_of
@@ -117,7 +117,7 @@ class Compaction:
         for key in (_PENDING, _NEXT_ID, _TAKEN):
             clear_state(conn, key)
         if not self._backend.is_postgresql:
-            conn.exec_driver_sql("PRAGMA incremental_vacuum")
+            reclaim(conn)
             return
         partition = name_of(window)
         if conn.exec_driver_sql(f"SELECT to_regclass('\"{partition}\"')").scalar() is None:

@@ -1,19 +1,20 @@
 """Versioned schema: an ordered list of steps, step i bringing a database from version i to i+1.
 
-Each step so far only adds tables, so it creates them from the Table objects in schema.py.
-The first step that alters an existing table must freeze the earlier steps' DDL here (so each
-version keeps meaning what it meant); schema.py always describes the latest version.
+Most steps add tables, so they create them from the Table objects in schema.py, which always
+describes the latest version. A step that alters an existing table freezes the earlier steps'
+DDL of it here, so each version keeps meaning what it meant: step 9 rebuilds SQLite's chunk
+tables as rowid tables, so step 6 creates them WITHOUT ROWID as it always did.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Table, func, insert, inspect, select
+from sqlalchemy import Connection, MetaData, Table, func, insert, inspect, select
 
 from model.errors import SchemaError
 from storage import schema
-from storage.backend import Backend
+from storage.backend import Backend, reclaim
 
 Step = Callable[[Connection], None]
 
@@ -39,6 +40,36 @@ def _time_index(conn: Connection) -> None:
         )
 
 
+def _as_of_step_6(table: Table) -> Table:
+    """``table`` as step 6 created it: WITHOUT ROWID on SQLite, as every table then was."""
+    frozen = table.to_metadata(MetaData())
+    frozen.dialect_kwargs["sqlite_with_rowid"] = False
+    return frozen
+
+
+def _rowid_chunks(conn: Connection) -> None:
+    """SQLite: sample_chunks and rollup_chunks rebuilt as rowid tables with their primary key
+    as a unique index (schema.py says why), the rows copied in key order, so a series' chunks
+    stay neighbours. One statement per table, in the upgrade's transaction: the rows are
+    bounded by retention (a row per series and day), and an interrupted upgrade rolls back
+    whole and starts again. The old tables' pages go back to the file system where
+    auto_vacuum is on (databases created since compaction came); the page size stays (docs/
+    storage.md: VACUUM to change it). PostgreSQL: nothing, its heap keeps rows of any size."""
+    if conn.dialect.name != "sqlite":
+        return
+    for table in (schema.chunks, schema.rollup_chunks):
+        old = f"{table.name}_without_rowid"
+        columns = ", ".join(table.c.keys())
+        conn.exec_driver_sql(f"ALTER TABLE {table.name} RENAME TO {old}")
+        table.create(conn)
+        conn.exec_driver_sql(
+            f"INSERT INTO {table.name} ({columns}) "
+            f"SELECT {columns} FROM {old} ORDER BY series_id, start"
+        )
+        conn.exec_driver_sql(f"DROP TABLE {old}")
+    reclaim(conn)
+
+
 STEPS: tuple[Step, ...] = (
     _creating(
         schema.schema_version,
@@ -54,7 +85,7 @@ STEPS: tuple[Step, ...] = (
     _creating(schema.users, schema.api_tokens),
     _creating(schema.alerts, schema.alert_history, schema.silences, schema.notification_log),
     _time_index,
-    _creating(schema.chunks, schema.rollup_chunks),
+    _creating(_as_of_step_6(schema.chunks), _as_of_step_6(schema.rollup_chunks)),
     _creating(
         schema.registered_servers,
         schema.target_sources,
@@ -62,6 +93,7 @@ STEPS: tuple[Step, ...] = (
         schema.notification_tests,
     ),
     _creating(schema.alerting_entries),
+    _rowid_chunks,
 )
 LATEST = len(STEPS)
 

@@ -59,7 +59,10 @@ samples = Table(
 
 # Closed windows of a series' samples, compressed (storage/codec.py, storage/compaction.py):
 # one row per series and UTC day instead of a row per sample. Keyed by series first, like
-# samples, so a distributed PostgreSQL (Citus) can shard both by series_id.
+# samples, so a distributed PostgreSQL (Citus) can shard both by series_id. On SQLite a rowid
+# table (step 9), its primary key a unique index: a row of about a kilobyte in a WITHOUT ROWID
+# table (an index b-tree, whose cells keep a few hundred bytes in the page) spills into an
+# overflow page of its own that stays 60 % empty, where a rowid table's leaf keeps it whole.
 chunks = Table(
     "sample_chunks",
     metadata,
@@ -69,18 +72,17 @@ chunks = Table(
     Column("last_t", BigInteger, nullable=False),
     Column("count", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),
-    sqlite_with_rowid=False,
 )
 
 # The hourly tier (storage/tiers.py): a day of one series' hourly aggregates, compressed, one row
-# per series and UTC day; written by compaction with the day's chunk, kept rollup_days.
+# per series and UTC day; written by compaction with the day's chunk, kept rollup_days. A rowid
+# table on SQLite for the same reason as sample_chunks (its rows are about 500 bytes).
 rollup_chunks = Table(
     "rollup_chunks",
     metadata,
     Column("series_id", BigInteger, primary_key=True, autoincrement=False),
     Column("start", BigInteger, primary_key=True, autoincrement=False),
     Column("data", LargeBinary, nullable=False),
-    sqlite_with_rowid=False,
 )
 
 # Schema 1-5's hourly rollups, a row per series and hour; maintain() moves what an upgraded

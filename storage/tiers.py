@@ -22,7 +22,7 @@ import numpy.typing as npt
 from model.clock import HOUR_MS
 from model.errors import StorageError
 from storage import codec
-from storage.buckets import occupied, points
+from storage.buckets import IEEE, occupied, points
 from storage.codec import Times, Values
 from storage.model import Buckets, Function
 
@@ -53,6 +53,7 @@ class Partials:
         return self.where((self.hour >= low_ms) & (self.hour <= high_ms))
 
 
+@IEEE
 def hourly(times: Times, values: Values) -> Partials:
     """The hourly partials of one series' samples (ordered by time)."""
     keep = ~np.isnan(values)
@@ -125,6 +126,7 @@ def _deltas(columns: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return out
 
 
+@IEEE
 def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> Buckets:
     """``fn`` per step-wide bucket from hourly partials (those before start_ms only complete
     the first bucket of a rate)."""

@@ -61,6 +61,6 @@ def test_db_upgrade_compacts_a_schema_5_database_and_keeps_every_sample(
     assert main_command(["db", "upgrade", "--database-url", empty_url]) == 0
 
     out = capsys.readouterr().out
-    assert out == "schema steps applied: [6, 7, 8]; compacted 4,320 samples in 3 day(s)\n"
+    assert out == "schema steps applied: [6, 7, 8, 9]; compacted 4,320 samples in 3 day(s)\n"
     assert (stored_samples(), peek("SELECT count(*) FROM samples")) == (4470, [(150,)])
     assert answers(open_store()) == before
