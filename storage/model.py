@@ -159,13 +159,23 @@ Buckets = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
 """One series' bucket starts (ms) and values as two arrays: its points, in bulk."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RangeResult:
-    """Per series its buckets (starts and values, by start); buckets without data are absent."""
+    """Per series its buckets (starts and values, by start); buckets without data are absent.
+    Equal when their series, points, source and step are: the generated ``==`` would compare
+    arrays, whose truth value numpy refuses."""
 
     buckets: list[tuple[Series, Buckets]]
     source: Source
     step_ms: int
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RangeResult):
+            return NotImplemented
+        mine, theirs = (self.source, self.step_ms), (other.source, other.step_ms)
+        return mine == theirs and self.series == other.series
+
+    __hash__ = None  # type: ignore[assignment]  # its arrays are not hashable
 
     @property
     def series(self) -> list[tuple[Series, Points]]:

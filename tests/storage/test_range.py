@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from model.errors import QueryError
 from storage import Function, RangeQuery, Storage
+from storage.model import RangeResult, Series
 from storage.queries import FLEET_SERIES
 from tests.storage.builders import DAY, HOUR, NOW, gauge_scrapes, labels, record, sample
 
@@ -156,3 +158,14 @@ def test_buckets_and_points_of_a_result_agree(store: Storage) -> None:
     ((series, (times, values)),) = result.buckets
     assert result.series == [(series, [(START, 4.0), (START + MINUTE, 8.0)])]
     assert (times.tolist(), values.tolist()) == ([START, START + MINUTE], [4.0, 8.0])
+
+
+def test_range_results_are_equal_when_their_points_are_and_differ_by_one_value() -> None:
+    one = Series(1, "node_load1", labels(instance="web1:9100"))
+    times = np.array([0, 60_000], dtype=np.int64)
+
+    def result(values: list[float]) -> RangeResult:
+        return RangeResult([(one, (times, np.array(values)))], "raw", 60_000)
+
+    assert result([1.5, 2.0]) == result([1.5, 2.0])
+    assert result([1.5, 2.0]) != result([1.5, 2.5])
