@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from sqlalchemy import select
+
 from model.samples import Labels, Metadata, Sample
-from storage import ScrapeRecord, ScraperStatus
+from storage import ScrapeRecord, ScraperStatus, history, schema
+from storage.backend import Backend
 
 HOUR = 3_600_000
 DAY = 24 * HOUR
@@ -71,3 +74,15 @@ SCRAPER = ScraperStatus(
     heartbeat_ms=NOW - 5_000,
 )
 """A healthy scraper's report, a few seconds old."""
+
+
+def raw_read(url: str, low: int, high: int) -> dict[str, tuple[list[int], list[float]]]:
+    """Storage's raw read (storage/history.py) of every series in [low, high], by series name."""
+    backend = Backend(url)
+    try:
+        with backend.reading() as conn:
+            names = dict(conn.execute(select(schema.series.c.id, schema.series.c.name)).all())
+            found = history.read(conn, lambda column: column.isnot(None), low, high)
+    finally:
+        backend.close()
+    return {names[i]: (t.tolist(), v.tolist()) for i, (t, v) in found.items()}

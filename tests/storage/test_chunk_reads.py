@@ -3,25 +3,15 @@ range starts (storage/history.py bounds the chunks it asks for by the window one
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from storage import Storage, compaction, history, schema
-from storage.backend import Backend
-from tests.storage.builders import DAY, HOUR, NOW, record, sample
+from storage import Storage, compaction, history
+from tests.storage.builders import DAY, HOUR, NOW, raw_read, record, sample
 
 YESTERDAY = NOW - NOW % DAY - DAY
 MINUTE = 60_000
 
 
-def read_all(url: str, low: int, high: int) -> dict[str, list[int]]:
-    backend = Backend(url)
-    try:
-        with backend.reading() as conn:
-            names = dict(conn.execute(select(schema.series.c.id, schema.series.c.name)).all())
-            found = history.read(conn, lambda column: column.isnot(None), low, high)
-    finally:
-        backend.close()
-    return {names[i]: t.tolist() for i, (t, _) in found.items()}
+def times_read(url: str, low: int, high: int) -> dict[str, list[int]]:
+    return {name: times for name, (times, _) in raw_read(url, low, high).items()}
 
 
 def test_the_last_minutes_of_a_compacted_day_are_read_from_its_chunk(
@@ -32,7 +22,8 @@ def test_the_last_minutes_of_a_compacted_day_are_read_from_its_chunk(
         store.write([record([sample("a", 1.0)], t=t)])
     store.maintain(NOW)
 
-    assert read_all(empty_url, YESTERDAY + DAY - 5 * MINUTE, YESTERDAY + DAY - 1) == {"a": late[1:]}
+    last_minutes = times_read(empty_url, YESTERDAY + DAY - 5 * MINUTE, YESTERDAY + DAY - 1)
+    assert last_minutes == {"a": late[1:]}
 
 
 def test_a_range_over_two_compacted_days_reads_both_chunks(store: Storage, empty_url: str) -> None:
@@ -41,7 +32,7 @@ def test_a_range_over_two_compacted_days_reads_both_chunks(store: Storage, empty
         store.write([record([sample("a", 1.0)], t=t)])
     store.maintain(NOW)
 
-    assert read_all(empty_url, YESTERDAY - DAY + 22 * HOUR, YESTERDAY + 2 * HOUR) == {"a": times}
+    assert times_read(empty_url, YESTERDAY - DAY + 22 * HOUR, YESTERDAY + 2 * HOUR) == {"a": times}
 
 
 def test_reads_bound_chunks_by_the_window_compaction_writes_one_for() -> None:

@@ -10,21 +10,9 @@ from sqlalchemy import select
 
 from storage import Storage, history, scan, schema
 from storage.backend import Backend
-from tests.storage.builders import DAY, HOUR, NOW, record, sample
+from tests.storage.builders import DAY, HOUR, NOW, raw_read, record, sample
 
 YESTERDAY = NOW - NOW % DAY - DAY
-
-
-def read_all(url: str, low: int, high: int) -> dict[str, tuple[list[int], list[float]]]:
-    """Storage's raw read of every series in [low, high], by series name."""
-    backend = Backend(url)
-    try:
-        with backend.reading() as conn:
-            names = dict(conn.execute(select(schema.series.c.id, schema.series.c.name)).all())
-            found = history.read(conn, lambda column: column.isnot(None), low, high)
-    finally:
-        backend.close()
-    return {names[i]: (t.tolist(), v.tolist()) for i, (t, v) in found.items()}
 
 
 def test_scanned_sample_columns_equal_the_rows_the_database_returns(
@@ -56,7 +44,7 @@ def test_read_gives_each_series_in_time_order_whatever_order_its_rows_were_writt
         t = NOW + minute * 60_000
         store.write([record([sample("a", float(minute)), sample("b", -float(minute))], t=t)])
 
-    found = read_all(empty_url, NOW, NOW + HOUR)
+    found = raw_read(empty_url, NOW, NOW + HOUR)
 
     times = [NOW + m * 60_000 for m in range(4)]
     assert found == {"a": (times, [0.0, 1.0, 2.0, 3.0]), "b": (times, [-0.0, -1.0, -2.0, -3.0])}
@@ -72,7 +60,7 @@ def test_read_merges_a_compacted_day_with_plain_rows_and_a_late_rewrite_wins(
     store.write([record([sample("a", 99.0)], t=YESTERDAY + HOUR)])  # late: beside its chunk
     store.write([record([sample("a", 5.0), sample("b", 15.0)], t=NOW)])
 
-    found = read_all(empty_url, YESTERDAY + HOUR, NOW)
+    found = raw_read(empty_url, YESTERDAY + HOUR, NOW)
 
     assert found == {
         "a": ([YESTERDAY + HOUR, YESTERDAY + 2 * HOUR, NOW], [99.0, 2.0, 5.0]),
@@ -83,4 +71,4 @@ def test_read_merges_a_compacted_day_with_plain_rows_and_a_late_rewrite_wins(
 def test_read_of_nothing_is_empty(store: Storage, empty_url: str) -> None:
     store.write([record([sample("a", 1.0)], t=NOW)])
 
-    assert read_all(empty_url, NOW + 1, NOW + HOUR) == {}
+    assert raw_read(empty_url, NOW + 1, NOW + HOUR) == {}
