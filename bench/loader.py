@@ -110,6 +110,8 @@ def load(url: str, servers: int, days: int, now_ms: int) -> None:
 
 def top_up(url: str, now_ms: int) -> int:
     """Scrapes from the last loaded one up to ``now_ms``; return how many minutes were added."""
+    with Storage.open(url) as store:
+        store.upgrade()  # a database kept from an older version of the code
     backend = Backend(url)
     with backend.reading() as conn:
         last = int(conn.scalar(text("SELECT end_ms FROM bench_loaded")) or 0)
@@ -179,7 +181,6 @@ def _finish(backend: Backend, url: str, end_ms: int) -> None:
     summarises the BRIN index's new page ranges (an unsummarised range is read for any time)."""
     backend.close()
     with Storage.open(url, clock=lambda: end_ms) as store:
-        store.upgrade()  # a database kept from an older version of the code
         store.maintain()
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
