@@ -25,6 +25,8 @@ window whose count did not match at the end (rows came in after their batch was 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from sqlalchemy import ColumnElement, Connection, Table, delete, func, select
 
 from model.clock import DAY_MS
@@ -33,7 +35,7 @@ from storage.backend import Backend, reclaim
 from storage.codec import Times, Values
 from storage.history import Arrays
 from storage.partitions import day_from_name, day_of, existing, name_of
-from storage.state import COMPACTED, clear_state, get_state, set_state, states_like
+from storage.state import COMPACTED, clear_state, get_state, head_key, set_state, states_like
 
 WINDOW_MS = DAY_MS
 # A day is compacted this long after it ends, so scrapes in flight and the last hour's
@@ -44,16 +46,52 @@ LATE = "late_window_"
 _PENDING = "compacting_window"
 _NEXT_ID = "compacting_from_id"
 _TAKEN = "compacting_rows_taken"
-_LOCK = "hostwatch compaction"
+LOCK = "hostwatch compaction"
 
 
 def late_key(window_ms: int) -> str:
     return f"{LATE}{window_ms}"
 
 
-class Compaction:
+class Batches(ABC):
+    """A window done in batches of series ids, one transaction each, the next batch's first
+    id recorded under ``_next_key``: a kill rolls back at most one batch."""
+
+    _next_key: str
+
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
+
+    def _compact(self, window: int) -> int:
+        samples = 0
+        while (taken := self._step(window)) is not None:
+            samples += taken
+        return samples
+
+    def _step(self, window: int) -> int | None:
+        """The window's next batch of series in one transaction: the samples it took, or None
+        when the window is done."""
+        with self._backend.writing() as conn:
+            self._backend.lock(conn, LOCK)
+            first = get_state(conn, self._next_key) or 0
+            if first > (conn.scalar(select(func.max(schema.series.c.id))) or 0):
+                self._finish(conn, window)
+                return None
+            taken = self._batch(conn, window, first, first + BATCH)
+            set_state(self._backend, conn, self._next_key, first + BATCH)
+            return taken
+
+    @abstractmethod
+    def _batch(self, conn: Connection, window: int, first_id: int, end_id: int) -> int:
+        """Series [first_id, end_id) of the window: the samples taken."""
+
+    @abstractmethod
+    def _finish(self, conn: Connection, window: int) -> None:
+        """What ends the window, in the transaction that found no series left."""
+
+
+class Compaction(Batches):
+    _next_key = _NEXT_ID
 
     def run(self, now_ms: int, oldest_ms: int) -> tuple[int, int]:
         """Compact what is due; return (windows, samples) compacted."""
@@ -66,7 +104,7 @@ class Compaction:
 
     def _next_window(self, closed_ms: int, oldest_ms: int) -> int | None:
         with self._backend.writing() as conn:
-            self._backend.lock(conn, _LOCK)
+            self._backend.lock(conn, LOCK)
             pending = get_state(conn, _PENDING)
             if pending is not None:
                 return pending
@@ -91,30 +129,14 @@ class Compaction:
             set_state(self._backend, conn, _NEXT_ID, 0)
             return window
 
-    def _compact(self, window: int) -> int:
-        samples = 0
-        while (taken := self._step(window)) is not None:
-            samples += taken
-        return samples
-
-    def _step(self, window: int) -> int | None:
-        """The window's next batch of series in one transaction: the samples it took, or None
-        when the window is done."""
-        with self._backend.writing() as conn:
-            self._backend.lock(conn, _LOCK)
-            first = get_state(conn, _NEXT_ID) or 0
-            last = conn.scalar(select(func.max(schema.series.c.id))) or 0
-            if first > last:
-                self._finish(conn, window)
-                return None
-            taken = _batch(self._backend, conn, window, first, first + BATCH)
-            set_state(self._backend, conn, _NEXT_ID, first + BATCH)
-            set_state(self._backend, conn, _TAKEN, (get_state(conn, _TAKEN) or 0) + taken)
-            return taken
+    def _batch(self, conn: Connection, window: int, first_id: int, end_id: int) -> int:
+        taken = _batch(self._backend, conn, window, first_id, end_id)
+        set_state(self._backend, conn, _TAKEN, (get_state(conn, _TAKEN) or 0) + taken)
+        return taken
 
     def _finish(self, conn: Connection, window: int) -> None:
         taken = get_state(conn, _TAKEN) or 0
-        for key in (_PENDING, _NEXT_ID, _TAKEN):
+        for key in (_PENDING, _NEXT_ID, _TAKEN, head_key(window)):
             clear_state(conn, key)
         if not self._backend.is_postgresql:
             reclaim(conn)
@@ -156,18 +178,27 @@ def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_i
     if not ids.size:
         return 0
     fresh = {i: (t, v) for i, t, v in history.split_arrays(ids, times, values, ordered=False)}
+    # The day's chunk, or the head chunks of its windows (storage/heads.py), which become it.
     kept = conn.execute(
-        select(c.c.series_id, c.c.data).where(
-            c.c.series_id >= first_id, c.c.series_id < end_id, c.c.start == window
-        )
+        select(c.c.series_id, c.c.data)
+        .where(c.c.series_id >= first_id, c.c.series_id < end_id)
+        .where(c.c.start >= window, c.c.start < window + WINDOW_MS)
+        .order_by(c.c.series_id, c.c.start)
     ).all()
-    old = {int(series_id): codec.decode(data) for series_id, data in kept if series_id in fresh}
-    merged = {i: history.merge([old[i], a] if i in old else [a]) for i, a in fresh.items()}
+    old: dict[int, list[Arrays]] = {}
+    for series_id, data in kept:
+        if series_id in fresh:
+            old.setdefault(int(series_id), []).append(codec.decode(bytes(data)))
+    merged = {i: history.merge([*old.get(i, []), a]) for i, a in fresh.items()}
     r = schema.rollup_chunks
     # A tier row may outlive its chunk (rollup_days > raw_days), so that one is always cleared.
     for table in (c, r) if kept else (r,):
         conn.execute(
-            delete(table).where(*_among(table, first_id, end_id, merged), table.c.start == window)
+            delete(table).where(
+                *_among(table, first_id, end_id, merged),
+                table.c.start >= window,
+                table.c.start < window + WINDOW_MS,
+            )
         )
     bulk.insert(backend, conn, c, [_chunk(i, window, arrays) for i, arrays in merged.items()])
     hours = [row for i, arrays in merged.items() if (row := _tier(i, window, arrays))]

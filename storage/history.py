@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, Select, Subquery, select
+from sqlalchemy import ColumnElement, Connection, Select, Subquery, or_, select
 
 from model.clock import DAY_MS, HOUR_MS
 from storage import codec, markers, scan, schema, tiers
 from storage.codec import Times, Values
-from storage.state import COMPACTED, get_state
+from storage.state import COMPACTED, get_state, watermarks
 from storage.tiers import Partials
 
 CHUNK_MS = DAY_MS  # storage/compaction.py WINDOW_MS: the span one chunk row holds at most
@@ -64,9 +64,29 @@ def read_columns(
     """``read`` as columns: two statements (chunks, plain rows) whatever the number of series,
     no Python object per sample."""
     chunked = _chunked(conn, among, low_ms, high_ms)
-    ids, times, values = scan.samples(conn, _rows(among, low_ms, high_ms, by_time))
+    spans = plain_spans(low_ms, high_ms, watermarks(conn))
+    if not spans:
+        return merged([chunked])
+    ids, times, values = scan.samples(conn, _rows(among, spans, by_time))
     plain = Columns(ids, times, markers.restored(values))
     return merged([chunked, plain])
+
+
+def plain_spans(low_ms: int, high_ms: int, marks: dict[int, int]) -> list[tuple[int, int]]:
+    """The parts of [low_ms, high_ms] (inclusive spans) whose samples must be read from plain
+    rows: all of it but, for each open day with head chunks, the day's start up to its
+    watermark (storage/heads.py), whose samples the chunks hold."""
+    spans = []
+    at = low_ms
+    for day, until in sorted(marks.items()):
+        if until <= at or day > high_ms:
+            continue
+        if day > at:
+            spans.append((at, day - 1))
+        at = until
+    if at <= high_ms:
+        spans.append((at, high_ms))
+    return spans
 
 
 def _chunked(conn: Connection, among: Among, low_ms: int, high_ms: int) -> Columns:
@@ -159,21 +179,27 @@ def _chunks(among: Among, low_ms: int, high_ms: int) -> Select[int, bytes]:
     )
 
 
-def _rows(among: Among, low_ms: int, high_ms: int, by_time: bool) -> Select[int, int, float | None]:
-    s = _by_time(low_ms, high_ms) if by_time else schema.samples
+def _rows(
+    among: Among, spans: Sequence[tuple[int, int]], by_time: bool
+) -> Select[int, int, float | None]:
+    s = _by_time(spans) if by_time else schema.samples
     return (
         select(s.c.series_id, s.c.t, s.c.value)
         # No ORDER BY: sorting a fleet's day of rows spilled to disk and tripled the
         # statement's time; merged() sorts them in numpy.
-        .where(among(s.c.series_id), s.c.t >= low_ms, s.c.t <= high_ms)
+        .where(among(s.c.series_id), _within(s.c.t, spans))
     )
 
 
-def _by_time(low: int, high: int) -> Subquery:
-    """The samples in [low, high], selected by time alone: OFFSET 0 keeps PostgreSQL from
+def _within(t: ColumnElement[int], spans: Sequence[tuple[int, int]]) -> ColumnElement[bool]:
+    return or_(*((t >= low) & (t <= high) for low, high in spans))
+
+
+def _by_time(spans: Sequence[tuple[int, int]]) -> Subquery:
+    """The samples in ``spans``, selected by time alone: OFFSET 0 keeps PostgreSQL from
     merging the series condition into this scan (and choosing the primary key for it)."""
     s = schema.samples
-    return select(s).where(s.c.t >= low, s.c.t <= high).offset(0).subquery("samples")
+    return select(s).where(_within(s.c.t, spans)).offset(0).subquery("samples")
 
 
 def columns(rows: Sequence[tuple[int, int, float | None]]) -> tuple[Times, Times, Values]:

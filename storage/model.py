@@ -190,6 +190,9 @@ class MaintenanceReport:
     partitions_created: list[str] = field(default_factory=list)
     windows_compacted: int = 0
     samples_compacted: int = 0
+    # The open day's windows put into head chunks (storage/heads.py), their rows kept.
+    head_windows_chunked: int = 0
+    head_samples_chunked: int = 0
     partitions_dropped: list[str] = field(default_factory=list)
     raw_rows_deleted: int = 0
     chunks_deleted: int = 0
@@ -203,6 +206,10 @@ class MaintenanceReport:
             f"created {', '.join(self.partitions_created)}" if self.partitions_created else "",
             f"compacted {self.samples_compacted} samples of {self.windows_compacted} days"
             if self.windows_compacted
+            else "",
+            f"chunked {self.head_samples_chunked} samples of {self.head_windows_chunked} "
+            "windows of today"
+            if self.head_windows_chunked
             else "",
             f"moved {self.legacy_rollups_moved} old rollup rows into the hourly tier"
             if self.legacy_rollups_moved

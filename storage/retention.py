@@ -1,5 +1,5 @@
-"""maintain(): partitions ahead, compaction of closed days (chunks and the hourly tier), and
-expiry of old data.
+"""maintain(): partitions ahead, compaction of closed days (chunks and the hourly tier), head
+chunks of the open day's closed windows, and expiry of old data.
 
 Progress is kept in `maintenance_state` so each run only does what is new, and each step runs
 in its own transaction under a lock, so concurrent runs (or a run racing the writer) are safe.
@@ -14,6 +14,7 @@ from storage import legacy, schema
 from storage.backend import Backend
 from storage.compaction import Compaction
 from storage.config import Retention
+from storage.heads import Heads
 from storage.model import MaintenanceReport
 from storage.partitions import Partitions, day_of
 from storage.state import get_state, set_state
@@ -30,12 +31,14 @@ class Maintenance:
         self._retention = retention
         self._partitions = partitions
         self._compaction = Compaction(backend)
+        self._heads = Heads(backend)
 
     def run(self, now_ms: int) -> MaintenanceReport:
         today = day_of(now_ms)
         raw_horizon = now_ms - self._retention.raw_ms
         created = self._ahead(today)
         windows, compacted = self._compaction.run(now_ms, raw_horizon)
+        heads, chunked = self._heads.run(now_ms)
         rollup_horizon = now_ms - self._retention.rollup_ms
         dropped, raw_deleted = self._expire_raw(raw_horizon)
         return MaintenanceReport(
@@ -43,6 +46,8 @@ class Maintenance:
             legacy_rollups_moved=legacy.move_rollups(self._backend),
             windows_compacted=windows,
             samples_compacted=compacted,
+            head_windows_chunked=heads,
+            head_samples_chunked=chunked,
             partitions_dropped=dropped,
             raw_rows_deleted=raw_deleted,
             chunks_deleted=self._expire(schema.chunks, "start", raw_horizon),

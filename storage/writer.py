@@ -11,13 +11,13 @@ from sqlalchemy import Connection
 from model.errors import InvalidSampleError
 from model.limits import Limits
 from model.samples import Metadata, Sample
-from storage import bulk, catalog, compaction, health
+from storage import bulk, catalog, compaction, heads, health
 from storage.backend import Backend
 from storage.catalog import Catalog
 from storage.model import ScrapeRecord
 from storage.partitions import Partitions, day_of
 from storage.series import SeriesCache, SeriesKey, resolve
-from storage.state import COMPACTED, get_state, set_state
+from storage.state import COMPACTED, HEAD_PENDING, HEAD_UNTIL, set_state, states_named
 from storage.validation import check_series, check_timestamp
 
 
@@ -87,7 +87,7 @@ class Writer:
         with self._backend.writing() as conn:
             created = resolve(self._backend, conn, list(plan.unknown))
             bulk.load(self._backend, conn, plan.rows(created))
-            self._flag_late(conn, plan.days)
+            self._flag_late(conn, plan)
             catalog.store(self._backend, conn, plan.metadata)
             if records:
                 health.update(self._backend, conn, records)
@@ -95,16 +95,19 @@ class Writer:
         self._series.remember(created)
         self._catalog.remember(plan.metadata)
 
-    def _flag_late(self, conn: Connection, days: set[int]) -> None:
-        """Mark the compacted windows this batch wrote into, so maintain() compacts them again.
+    def _flag_late(self, conn: Connection, plan: _Plan) -> None:
+        """Mark the compacted windows this batch wrote into, so maintain() compacts them again,
+        and lower the open day's watermark below its samples (storage/heads.py).
 
         Read after the rows went in: a compaction that marked a window since then is seen
         here, and one that marks it later finds the rows (or, on PostgreSQL, waits for them).
         """
-        compacted = get_state(conn, COMPACTED)
-        for day in days:
+        state = states_named(conn, HEAD_UNTIL, COMPACTED, HEAD_PENDING)
+        compacted = state.get(COMPACTED)
+        for day in plan.days:
             if compacted is not None and day < compacted:
                 set_state(self._backend, conn, compaction.late_key(day), day)
+        heads.lower(conn, state, plan.times)
 
     def _plan(self, records: Sequence[ScrapeRecord]) -> _Plan:
         plan = _Plan()

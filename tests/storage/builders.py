@@ -7,7 +7,15 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 
 from model.samples import Labels, Metadata, Sample
-from storage import ScrapeRecord, ScraperStatus, history, schema
+from storage import (
+    Function,
+    RangeQuery,
+    ScrapeRecord,
+    ScraperStatus,
+    Storage,
+    history,
+    schema,
+)
 from storage.backend import Backend
 
 HOUR = 3_600_000
@@ -74,6 +82,17 @@ SCRAPER = ScraperStatus(
     heartbeat_ms=NOW - 5_000,
 )
 """A healthy scraper's report, a few seconds old."""
+
+
+def range_answers(store: Storage, start: int, end: int) -> dict[str, object]:
+    """The range answers of "c" and "g" over [start, end] at a 5-minute step, per function."""
+    found: dict[str, object] = {}
+    fns: tuple[Function, ...] = ("avg", "min", "max", "last", "rate")
+    for fn in fns:
+        for metric in ("c", "g"):
+            result = store.query_range(RangeQuery(metric, [], start, end, 5 * 60_000, fn))
+            found[f"{fn}({metric})"] = [(s.labels, p) for s, p in result.series]
+    return found
 
 
 def raw_read(url: str, low: int, high: int) -> dict[str, tuple[list[int], list[float]]]:

@@ -72,8 +72,14 @@ def count_rows(empty_url: str) -> Callable[[str], int]:
 
 
 def stored(url: str) -> int:
-    """Samples stored, plain rows and compressed chunks together."""
-    chunked = select_rows(url, "SELECT coalesce(sum(count), 0) FROM sample_chunks")[0][0]
+    """Samples stored, plain rows and compressed chunks together: the chunks of compacted days
+    (the open day's head chunks hold copies of its plain rows, storage/heads.py)."""
+    compacted = "SELECT value FROM maintenance_state WHERE key = 'compacted_until'"
+    chunked = select_rows(
+        url,
+        "SELECT coalesce(sum(count), 0) FROM sample_chunks "
+        f"WHERE start < coalesce(({compacted}), 0)",
+    )[0][0]
     return count(url, "samples") + int(chunked)
 
 

@@ -14,9 +14,9 @@ import pytest
 
 from model.matchers import Matcher
 from model.samples import Sample
-from storage import Function, RangeQuery, Storage, compaction
+from storage import RangeQuery, Storage, compaction
 from storage.compaction import Compaction
-from tests.storage.builders import DAY, HOUR, NOW, labels, record, sample
+from tests.storage.builders import DAY, HOUR, NOW, labels, range_answers, record, sample
 from tests.storage.conftest import StoreFactory
 
 MINUTE = 60_000
@@ -37,13 +37,7 @@ def day_of_scrapes(store: Storage, day: int, scrapes: int = 720, series: int = 3
 
 
 def answers(store: Storage, start: int = YESTERDAY, end: int = NOW) -> dict[str, object]:
-    found: dict[str, object] = {}
-    fns: tuple[Function, ...] = ("avg", "min", "max", "last", "rate")
-    for fn in fns:
-        for metric in ("c", "g"):
-            result = store.query_range(RangeQuery(metric, [], start, end, 5 * MINUTE, fn))
-            found[f"{fn}({metric})"] = [(s.labels, p) for s, p in result.series]
-    return found
+    return range_answers(store, start, end)
 
 
 def test_range_queries_answer_the_same_before_and_after_compaction(store: Storage) -> None:
