@@ -79,7 +79,7 @@ def plain_spans(low_ms: int, high_ms: int, marks: dict[int, int]) -> list[tuple[
     spans = []
     at = low_ms
     for day, until in sorted(marks.items()):
-        if until <= at or day > high_ms:
+        if until <= max(day, at) or day > high_ms:
             continue
         if day > at:
             spans.append((at, day - 1))

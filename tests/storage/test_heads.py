@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from model.samples import Sample
-from storage import Storage, codec
+from storage import Storage, codec, history
 from storage.backend import Backend
 from storage.heads import Heads
 from tests.storage.builders import DAY, HOUR, NOW, labels, range_answers, raw_read, record, sample
@@ -145,3 +145,11 @@ def _execute(url: str, sql: str) -> None:
             conn.exec_driver_sql(sql)
     finally:
         backend.close()
+
+
+def test_plain_rows_are_read_around_each_days_chunked_span() -> None:
+    marks = {TODAY: TODAY + 10 * HOUR, YESTERDAY: YESTERDAY}
+
+    spans = history.plain_spans(YESTERDAY + HOUR, NOW, marks)
+
+    assert spans == [(YESTERDAY + HOUR, TODAY - 1), (TODAY + 10 * HOUR, NOW)]
