@@ -43,7 +43,7 @@ def states_named(conn: Connection, prefix: str, *keys: str) -> dict[str, int]:
     table = schema.maintenance_state
     found = conn.execute(
         select(table.c.key, table.c.value).where(
-            table.c.key.startswith(prefix) | table.c.key.in_(keys)
+            table.c.key.startswith(prefix, autoescape=True) | table.c.key.in_(keys)
         )
     )
     return {str(key): int(value) for key, value in found}
