@@ -173,16 +173,35 @@ def _oldest_day(backend: Backend, conn: Connection) -> int | None:
 
 def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_id: int) -> int:
     """Move the plain rows of series [first_id, end_id) in the window into their chunks."""
-    c = schema.chunks
     ids, times, values = _taken(backend, conn, window, first_id, end_id)
     if not ids.size:
         return 0
     fresh = {i: (t, v) for i, t, v in history.split_arrays(ids, times, values, ordered=False)}
-    # The day's chunk, or the head chunks of its windows (storage/heads.py), which become it.
+    merged = rechunked(backend, conn, window, first_id, end_id, fresh)
+    r = schema.rollup_chunks
+    # A tier row may outlive its chunk (rollup_days > raw_days), so that one is always cleared.
+    conn.execute(delete(r).where(*_among(r, first_id, end_id, merged), r.c.start == window))
+    hours = [row for i, arrays in merged.items() if (row := _tier(i, window, arrays))]
+    bulk.insert(backend, conn, r, hours)
+    return int(ids.size)
+
+
+def rechunked(
+    backend: Backend,
+    conn: Connection,
+    day: int,
+    first_id: int,
+    end_id: int,
+    fresh: dict[int, Arrays],
+) -> dict[int, Arrays]:
+    """Each series of ``fresh`` (among ids [first_id, end_id)) merged with its chunk of the
+    day (the day's, or its head chunk, storage/heads.py) and written back as the day's one
+    chunk; of two samples at one time the fresh one wins. Returns the merged samples."""
+    c = schema.chunks
+    in_day = (c.c.start >= day, c.c.start < day + WINDOW_MS)
     kept = conn.execute(
         select(c.c.series_id, c.c.data)
-        .where(c.c.series_id >= first_id, c.c.series_id < end_id)
-        .where(c.c.start >= window, c.c.start < window + WINDOW_MS)
+        .where(c.c.series_id >= first_id, c.c.series_id < end_id, *in_day)
         .order_by(c.c.series_id, c.c.start)
     ).all()
     old: dict[int, list[Arrays]] = {}
@@ -190,20 +209,10 @@ def _batch(backend: Backend, conn: Connection, window: int, first_id: int, end_i
         if series_id in fresh:
             old.setdefault(int(series_id), []).append(codec.decode(bytes(data)))
     merged = {i: history.merge([*old.get(i, []), a]) for i, a in fresh.items()}
-    r = schema.rollup_chunks
-    # A tier row may outlive its chunk (rollup_days > raw_days), so that one is always cleared.
-    for table in (c, r) if kept else (r,):
-        conn.execute(
-            delete(table).where(
-                *_among(table, first_id, end_id, merged),
-                table.c.start >= window,
-                table.c.start < window + WINDOW_MS,
-            )
-        )
-    bulk.insert(backend, conn, c, [_chunk(i, window, arrays) for i, arrays in merged.items()])
-    hours = [row for i, arrays in merged.items() if (row := _tier(i, window, arrays))]
-    bulk.insert(backend, conn, r, hours)
-    return int(ids.size)
+    if old:
+        conn.execute(delete(c).where(*_among(c, first_id, end_id, merged), *in_day))
+    bulk.insert(backend, conn, c, [_chunk(i, day, arrays) for i, arrays in merged.items()])
+    return merged
 
 
 def _taken(
