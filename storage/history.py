@@ -63,8 +63,10 @@ def read_columns(
 ) -> Columns:
     """``read`` as columns: two statements (chunks, plain rows) whatever the number of series,
     no Python object per sample."""
-    chunked = _chunked(conn, among, low_ms, high_ms)
+    # The watermarks before the chunks: a head chunk read after them holds at least what they
+    # promise (read the other way, a window chunked in between would be in neither read).
     spans = plain_spans(low_ms, high_ms, watermarks(conn))
+    chunked = _chunked(conn, among, low_ms, high_ms)
     if not spans:
         return merged([chunked])
     ids, times, values = scan.samples(conn, _rows(among, spans, by_time))
