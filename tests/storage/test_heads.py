@@ -1,4 +1,4 @@
-"""Head chunks: the open day's closed two-hour windows are read from a head chunk per series below
+"""Head chunks: the open day's closed hours are read from a head chunk per series below
 the day's watermark, its plain rows kept, and a late sample below the watermark is still read."""
 
 from __future__ import annotations
@@ -39,12 +39,12 @@ def test_the_open_days_closed_windows_become_head_chunks_and_its_plain_rows_stay
 
     report = store.maintain(NOW)
 
-    # Noon less compaction's 15 minutes: the windows up to 10:00 are closed.
-    assert (report.head_windows_chunked, report.head_samples_chunked) == (5, 5 * 60 * 3)
+    # Noon less compaction's 15 minutes: the hours up to 11:00 are closed.
+    assert (report.head_windows_chunked, report.head_samples_chunked) == (11, 11 * 30 * 3)
     # One head chunk per series, grown window by window.
-    assert peek("SELECT start, count FROM sample_chunks WHERE series_id = 1") == [(TODAY, 300)]
+    assert peek("SELECT start, count FROM sample_chunks WHERE series_id = 1") == [(TODAY, 330)]
     assert peek("SELECT count(*) FROM samples") == [(360 * 3,)]
-    assert peek(WATERMARKS) == [(f"head_until_{TODAY}", TODAY + 10 * HOUR)]
+    assert peek(WATERMARKS) == [(f"head_until_{TODAY}", TODAY + 11 * HOUR)]
 
 
 def test_a_window_of_today_is_read_from_its_chunk_and_answers_as_its_plain_rows(
@@ -54,7 +54,7 @@ def test_a_window_of_today_is_read_from_its_chunk_and_answers_as_its_plain_rows(
     before = range_answers(store, TODAY, NOW)
     store.maintain(NOW)
     # Behind the store's back: were the plain rows below the watermark read, this would show.
-    _execute(empty_url, f"UPDATE samples SET value = -7 WHERE t < {TODAY + 10 * HOUR}")
+    _execute(empty_url, f"UPDATE samples SET value = -7 WHERE t < {TODAY + 11 * HOUR}")
 
     assert range_answers(store, TODAY, NOW) == before
 
@@ -65,8 +65,8 @@ def test_the_watermark_moves_as_more_windows_close(store: Storage, peek: Peek) -
 
     report = store.maintain(NOW + 2 * HOUR)
 
-    assert report.head_windows_chunked == 1
-    assert peek(WATERMARKS) == [(f"head_until_{TODAY}", TODAY + 12 * HOUR)]
+    assert report.head_windows_chunked == 2
+    assert peek(WATERMARKS) == [(f"head_until_{TODAY}", TODAY + 13 * HOUR)]
 
 
 def test_a_late_sample_below_the_watermark_is_read_and_chunked_again(
@@ -78,12 +78,12 @@ def test_a_late_sample_below_the_watermark_is_read_and_chunked_again(
 
     store.write([record([sample("g", 42.0, timestamp_ms=late)], t=NOW)])
 
-    assert peek(WATERMARKS) == [(f"head_until_{TODAY}", TODAY + 2 * HOUR)]
+    assert peek(WATERMARKS) == [(f"head_until_{TODAY}", TODAY + 3 * HOUR)]
     assert _gauge_at(empty_url, late) == 42.0
     report = store.maintain(NOW)
-    assert report.head_windows_chunked == 4
-    assert peek(WATERMARKS) == [(f"head_until_{TODAY}", TODAY + 10 * HOUR)]
-    assert peek("SELECT start, count FROM sample_chunks WHERE series_id = 3") == [(TODAY, 301)]
+    assert report.head_windows_chunked == 8
+    assert peek(WATERMARKS) == [(f"head_until_{TODAY}", TODAY + 11 * HOUR)]
+    assert peek("SELECT start, count FROM sample_chunks WHERE series_id = 3") == [(TODAY, 331)]
     assert _gauge_at(empty_url, late) == 42.0
 
 
@@ -94,9 +94,9 @@ def test_a_write_into_the_window_being_chunked_keeps_the_watermark_below_it(
     backend = Backend(empty_url)
     heads = Heads(backend)
     # The first window marked pending, as a run does before it reads the window's rows.
-    assert heads._next_window(TODAY + 2 * HOUR) == TODAY
+    assert heads._next_window(TODAY + HOUR) == TODAY
 
-    store.write([record([sample("g", 42.0, timestamp_ms=TODAY + MINUTE)], t=TODAY + 2 * HOUR)])
+    store.write([record([sample("g", 42.0, timestamp_ms=TODAY + MINUTE)], t=TODAY + HOUR)])
     heads._compact(TODAY)
     backend.close()
 
@@ -109,7 +109,7 @@ def test_the_days_final_compaction_leaves_one_chunk_per_series_as_without_head_c
 ) -> None:
     scrapes(store, YESTERDAY, 720)
     store.maintain(YESTERDAY + 20 * HOUR)
-    assert peek(WATERMARKS) == [(f"head_until_{YESTERDAY}", YESTERDAY + 18 * HOUR)]
+    assert peek(WATERMARKS) == [(f"head_until_{YESTERDAY}", YESTERDAY + 19 * HOUR)]
     before = range_answers(store, YESTERDAY, TODAY)
 
     store.maintain(NOW)
