@@ -16,27 +16,30 @@ from sqlalchemy import Connection
 from model.matchers import Matcher
 from model.names import is_metric_name
 from storage import reader
+from storage.known import Finder
 from storage.model import RangeQuery, Series
 
 Matchers = tuple[Matcher, ...]
 
 
-def series_of(conn: Connection, wanted: Sequence[RangeQuery]) -> list[list[Series]]:
-    """Each query's series (as reader.find_series gives them), in the order of ``wanted``."""
+def series_of(
+    conn: Connection, wanted: Sequence[RangeQuery], find: Finder = reader.find_series
+) -> list[list[Series]]:
+    """Each query's series (as ``find`` gives them), in the order of ``wanted``."""
     names: dict[Matchers, set[str]] = {}
     for query in wanted:
         # A name that is not a metric name (a regex character) would not list as one.
         if is_metric_name(query.metric):
             names.setdefault(tuple(query.matchers), set()).add(query.metric)
     found = {
-        matchers: _together(conn, sorted(metrics), matchers)
+        matchers: _together(conn, find, sorted(metrics), matchers)
         for matchers, metrics in names.items()
         if len(metrics) > 1 and _one_target(matchers)
     }
     return [
         [s for s in found[key] if s.name == query.metric]
         if (key := tuple(query.matchers)) in found and is_metric_name(query.metric)
-        else reader.find_series(conn, query.metric, query.matchers)
+        else find(conn, query.metric, query.matchers)
         for query in wanted
     ]
 
@@ -47,7 +50,9 @@ def _one_target(matchers: Matchers) -> bool:
     return any(m.name == "instance" and m.op == "=" and m.value for m in matchers)
 
 
-def _together(conn: Connection, metrics: Sequence[str], matchers: Matchers) -> list[Series]:
+def _together(
+    conn: Connection, find: Finder, metrics: Sequence[str], matchers: Matchers
+) -> list[Series]:
     # reader.find_series reads a __name__ regex that lists names through the name index.
     listed = Matcher("__name__", "=~", "|".join(metrics))
-    return reader.find_series(conn, None, [*matchers, listed])
+    return find(conn, None, [*matchers, listed])

@@ -19,6 +19,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
+    Text,
     any_,
     bindparam,
     cast,
@@ -105,10 +106,18 @@ def _batches(conn: Connection, plan: Plan, ids: Sequence[int]) -> list[Members]:
         return []
     if conn.dialect.name != "postgresql":
         return [_among(chunk) for chunk in chunks(ids)]
-    # Typed bigint[] so the comparison is one hashable operator, looked up per row in a hash.
-    array = cast(bindparam("ids", list(ids), type_=ARRAY(BigInteger)), ARRAY(BigInteger))
     recent = plan.source == "raw" and plan.end_ms - plan.start_ms <= RECENT_MS
-    return [Members(lambda column: column == any_(array), recent and len(ids) >= FLEET_SERIES)]
+    return [Members(among_ids(ids), recent and len(ids) >= FLEET_SERIES)]
+
+
+def among_ids(ids: Sequence[int]) -> Callable[[ColumnElement[int]], ColumnElement[bool]]:
+    """PostgreSQL: ``column = ANY(ids)`` with the ids as one array literal ('{1,2,...}'), which
+    the server reads with array_in: the driver's ARRAY[1,2,...] for a fleet's 12,000 ids took
+    8 ms to quote and 8 ms to plan (12,000 constants parsed), against about 1 ms each. Typed
+    bigint[] so the comparison is one hashable operator, looked up per row in a hash."""
+    literal = "{" + ",".join(map(str, ids)) + "}"
+    array = cast(bindparam("ids", literal, type_=Text), ARRAY(BigInteger))
+    return lambda column: column == any_(array)
 
 
 def _among(ids: Sequence[int]) -> Members:

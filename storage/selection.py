@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import BigInteger, Connection, any_, bindparam, cast, select, union
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Connection, select, union
 
 from model.errors import QueryError
 from storage import history, queries, schema
@@ -90,9 +89,8 @@ def _batches(conn: Connection, ids: list[int], span_ms: int) -> list[tuple[histo
     if not ids:
         return []
     if conn.dialect.name == "postgresql":
-        array = cast(bindparam("ids", ids, type_=ARRAY(BigInteger)), ARRAY(BigInteger))
         by_time = len(ids) >= queries.FLEET_SERIES and span_ms <= queries.RECENT_MS
-        return [(lambda column: column == any_(array), by_time)]
+        return [(queries.among_ids(ids), by_time)]
     return [(_among(batch), False) for batch in chunks(ids)]
 
 

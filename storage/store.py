@@ -32,6 +32,7 @@ from storage.accounts import ApiToken, Role, User
 from storage.alerting import Alert, AlertEvent, NotificationEntry, Silence
 from storage.backend import Backend
 from storage.config import Retention
+from storage.known import KnownSeries
 from storage.model import (
     AlertingEntry,
     AlertingReport,
@@ -77,6 +78,7 @@ class Storage:
         self._writer = Writer(backend, limits, partitions)
         self._maintenance = Maintenance(backend, retention, partitions)
         self._schema_checked = False
+        self._known = KnownSeries()
 
     @classmethod
     def open(
@@ -171,7 +173,7 @@ class Storage:
 
     def series(self, metric: str | None, matchers: Sequence[Matcher] = ()) -> list[Series]:
         with self._reading() as conn:
-            return reader.find_series(conn, metric, matchers)
+            return self._known.finder(conn)(conn, metric, matchers)
 
     def select(
         self,
@@ -186,7 +188,7 @@ class Storage:
         id; a series without samples in the range is left out. Raises QueryLimitError (a
         QueryError) past ``limits`` before reading the samples it would refuse."""
         with self._reading() as conn:
-            found = reader.find_series(conn, metric, matchers)
+            found = self._known.finder(conn)(conn, metric, matchers)
             return selection.read(conn, found, start_ms, end_ms, limits)
 
     def series_between(self, found: Sequence[Series], start_ms: int, end_ms: int) -> list[Series]:
@@ -203,7 +205,7 @@ class Storage:
         now = self._clock()
         plans = [queries.plan(query, now, self._retention) for query in wanted]
         with self._reading() as conn:
-            found = lookups.series_of(conn, wanted)
+            found = lookups.series_of(conn, wanted, self._known.finder(conn))
             jobs = [
                 (p, q.fn, [s.id for s in f]) for p, q, f in zip(plans, wanted, found, strict=True)
             ]
