@@ -132,18 +132,26 @@ def _days(url: str, servers: int, start_ms: int, end_ms: int, loaded_end_ms: int
     with Storage.open(url, clock=lambda: loaded_end_ms) as store:
         for day in range(partitions.day_of(start_ms), end_ms, DAY_MS):
             span = (max(day, start_ms), min(day + DAY_MS, end_ms))
-            timed = imports.generated_and_imported(
-                store, _writer(servers, *span, loaded_end_ms), loaded_end_ms
-            )
-            total, seconds = total + timed.imported.samples, seconds + timed.seconds
+            short = span[1] - span[0] <= HOUR_MS and day + DAY_MS > loaded_end_ms
+            for piece in _scrapes(*span) if short else [span]:
+                timed = imports.generated_and_imported(
+                    store, _writer(servers, *piece, loaded_end_ms), loaded_end_ms
+                )
+                total, seconds = total + timed.imported.samples, seconds + timed.seconds
             print(f"  {time.strftime('%H:%M:%S')} day {day // DAY_MS}: {timed}", flush=True)
-            if span[1] - span[0] > HOUR_MS and day + DAY_MS > loaded_end_ms:
+            if not short and day + DAY_MS > loaded_end_ms:
                 _in_scrape_order(url, day)
             # As of just after the day closed (today's, still open, stays plain rows).
             closed = min(span[1] + compaction.DELAY_MS, loaded_end_ms)
             compacted = store.maintain(closed).samples_compacted
             print(f"  {time.strftime('%H:%M:%S')} compacted {compacted:,} samples", flush=True)
     print(f"  import in all: {total:,.0f} samples, {total / max(seconds, 1e-9):,.0f} samples/s")
+
+
+def _scrapes(start_ms: int, end_ms: int) -> list[tuple[int, int]]:
+    """[start_ms, end_ms) a scrape interval at a time: a top-up of the open day imported in
+    one file would leave its minutes grouped by series, as `_in_scrape_order` explains."""
+    return [(t, min(t + fleet.SCRAPE_MS, end_ms)) for t in range(start_ms, end_ms, fleet.SCRAPE_MS)]
 
 
 def _in_scrape_order(url: str, day_ms: int) -> None:

@@ -8,9 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pytest
+from sqlalchemy import Connection
 
 from model.samples import Sample
-from storage import Storage, codec, history
+from storage import Storage, codec, history, scan
 from storage.backend import Backend
 from storage.heads import Heads
 from tests.storage.builders import DAY, HOUR, NOW, labels, range_answers, raw_read, record, sample
@@ -152,3 +154,38 @@ def test_plain_rows_are_read_around_each_days_chunked_span() -> None:
     spans = history.plain_spans(YESTERDAY + HOUR, NOW, marks)
 
     assert spans == [(YESTERDAY + HOUR, TODAY - 1), (TODAY + 10 * HOUR, NOW)]
+
+
+def test_the_minutes_above_the_watermark_are_read_without_a_chunk_statement(
+    store: Storage, empty_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scrapes(store, TODAY, 360)
+    store.maintain(NOW)
+    fetched: list[str] = []
+    rows_of = scan.rows_of
+
+    def recorded(conn: Connection, statement: Any) -> list[tuple[Any, ...]]:
+        fetched.append(str(statement))
+        return rows_of(conn, statement)
+
+    monkeypatch.setattr(scan, "rows_of", recorded)
+    backend = Backend(empty_url)
+    try:
+        with backend.reading() as conn:
+            recent = history.read(conn, lambda c: c.isnot(None), TODAY + 11 * HOUR, NOW)
+            older = history.read(conn, lambda c: c.isnot(None), TODAY + 10 * HOUR, NOW)
+    finally:
+        backend.close()
+
+    assert len([statement for statement in fetched if "sample_chunks" in statement]) == 1  # older
+    assert {times.size for times, _ in recent.values()} == {30}  # the half hour since 11:00
+    assert {times.size for times, _ in older.values()} == {60}
+
+
+def test_chunks_are_read_below_a_watermark_across_days_and_for_days_without_one() -> None:
+    marks = {TODAY: TODAY + 11 * HOUR}
+
+    assert not history.chunked_may(TODAY + 11 * HOUR, NOW, marks)
+    assert history.chunked_may(TODAY + 11 * HOUR - 1, NOW, marks)
+    assert history.chunked_may(TODAY + 11 * HOUR, TODAY + DAY, marks)
+    assert history.chunked_may(YESTERDAY + HOUR, YESTERDAY + 2 * HOUR, marks)
