@@ -216,17 +216,6 @@ def _by_time(spans: Sequence[tuple[int, int]]) -> Subquery:
     return select(s).where(_within(s.c.t, spans)).offset(0).subquery("samples")
 
 
-def columns(rows: Sequence[tuple[int, int, float | None]]) -> tuple[Times, Times, Values]:
-    """(series_id, t, value) rows as three arrays."""
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    id_column, time_column, value_column = zip(*rows, strict=True)
-    ids = np.array(id_column, dtype=np.int64)
-    times = np.array(time_column, dtype=np.int64)
-    # numpy reads None as NaN in a float array: NULL is how plain rows store NaN.
-    return ids, times, markers.restored(np.array(value_column, dtype=np.float64))
-
-
 def split_arrays(
     ids: Times, times: Times, values: Values, ordered: bool = True
 ) -> list[tuple[int, Times, Values]]:
