@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, Select, Subquery, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, or_, select
 
 from model.clock import DAY_MS, HOUR_MS
 from storage import codec, markers, scan, schema, tiers
@@ -196,24 +196,22 @@ def _chunks(among: Among, low_ms: int, high_ms: int) -> Select[int, bytes]:
 def _rows(
     among: Among, spans: Sequence[tuple[int, int]], by_time: bool
 ) -> Select[int, int, float | None]:
-    s = _by_time(spans) if by_time else schema.samples
+    s = schema.samples
+    # By time: the series condition on an expression, which no index matches, so PostgreSQL
+    # finds the rows through the BRIN index on t alone (not one primary-key probe per series)
+    # and filters them in that scan. It was a subquery fenced by OFFSET 0 before: the filter
+    # then ran in a node above it, 25 against 16 ms for the overview's 10 minutes of rate.
+    series = s.c.series_id + 0 if by_time else s.c.series_id
     return (
         select(s.c.series_id, s.c.t, s.c.value)
         # No ORDER BY: sorting a fleet's day of rows spilled to disk and tripled the
         # statement's time; merged() sorts them in numpy.
-        .where(among(s.c.series_id), _within(s.c.t, spans))
+        .where(among(series), _within(s.c.t, spans))
     )
 
 
 def _within(t: ColumnElement[int], spans: Sequence[tuple[int, int]]) -> ColumnElement[bool]:
     return or_(*((t >= low) & (t <= high) for low, high in spans))
-
-
-def _by_time(spans: Sequence[tuple[int, int]]) -> Subquery:
-    """The samples in ``spans``, selected by time alone: OFFSET 0 keeps PostgreSQL from
-    merging the series condition into this scan (and choosing the primary key for it)."""
-    s = schema.samples
-    return select(s).where(_within(s.c.t, spans)).offset(0).subquery("samples")
 
 
 def split_arrays(
