@@ -157,6 +157,9 @@ class RangeQuery:
 Points = list[tuple[int, float]]
 Buckets = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
 """One series' bucket starts (ms) and values as two arrays: its points, in bulk."""
+BucketColumns = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]
+"""Buckets of many series as three arrays: each bucket's series id, start (ms) and value;
+grouped by series (ascending id), by start within each."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -183,6 +186,26 @@ class RangeResult:
         series of 250 points are 250,000 tuples, which ``buckets`` spares a caller that only
         formats them."""
         return [(s, list(zip(t.tolist(), v.tolist(), strict=True))) for s, (t, v) in self.buckets]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RangeColumns:
+    """A range query's buckets as columns (``BucketColumns``: each bucket's series id, start and
+    value), with the query's series by id. A fleet's thousands of series of one bucket each
+    (the overview's figures) cost more as RangeResult's two arrays per series than to read."""
+
+    ids: npt.NDArray[np.int64]
+    starts: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float64]
+    series: Mapping[int, Series]
+    source: Source
+    step_ms: int
+
+    def last(self) -> tuple[list[Series], npt.NDArray[np.float64]]:
+        """Each series' last bucket value, series in id order (those without a bucket left
+        out)."""
+        final = np.append(self.ids[1:] != self.ids[:-1], True)[: self.ids.size]
+        return [self.series[i] for i in self.ids[final].tolist()], self.values[final]
 
 
 @dataclass(frozen=True, slots=True)

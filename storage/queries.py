@@ -12,9 +12,10 @@ way and rate over rollups agrees with rate over raw samples.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -29,7 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from model.clock import HOUR_MS
 from storage import buckets, history, tiers
 from storage.config import Retention
-from storage.model import Buckets, Function, RangeQuery, Source
+from storage.model import BucketColumns, Buckets, Function, RangeQuery, Source
 from storage.series import chunks
 
 
@@ -62,24 +63,44 @@ def _widened(step_ms: int, span_ms: int, max_points: int) -> int:
 
 
 def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Buckets]:
-    points: dict[int, Buckets] = {}
-    for members in _batches(conn, plan, ids):
-        for series_id, done in sorted(_bucketed(conn, plan, fn, members).items()):
-            if done[0].size:
-                points[series_id] = done
-    return points
+    return buckets.labelled(columns(conn, plan, fn, ids))
 
 
-def _bucketed(conn: Connection, plan: Plan, fn: Function, members: Members) -> dict[int, Buckets]:
+def columns(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> BucketColumns:
+    """``run``'s buckets as columns: no pair of arrays per series."""
+    # The batches' ids ascend from one batch to the next: their columns stay in id order.
+    found = [_bucketed(conn, plan, fn, members) for members in _batches(conn, plan, ids)]
+    return _joined(found)
+
+
+def _bucketed(conn: Connection, plan: Plan, fn: Function, members: Members) -> BucketColumns:
     if plan.source == "rollup":
         # An hour before the range so the first bucket of a rate has its increase too.
         low = plan.start_ms - (HOUR_MS if fn == "rate" else 0)
         found = history.hourly(conn, members.among, low, plan.end_ms)
-        return {i: tiers.aggregate(fn, p, plan.start_ms, plan.step_ms) for i, p in found.items()}
+        return _joined(
+            _owned(i, tiers.aggregate(fn, p, plan.start_ms, plan.step_ms))
+            for i, p in sorted(found.items())
+        )
     # One step before the range, for the same reason.
     low = plan.start_ms - (plan.step_ms if fn == "rate" else 0)
     raw = history.read_columns(conn, members.among, low, plan.end_ms, members.by_time)
     return buckets.aggregate(fn, raw.ids, raw.times, raw.values, plan.start_ms, plan.step_ms)
+
+
+def _owned(series_id: int, found: Buckets) -> BucketColumns:
+    starts, values = found
+    return np.full(starts.size, series_id, dtype=np.int64), starts, values
+
+
+def _joined(parts: Iterable[BucketColumns]) -> BucketColumns:
+    found = list(parts)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return buckets.NONE
+    owners, starts, values = zip(*found, strict=True)
+    return np.concatenate(owners), np.concatenate(starts), np.concatenate(values)
 
 
 # A query for at least this many series over at most this long reads raw samples by time first
@@ -127,10 +148,19 @@ def _among(ids: Sequence[int]) -> Members:
 Job = tuple[Plan, Function, Sequence[int]]
 
 
-def run_all(conn: Connection, jobs: Sequence[Job]) -> list[dict[int, Buckets]]:
-    """`run` for each job, one statement per distinct (plan, function) for all their ids."""
+def run_all(conn: Connection, jobs: Sequence[Job]) -> list[BucketColumns]:
+    """``columns`` for each job, one statement per distinct (plan, function) for all their ids;
+    each job's columns hold its own series only."""
     ids: dict[tuple[Plan, Function], set[int]] = {}
     for plan, fn, wanted in jobs:
         ids.setdefault((plan, fn), set()).update(wanted)
-    done = {key: run(conn, *key, sorted(wanted)) for key, wanted in ids.items()}
-    return [done[plan, fn] for plan, fn, _ in jobs]
+    done = {key: columns(conn, *key, sorted(wanted)) for key, wanted in ids.items()}
+    return [_kept(done[plan, fn], wanted, len(ids[plan, fn])) for plan, fn, wanted in jobs]
+
+
+def _kept(found: BucketColumns, wanted: Sequence[int], read: int) -> BucketColumns:
+    """The buckets of the ``wanted`` series among those of ``read`` series."""
+    if len(wanted) == read:
+        return found
+    keep = np.isin(found[0], np.asarray(wanted, dtype=np.int64))
+    return found[0][keep], found[1][keep], found[2][keep]

@@ -19,8 +19,7 @@ from starlette.requests import HTTPConnection
 from model import host
 from model.matchers import Matcher
 from model.samples import Labels
-from storage import Function, RangeQuery, Series, Storage, TargetHealth
-from storage.model import Buckets
+from storage import Function, RangeColumns, RangeQuery, Storage, TargetHealth
 from web.views import workloads
 
 WINDOW_MS = 5 * 60_000
@@ -99,14 +98,15 @@ def readings(
         RangeQuery(metric, matchers, end_ms - WINDOW_MS, end_ms, WINDOW_MS + 1, fn)
         for metric, fn in wanted
     ]
-    return [_by_target(result.buckets) for result in storage.query_ranges(queries)]
+    return [_by_target(result) for result in storage.query_columns(queries)]
 
 
-def _by_target(series: Sequence[tuple[Series, Buckets]]) -> Readings:
+def _by_target(result: RangeColumns) -> Readings:
     found: Readings = defaultdict(list)
-    for one, (_, values) in series:
+    series, values = result.last()
+    for one, value in zip(series, values.tolist(), strict=True):
         key, labels = _labelled(one.labels)
-        found[key].append((labels, float(values[-1])))
+        found[key].append((labels, value))
     return found
 
 
