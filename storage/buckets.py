@@ -36,12 +36,16 @@ def aggregate(
 
     All series at once: a fleet's few samples each would otherwise cost a dozen numpy calls
     per series (10,890 series of the overview: 535 of its 784 ms)."""
+    # Masks are applied only where they drop something: each copy of a fleet's 713,000
+    # samples costs a few milliseconds, and the read rarely holds a NaN or an earlier sample.
     keep = ~np.isnan(values)
-    owner, times, values = owner[keep], times[keep], values[keep]
+    if not keep.all():
+        owner, times, values = owner[keep], times[keep], values[keep]
     if fn == "rate":
         return _rate(owner, times, values, start_ms, step_ms)
     inside = times >= start_ms
-    owner, times, values = owner[inside], times[inside], values[inside]
+    if not inside.all():
+        owner, times, values = owner[inside], times[inside], values[inside]
     if not times.size:
         return {}
     of, buckets, first, counts = occupied(owner, times, start_ms, step_ms)
