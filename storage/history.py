@@ -149,15 +149,7 @@ def hourly(conn: Connection, among: Among, low_ms: int, high_ms: int) -> dict[in
     """The hourly partials of the series ``among`` selects for the hours in [low_ms, high_ms]
     (hour starts): from the hourly tier for compacted days, from raw samples after them."""
     compacted = get_state(conn, COMPACTED) or low_ms
-    r = schema.rollup_chunks
-    parts: dict[int, list[Partials]] = {}
-    for series_id, data in conn.execute(
-        select(r.c.series_id, r.c.data)
-        .where(among(r.c.series_id), r.c.start > low_ms - DAY_MS, r.c.start <= high_ms)
-        .where(r.c.start < compacted)
-        .order_by(r.c.series_id, r.c.start)
-    ).all():
-        parts.setdefault(series_id, []).append(tiers.decode(data).between(low_ms, high_ms))
+    parts = _tier(conn, among, low_ms, high_ms, compacted)
     recent = max(low_ms, compacted)
     if recent <= high_ms:
         # Whole hours: the last one's samples run to its end, as its tier entry would.
@@ -165,6 +157,27 @@ def hourly(conn: Connection, among: Among, low_ms: int, high_ms: int) -> dict[in
         for series_id, (times, values) in read(conn, among, recent, end).items():
             parts.setdefault(series_id, []).append(tiers.hourly(times, values))
     return {series_id: tiers.concatenate(found) for series_id, found in parts.items()}
+
+
+def _tier(
+    conn: Connection, among: Among, low_ms: int, high_ms: int, before: int
+) -> dict[int, list[Partials]]:
+    """Each series' partials of the hours in [low_ms, high_ms] from the tier's days before
+    ``before`` (all rows decoded together), as one-element lists the raw hours are added to."""
+    r = schema.rollup_chunks
+    found = scan.rows_of(
+        conn,
+        select(r.c.series_id, r.c.data)
+        .where(among(r.c.series_id), r.c.start > low_ms - DAY_MS, r.c.start <= high_ms)
+        .where(r.c.start < before)
+        .order_by(r.c.series_id, r.c.start),
+    )
+    # bytes(): PostgreSQL's driver gives bytea as a memoryview of single-byte strings.
+    hours, partials = tiers.decode_many([bytes(data) for _, data in found])
+    ids = np.repeat(np.array([series_id for series_id, _ in found], dtype=np.int64), hours)
+    keep = (partials.hour >= low_ms) & (partials.hour <= high_ms)
+    ids, partials = ids[keep], partials.where(keep)
+    return {series_id: [partials.part(a, b)] for series_id, a, b in runs(ids)}
 
 
 def merge(parts: Sequence[Arrays]) -> Arrays:
@@ -223,8 +236,14 @@ def split_arrays(
     if not ordered:
         order = np.lexsort((times, ids))
         ids, times, values = ids[order], times[order], values[order]
+    return [(i, times[a:b], values[a:b]) for i, a, b in runs(ids)]
+
+
+def runs(ids: Times) -> list[tuple[int, int, int]]:
+    """Each run of one value in ``ids``: the value, and where the run starts and ends."""
+    if not ids.size:
+        return []
     edges = np.flatnonzero(ids[1:] != ids[:-1]) + 1
     starts = np.concatenate(([0], edges)).tolist()
     ends = np.concatenate((edges, [ids.size])).tolist()
-    first_ids = ids[starts].tolist() if ids.size else []
-    return [(i, times[a:b], values[a:b]) for i, a, b in zip(first_ids, starts, ends, strict=True)]
+    return list(zip(ids[starts].tolist(), starts, ends, strict=True))
