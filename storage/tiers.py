@@ -24,7 +24,7 @@ import numpy.typing as npt
 from model.clock import HOUR_MS
 from model.errors import StorageError
 from storage import codec
-from storage.buckets import IEEE, occupied, points
+from storage.buckets import IEEE, labelled, occupied
 from storage.codec import Times, Values
 from storage.model import Buckets, Function
 
@@ -52,27 +52,35 @@ class Partials:
     def where(self, keep: npt.NDArray[np.bool_]) -> Partials:
         return Partials(*(getattr(self, name)[keep] for name in _INTS + _FLOATS))
 
-    def part(self, start: int, end: int) -> Partials:
-        """The hours from index ``start`` up to ``end`` (excluded), as views."""
-        return Partials(*(getattr(self, name)[start:end] for name in _INTS + _FLOATS))
+
+Owned = tuple[Times, Partials]
+"""Hourly partials of many series, each hour's series id beside them."""
 
 
 @IEEE
 def hourly(times: Times, values: Values) -> Partials:
     """The hourly partials of one series' samples (ordered by time)."""
+    return hourly_of(np.zeros_like(times), times, values)[1]
+
+
+@IEEE
+def hourly_of(owner: Times, times: Times, values: Values) -> Owned:
+    """The hourly partials of many series' samples (each sample's series, time and value;
+    grouped by series, each series' in time order), each hour's series beside them."""
     keep = ~np.isnan(values)
-    times, values = times[keep], values[keep]
+    owner, times, values = owner[keep], times[keep], values[keep]
     if not times.size:
-        return _empty()
+        return owner, _empty()
     hours = times - times % HOUR_MS
-    first = np.concatenate(([0], np.flatnonzero(hours[1:] != hours[:-1]) + 1)).astype(np.intp)
+    opens = (hours[1:] != hours[:-1]) | (owner[1:] != owner[:-1])
+    first = np.concatenate(([0], np.flatnonzero(opens) + 1)).astype(np.intp)
     last = np.append(first[1:], hours.size) - 1
     current, previous = values[1:], values[:-1]
     step = np.where(current >= previous, current - previous, current)
     # A sample that opens its hour adds nothing inside it.
-    step[hours[1:] != hours[:-1]] = 0.0
+    step[opens] = 0.0
     increase = np.concatenate(([0.0], step))
-    return Partials(
+    return owner[first], Partials(
         hours[first],
         (last - first + 1).astype(np.int64),
         times[first],
@@ -86,13 +94,13 @@ def hourly(times: Times, values: Values) -> Partials:
     )
 
 
-def concatenate(parts: list[Partials]) -> Partials:
-    """Partials of disjoint hour ranges, given in hour order, as one."""
-    if len(parts) == 1:
-        return parts[0]
-    return Partials(
-        *(np.concatenate([getattr(p, name) for p in parts]) for name in _INTS + _FLOATS)
-    )
+def concatenate(parts: Sequence[Owned]) -> Owned:
+    """Partials of many series as one, grouped by series; of each series' hours those of an
+    earlier part come first (the parts' hours of one series lie in part order)."""
+    owner = np.concatenate([ids for ids, _ in parts])
+    order = np.argsort(owner, kind="stable")
+    joined = (np.concatenate([getattr(p, name) for _, p in parts]) for name in _INTS + _FLOATS)
+    return owner[order], Partials(*(column[order] for column in joined))
 
 
 def encode(partials: Partials) -> bytes:
@@ -167,16 +175,19 @@ def _deltas(columns: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 
 @IEEE
-def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> Buckets:
-    """``fn`` per step-wide bucket from hourly partials (those before start_ms only complete
-    the first bucket of a rate)."""
+def aggregate(
+    fn: Function, owner: Times, partials: Partials, start_ms: int, step_ms: int
+) -> dict[int, Buckets]:
+    """``fn`` per step-wide bucket from the hourly partials of many series (grouped by
+    series, hours in order; those before start_ms only complete the first bucket of a rate);
+    series left with no bucket are left out."""
     if fn == "rate":
-        return _rate(partials, start_ms, step_ms)
-    p = partials.where(partials.hour >= start_ms)
+        return _rate(owner, partials, start_ms, step_ms)
+    inside = partials.hour >= start_ms
+    owner, p = owner[inside], partials.where(inside)
     if not p.hour.size:
-        return _no_buckets()
-    # One series: every hour has the same owner.
-    _, numbers, first, counts = occupied(np.zeros_like(p.hour), p.hour, start_ms, step_ms)
+        return {}
+    of, numbers, first, counts = occupied(owner, p.hour, start_ms, step_ms)
     if fn == "avg":
         found = np.add.reduceat(p.sum, first) / np.add.reduceat(p.count, first)
     elif fn == "min":
@@ -185,27 +196,27 @@ def aggregate(fn: Function, partials: Partials, start_ms: int, step_ms: int) -> 
         found = np.maximum.reduceat(p.max, first)
     else:
         found = p.last_value[first + counts - 1]
-    return points(numbers, found, start_ms, step_ms)
+    return labelled(of, numbers, found, start_ms, step_ms)
 
 
-def _rate(p: Partials, start_ms: int, step_ms: int) -> Buckets:
+def _rate(owner: Times, p: Partials, start_ms: int, step_ms: int) -> dict[int, Buckets]:
+    # A series' first hour adds only its own increase and time: the hour before is another's.
+    same = np.concatenate(([False], owner[1:] == owner[:-1]))
     current, previous = p.first_value[1:], p.last_value[:-1]
     between = np.where(current >= previous, current - previous, current)
-    increase = p.increase + np.concatenate(([0.0], between))
-    elapsed = p.last_t - np.concatenate((p.first_t[:1], p.last_t[:-1]))
+    increase = p.increase + np.where(same, np.concatenate(([0.0], between)), 0.0)
+    since = np.where(same, np.concatenate((p.first_t[:1], p.last_t[:-1])), p.first_t)
     inside = p.hour >= start_ms
-    hours, increase, elapsed = p.hour[inside], increase[inside], elapsed[inside]
+    owner, hours = owner[inside], p.hour[inside]
+    increase, elapsed = increase[inside], (p.last_t - since)[inside]
     if not hours.size:
-        return _no_buckets()
-    _, numbers, first, _ = occupied(np.zeros_like(hours), hours, start_ms, step_ms)
+        return {}
+    of, numbers, first, _ = occupied(owner, hours, start_ms, step_ms)
     total = np.add.reduceat(increase, first)
     seconds = np.add.reduceat(elapsed, first)
     timed = seconds > 0
-    return points(numbers[timed], total[timed] * 1000.0 / seconds[timed], start_ms, step_ms)
-
-
-def _no_buckets() -> Buckets:
-    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    rates = total[timed] * 1000.0 / seconds[timed]
+    return labelled(of[timed], numbers[timed], rates, start_ms, step_ms)
 
 
 def _empty() -> Partials:
