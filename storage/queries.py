@@ -74,8 +74,8 @@ def _bucketed(conn: Connection, plan: Plan, fn: Function, members: Members) -> d
     if plan.source == "rollup":
         # An hour before the range so the first bucket of a rate has its increase too.
         low = plan.start_ms - (HOUR_MS if fn == "rate" else 0)
-        found = history.hourly(conn, members.among, low, plan.end_ms)
-        return {i: tiers.aggregate(fn, p, plan.start_ms, plan.step_ms) for i, p in found.items()}
+        owner, partials = history.hourly(conn, members.among, low, plan.end_ms)
+        return tiers.aggregate(fn, owner, partials, plan.start_ms, plan.step_ms)
     # One step before the range, for the same reason.
     low = plan.start_ms - (plan.step_ms if fn == "rate" else 0)
     raw = history.read_columns(conn, members.among, low, plan.end_ms, members.by_time)
