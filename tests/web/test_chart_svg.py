@@ -1,0 +1,22 @@
+"""What a server-drawn chart writes (web/views/charts.py svg)."""
+
+from __future__ import annotations
+
+from web.views.charts import Chart, Line, Scale, svg
+
+HOSTILE = Line('<b class="x">&</b>', [(1_000, 1.0), (2_000, 0.5)])
+CHART = Chart("Load", "", [HOSTILE], 1_000, 5_000, 1_000)
+
+
+def test_a_lines_name_is_escaped_in_each_hover_text() -> None:
+    assert (
+        "<title>1970-01-01T00:00:02Z\n&lt;b class=&#34;x&#34;&gt;&amp;&lt;/b&gt;: 0.50</title>"
+        in (svg(CHART))
+    )
+
+
+def test_a_path_places_each_point_as_xs_and_ys_do_to_a_tenth() -> None:
+    scale = Scale(CHART, [0.0, 2.0])
+    (x1, x2), (y1, y2) = scale.xs([1_000, 2_000]), scale.ys([1.0, 0.5])
+
+    assert scale.path(HOSTILE.points) == f"{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
