@@ -12,11 +12,12 @@ from starlette.datastructures import QueryParams
 
 from model import host
 from model.matchers import Matcher
-from storage import Function, RangeQuery, Storage, TargetHealth
+from storage import Function, RangeQuery, TargetHealth
 from web.http import params
 from web.http.errors import BadParameter
 from web.views import moments
 from web.views.charts import Chart, Line
+from web.views.reads import Ranges
 
 HOUR_MS = 3_600_000
 WINDOWS = {"1h": HOUR_MS, "6h": 6 * HOUR_MS, "24h": 24 * HOUR_MS, "7d": 168 * HOUR_MS}
@@ -132,7 +133,7 @@ class Source:
 
 
 def fetch(
-    storage: Storage, target: TargetHealth, window: Window, wanted: Iterable[Wanted]
+    storage: Ranges, target: TargetHealth, window: Window, wanted: Iterable[Wanted]
 ) -> Source:
     """A Source holding the target's series of every (metric, function) in ``wanted``."""
     mine = [Matcher("job", "=", target.job), Matcher("instance", "=", target.instance)]
@@ -333,7 +334,7 @@ PANELS = (
 )  # fmt: skip
 
 
-def charts(storage: Storage, target: TargetHealth, window: Window) -> list[Chart]:
+def charts(storage: Ranges, target: TargetHealth, window: Window) -> list[Chart]:
     """Every panel that has data; temperatures and the like vanish on hosts without them."""
     dry_run = Source(window)
     for panel in PANELS:
