@@ -150,8 +150,12 @@ def fetch(
 
 def combine(fn: Callable[..., float], *inputs: Buckets) -> list[tuple[int, float]]:
     """``fn`` of the inputs' values at each bucket every input has."""
-    shared = set.intersection(*(set(values) for values in inputs)) if inputs else set()
-    return [(t, fn(*(values[t] for values in inputs))) for t in sorted(shared)]
+    if not inputs:
+        return []
+    shared = sorted(set.intersection(*(set(values) for values in inputs)))
+    # A column per input, so fn is mapped over them: a server page combines 12,000 values.
+    columns = ([values[t] for t in shared] for values in inputs)
+    return list(zip(shared, map(fn, *columns), strict=True))
 
 
 def summed(found: Found, label: str) -> dict[str, Buckets]:
