@@ -142,7 +142,10 @@ def fetch(
         [RangeQuery(metric, mine, w.start_ms, w.end_ms, w.step_ms, fn) for metric, fn in asked]
     )
     found = {
-        key: [(dict(series.labels), dict(points)) for series, points in result.series]
+        key: [
+            (dict(series.labels), dict(zip(times.tolist(), values.tolist(), strict=True)))
+            for series, (times, values) in result.buckets
+        ]
         for key, result in zip(asked, results, strict=True)
     }
     return Source(window, found)
