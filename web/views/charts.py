@@ -125,15 +125,14 @@ def svg(chart: Chart) -> Markup:
 def _highest(chart: Chart) -> float:
     """The largest value drawn: of the stack's sum where lines are stacked."""
     stacked: dict[int, float] = {}
-    highest = 0.0
+    drawn = [0.0]
     for line in chart.lines:
-        for t, v in line.points:
-            if not math.isfinite(v):
-                continue
-            if line.stacked:
+        finite = [(t, v) for t, v in line.points if math.isfinite(v)]
+        drawn.extend(v for _, v in finite)
+        if line.stacked:
+            for t, v in finite:
                 stacked[t] = stacked.get(t, 0.0) + v
-            highest = max(highest, v)
-    return max([highest, *stacked.values()])
+    return max([*drawn, *stacked.values()])
 
 
 def _grid(scale: Scale) -> list[str]:
