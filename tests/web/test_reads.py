@@ -10,6 +10,8 @@ from model.matchers import Matcher
 from storage import RangeQuery, RangeResult, Storage
 from tests.storage.builders import HOUR, NOW
 from web.views import dashboard, headline, identity, reads
+from web.views.charts import Chart
+from web.views.headline import Headline
 from web.views.reads import Ranges
 
 WEB1 = [Matcher("job", "=", "node"), Matcher("instance", "=", "web1:9100")]
@@ -28,7 +30,7 @@ class Counted:
         return self.storage.query_ranges(wanted)
 
 
-def figures(ranges: Ranges, store: Storage) -> tuple[object, ...]:
+def figures(ranges: Ranges, store: Storage) -> tuple[Headline, dict[str, str], list[Chart]]:
     """Three views of the server page: each asks its own range queries of web1."""
     web1 = store.target("node", "web1:9100")
     assert web1 is not None
