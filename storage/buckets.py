@@ -111,10 +111,3 @@ def labelled(
         series_id: (starts[a:b], values[a:b])
         for series_id, a, b in zip(firsts, edges[:-1], edges[1:], strict=True)
     }
-
-
-def points(
-    buckets: npt.NDArray[np.int64], values: npt.NDArray[np.float64], start_ms: int, step_ms: int
-) -> Buckets:
-    """Buckets of one series by number as (starts, values)."""
-    return start_ms + buckets * step_ms, values

@@ -24,6 +24,7 @@ whole window: nothing loops per sample in Python.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +44,7 @@ _EXACT = 2**53
 # A high level costs little on windows this small: a day-long window encodes in under a
 # millisecond (docs/storage.md).
 _LEVEL = 9
-_WORD = 8
+WORD = 8
 
 _local = threading.local()
 
@@ -123,14 +124,14 @@ def _scaled(values: Values) -> tuple[int, npt.NDArray[np.int64]] | None:
 
 
 def shuffle(words: npt.NDArray[np.uint64] | npt.NDArray[np.int64]) -> bytes:
-    return np.ascontiguousarray(words).view(np.uint8).reshape(-1, _WORD).T.tobytes()
+    return np.ascontiguousarray(words).view(np.uint8).reshape(-1, WORD).T.tobytes()
 
 
 def unshuffle(data: bytes) -> npt.NDArray[np.uint64]:
     """The words ``shuffle`` made ``data`` of."""
-    if len(data) % _WORD:
+    if len(data) % WORD:
         raise StorageError("corrupt chunk: its streams are not whole words")
-    planes = np.frombuffer(data, dtype=np.uint8).reshape(_WORD, -1)
+    planes = np.frombuffer(data, dtype=np.uint8).reshape(WORD, -1)
     return np.ascontiguousarray(planes.T).view(np.uint64).reshape(-1)
 
 
@@ -139,8 +140,14 @@ def compress(data: bytes) -> bytes:
 
 
 def decompress(data: bytes) -> bytes:
+    return decompress_all([data])[0]
+
+
+def decompress_all(frames: Iterable[bytes]) -> list[bytes]:
+    """Each frame decompressed, the thread's decompressor looked up once for all of them."""
+    decompressor = _decompressor()
     try:
-        return _decompressor().decompress(data)
+        return [decompressor.decompress(frame) for frame in frames]
     except zstandard.ZstdError as error:
         raise StorageError(f"corrupt chunk: {error}") from None
 

@@ -24,7 +24,7 @@ from model.clock import DAY_MS, HOUR_MS
 from storage import codec, markers, scan, schema, tiers
 from storage.codec import Times, Values
 from storage.state import COMPACTED, get_state, watermarks
-from storage.tiers import Partials
+from storage.tiers import Owned
 
 CHUNK_MS = DAY_MS  # storage/compaction.py WINDOW_MS: the span one chunk row holds at most
 Among = Callable[[ColumnElement[int]], ColumnElement[bool]]
@@ -145,26 +145,38 @@ def _ordered(part: Columns) -> bool:
     return bool(((step > 0) | ((step == 0) & (part.times[1:] > part.times[:-1]))).all())
 
 
-def hourly(conn: Connection, among: Among, low_ms: int, high_ms: int) -> dict[int, Partials]:
+def hourly(conn: Connection, among: Among, low_ms: int, high_ms: int) -> Owned:
     """The hourly partials of the series ``among`` selects for the hours in [low_ms, high_ms]
-    (hour starts): from the hourly tier for compacted days, from raw samples after them."""
+    (hour starts), grouped by series: from the hourly tier for compacted days, from raw
+    samples after them. All series together: one by one, the partials of a server page's 30
+    days cost more numpy calls than their rows cost to decode."""
     compacted = get_state(conn, COMPACTED) or low_ms
-    r = schema.rollup_chunks
-    parts: dict[int, list[Partials]] = {}
-    for series_id, data in conn.execute(
-        select(r.c.series_id, r.c.data)
-        .where(among(r.c.series_id), r.c.start > low_ms - DAY_MS, r.c.start <= high_ms)
-        .where(r.c.start < compacted)
-        .order_by(r.c.series_id, r.c.start)
-    ).all():
-        parts.setdefault(series_id, []).append(tiers.decode(data).between(low_ms, high_ms))
+    parts = [_tier(conn, among, low_ms, high_ms, compacted)]
     recent = max(low_ms, compacted)
     if recent <= high_ms:
         # Whole hours: the last one's samples run to its end, as its tier entry would.
         end = high_ms - high_ms % HOUR_MS + HOUR_MS - 1
-        for series_id, (times, values) in read(conn, among, recent, end).items():
-            parts.setdefault(series_id, []).append(tiers.hourly(times, values))
-    return {series_id: tiers.concatenate(found) for series_id, found in parts.items()}
+        raw = read_columns(conn, among, recent, end)
+        parts.append(tiers.hourly_of(raw.ids, raw.times, raw.values))
+    return tiers.concatenate(parts)
+
+
+def _tier(conn: Connection, among: Among, low_ms: int, high_ms: int, before: int) -> Owned:
+    """The partials of the hours in [low_ms, high_ms] from the tier's days before ``before``,
+    every row decoded together."""
+    r = schema.rollup_chunks
+    found = scan.rows_of(
+        conn,
+        select(r.c.series_id, r.c.data)
+        .where(among(r.c.series_id), r.c.start > low_ms - DAY_MS, r.c.start <= high_ms)
+        .where(r.c.start < before)
+        .order_by(r.c.series_id, r.c.start),
+    )
+    # bytes(): PostgreSQL's driver gives bytea as a memoryview of single-byte strings.
+    hours, partials = tiers.decode_many([bytes(data) for _, data in found])
+    ids = np.repeat(np.array([series_id for series_id, _ in found], dtype=np.int64), hours)
+    keep = (partials.hour >= low_ms) & (partials.hour <= high_ms)
+    return ids[keep], partials.where(keep)
 
 
 def merge(parts: Sequence[Arrays]) -> Arrays:

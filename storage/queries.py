@@ -85,14 +85,14 @@ def _bucketed(
 ) -> dict[Function, dict[int, Buckets]]:
     # A rate reads from an hour (a step) before the range, so its first bucket has its increase
     # too; the other functions leave out what lies before the range.
-    rate = "rate" in wanted
+    rate, shared = "rate" in wanted, len(wanted) > 1
     if plan.source == "rollup":
         low = plan.start_ms - (HOUR_MS if rate else 0)
-        hourly = history.hourly(conn, members.among, low, plan.end_ms)
-        return {fn: _rolled_up(fn, hourly, ids, plan) for fn, ids in wanted.items()}
+        owned = history.hourly(conn, members.among, low, plan.end_ms)
+        return {fn: _rolled_up(fn, owned, ids, plan, shared) for fn, ids in wanted.items()}
     low = plan.start_ms - (plan.step_ms if rate else 0)
     raw = history.read_columns(conn, members.among, low, plan.end_ms, members.by_time)
-    return {fn: _raw(fn, raw, ids, plan, len(wanted) > 1) for fn, ids in wanted.items()}
+    return {fn: _raw(fn, raw, ids, plan, shared) for fn, ids in wanted.items()}
 
 
 def _raw(
@@ -107,11 +107,15 @@ def _raw(
 
 
 def _rolled_up(
-    fn: Function, hourly: Mapping[int, tiers.Partials], ids: Sequence[int], plan: Plan
+    fn: Function, owned: tiers.Owned, ids: Sequence[int], plan: Plan, shared: bool
 ) -> dict[int, Buckets]:
-    return {
-        i: tiers.aggregate(fn, hourly[i], plan.start_ms, plan.step_ms) for i in ids if i in hourly
-    }
+    """``fn`` of the hourly partials of ``ids`` in ``owned``, which holds other series too if
+    ``shared``."""
+    owner, partials = owned
+    if shared:
+        mine = np.isin(owner, ids)
+        owner, partials = owner[mine], partials.where(mine)
+    return tiers.aggregate(fn, owner, partials, plan.start_ms, plan.step_ms)
 
 
 # A query for at least this many series over at most this long reads raw samples by time first

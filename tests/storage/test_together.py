@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from model.samples import Sample
 from storage import Function, RangeQuery, RangeResult, Storage, queries
 from storage.backend import Backend
+from storage.model import Source
 from storage.queries import Plan
 from tests.storage.builders import DAY, HOUR, NOW, labels, record
 
@@ -68,12 +71,15 @@ def test_a_gauge_read_with_a_rate_leaves_out_the_step_before_the_range(store: St
     assert (gauge.series[0][1], counter.series[0][1]) == ([(start, 3.0)], [(start, 2 / 360)])
 
 
-def test_each_function_answers_for_its_own_series_only(store: Storage, empty_url: str) -> None:
-    counter_and_gauge(store, NOW - HOUR, 60)
+@pytest.mark.parametrize("source", ["raw", "rollup"])
+def test_each_function_answers_for_its_own_series_only(
+    store: Storage, empty_url: str, source: Source
+) -> None:
+    counter_and_gauge(store, NOW - 2 * HOUR, 2 * 60)
     ids = {s.name: s.id for s in store.series(None)}
     backend = Backend(empty_url)
     with backend.reading() as conn:
-        plan = Plan("raw", NOW - HOUR, NOW, 10 * MINUTE)
+        plan = Plan(source, NOW - 2 * HOUR, NOW, HOUR)
         found = queries.run_together(conn, plan, {"avg": [ids["g"]], "rate": [ids["c"]]})
     backend.close()
 
