@@ -12,9 +12,10 @@ way and rate over rollups agrees with rate over raw samples.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -62,24 +63,59 @@ def _widened(step_ms: int, span_ms: int, max_points: int) -> int:
 
 
 def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Buckets]:
-    points: dict[int, Buckets] = {}
-    for members in _batches(conn, plan, ids):
-        for series_id, done in sorted(_bucketed(conn, plan, fn, members).items()):
-            if done[0].size:
-                points[series_id] = done
+    return run_together(conn, plan, {fn: ids})[fn]
+
+
+def run_together(
+    conn: Connection, plan: Plan, wanted: Mapping[Function, Sequence[int]]
+) -> dict[Function, dict[int, Buckets]]:
+    """`run` for several functions of one plan, each over its own series, with one read of all
+    their samples: a server page's gauges (avg) and counters (rate) over one window cost the
+    statements of one read, not of two."""
+    points: dict[Function, dict[int, Buckets]] = {fn: {} for fn in wanted}
+    every = sorted({series_id for ids in wanted.values() for series_id in ids})
+    for members in _batches(conn, plan, every):
+        for fn, found in _bucketed(conn, plan, wanted, members).items():
+            points[fn].update((i, done) for i, done in sorted(found.items()) if done[0].size)
     return points
 
 
-def _bucketed(conn: Connection, plan: Plan, fn: Function, members: Members) -> dict[int, Buckets]:
+def _bucketed(
+    conn: Connection, plan: Plan, wanted: Mapping[Function, Sequence[int]], members: Members
+) -> dict[Function, dict[int, Buckets]]:
+    # A rate reads from an hour (a step) before the range, so its first bucket has its increase
+    # too; the other functions leave out what lies before the range.
+    rate, shared = "rate" in wanted, len(wanted) > 1
     if plan.source == "rollup":
-        # An hour before the range so the first bucket of a rate has its increase too.
-        low = plan.start_ms - (HOUR_MS if fn == "rate" else 0)
-        owner, partials = history.hourly(conn, members.among, low, plan.end_ms)
-        return tiers.aggregate(fn, owner, partials, plan.start_ms, plan.step_ms)
-    # One step before the range, for the same reason.
-    low = plan.start_ms - (plan.step_ms if fn == "rate" else 0)
+        low = plan.start_ms - (HOUR_MS if rate else 0)
+        owned = history.hourly(conn, members.among, low, plan.end_ms)
+        return {fn: _rolled_up(fn, owned, ids, plan, shared) for fn, ids in wanted.items()}
+    low = plan.start_ms - (plan.step_ms if rate else 0)
     raw = history.read_columns(conn, members.among, low, plan.end_ms, members.by_time)
+    return {fn: _raw(fn, raw, ids, plan, shared) for fn, ids in wanted.items()}
+
+
+def _raw(
+    fn: Function, raw: history.Columns, ids: Sequence[int], plan: Plan, shared: bool
+) -> dict[int, Buckets]:
+    """``fn`` of the samples of ``ids`` in ``raw``, which holds other series too if ``shared``
+    (a fleet's single function is spared the filter over its millions of samples)."""
+    if shared:
+        mine = np.isin(raw.ids, ids)
+        raw = history.Columns(raw.ids[mine], raw.times[mine], raw.values[mine])
     return buckets.aggregate(fn, raw.ids, raw.times, raw.values, plan.start_ms, plan.step_ms)
+
+
+def _rolled_up(
+    fn: Function, owned: tiers.Owned, ids: Sequence[int], plan: Plan, shared: bool
+) -> dict[int, Buckets]:
+    """``fn`` of the hourly partials of ``ids`` in ``owned``, which holds other series too if
+    ``shared``."""
+    owner, partials = owned
+    if shared:
+        mine = np.isin(owner, ids)
+        owner, partials = owner[mine], partials.where(mine)
+    return tiers.aggregate(fn, owner, partials, plan.start_ms, plan.step_ms)
 
 
 # A query for at least this many series over at most this long reads raw samples by time first
@@ -128,9 +164,12 @@ Job = tuple[Plan, Function, Sequence[int]]
 
 
 def run_all(conn: Connection, jobs: Sequence[Job]) -> list[dict[int, Buckets]]:
-    """`run` for each job, one statement per distinct (plan, function) for all their ids."""
-    ids: dict[tuple[Plan, Function], set[int]] = {}
+    """`run` for each job, the jobs of one plan together (`run_together`) for all their ids."""
+    ids: dict[Plan, dict[Function, set[int]]] = {}
     for plan, fn, wanted in jobs:
-        ids.setdefault((plan, fn), set()).update(wanted)
-    done = {key: run(conn, *key, sorted(wanted)) for key, wanted in ids.items()}
-    return [done[plan, fn] for plan, fn, _ in jobs]
+        ids.setdefault(plan, {}).setdefault(fn, set()).update(wanted)
+    done = {
+        plan: run_together(conn, plan, {fn: sorted(found) for fn, found in by_fn.items()})
+        for plan, by_fn in ids.items()
+    }
+    return [done[plan][fn] for plan, fn, _ in jobs]

@@ -22,6 +22,7 @@ from model.samples import Labels
 from storage import Function, RangeQuery, Series, Storage, TargetHealth
 from storage.model import Buckets
 from web.views import workloads
+from web.views.reads import Ranges
 
 WINDOW_MS = 5 * 60_000
 Key = tuple[str, str]
@@ -77,7 +78,7 @@ def shared(request: HTTPConnection) -> SharedFleet:
     return cast(SharedFleet, request.app.state.figures)
 
 
-def one(storage: Storage, target: TargetHealth) -> Headline:
+def one(storage: Ranges, target: TargetHealth) -> Headline:
     """Headline of one target as of its last successful scrape (a down one keeps its last)."""
     if target.last_seen_ms is None:
         return Headline()
@@ -87,7 +88,7 @@ def one(storage: Storage, target: TargetHealth) -> Headline:
 
 
 def readings(
-    storage: Storage,
+    storage: Ranges,
     wanted: Sequence[tuple[str, Function]],
     matchers: Sequence[Matcher],
     end_ms: int,
@@ -127,7 +128,7 @@ NEEDED: tuple[tuple[str, Function], ...] = (
 )
 
 
-def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict[Key, Headline]:
+def _compute(storage: Ranges, matchers: Sequence[Matcher], end_ms: int) -> dict[Key, Headline]:
     cpu, total, available, size, free, load, boot, clock, seen = readings(
         storage, NEEDED, matchers, end_ms
     )
