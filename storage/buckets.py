@@ -37,12 +37,16 @@ def aggregate(
 
     All series at once: a fleet's few samples each would otherwise cost a dozen numpy calls
     per series (10,890 series of the overview: 535 of its 784 ms)."""
+    # Masks are applied only where they drop something: each copy of a fleet's 713,000
+    # samples costs a few milliseconds, and the read rarely holds a NaN or an earlier sample.
     keep = ~np.isnan(values)
-    owner, times, values = owner[keep], times[keep], values[keep]
+    if not keep.all():
+        owner, times, values = owner[keep], times[keep], values[keep]
     if fn == "rate":
         return _rate(owner, times, values, start_ms, step_ms)
     inside = times >= start_ms
-    owner, times, values = owner[inside], times[inside], values[inside]
+    if not inside.all():
+        owner, times, values = owner[inside], times[inside], values[inside]
     if not times.size:
         return NONE
     of, buckets, first, counts = occupied(owner, times, start_ms, step_ms)
@@ -106,10 +110,3 @@ def labelled(columns: BucketColumns) -> dict[int, Buckets]:
         series_id: (starts[a:b], values[a:b])
         for series_id, a, b in zip(firsts, edges[:-1], edges[1:], strict=True)
     }
-
-
-def points(
-    buckets: npt.NDArray[np.int64], values: npt.NDArray[np.float64], start_ms: int, step_ms: int
-) -> Buckets:
-    """Buckets of one series by number as (starts, values)."""
-    return start_ms + buckets * step_ms, values

@@ -12,7 +12,7 @@ way and rate over rollups agrees with rate over raw samples.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,43 +63,66 @@ def _widened(step_ms: int, span_ms: int, max_points: int) -> int:
 
 
 def run(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> dict[int, Buckets]:
-    return buckets.labelled(columns(conn, plan, fn, ids))
+    return buckets.labelled(run_together(conn, plan, {fn: ids})[fn])
 
 
-def columns(conn: Connection, plan: Plan, fn: Function, ids: Sequence[int]) -> BucketColumns:
-    """``run``'s buckets as columns: no pair of arrays per series."""
+def run_together(
+    conn: Connection, plan: Plan, wanted: Mapping[Function, Sequence[int]]
+) -> dict[Function, BucketColumns]:
+    """`run` for several functions of one plan, each over its own series, with one read of all
+    their samples: a server page's gauges (avg) and counters (rate) over one window cost the
+    statements of one read, not of two. Their buckets as columns: no pair of arrays per
+    series."""
+    every = sorted({series_id for ids in wanted.values() for series_id in ids})
+    found = [_bucketed(conn, plan, wanted, members) for members in _batches(conn, plan, every)]
     # The batches' ids ascend from one batch to the next: their columns stay in id order.
-    found = [_bucketed(conn, plan, fn, members) for members in _batches(conn, plan, ids)]
-    return _joined(found)
+    return {fn: _joined([done[fn] for done in found]) for fn in wanted}
 
 
-def _bucketed(conn: Connection, plan: Plan, fn: Function, members: Members) -> BucketColumns:
+def _bucketed(
+    conn: Connection, plan: Plan, wanted: Mapping[Function, Sequence[int]], members: Members
+) -> dict[Function, BucketColumns]:
+    # A rate reads from an hour (a step) before the range, so its first bucket has its increase
+    # too; the other functions leave out what lies before the range.
+    rate, shared = "rate" in wanted, len(wanted) > 1
     if plan.source == "rollup":
-        # An hour before the range so the first bucket of a rate has its increase too.
-        low = plan.start_ms - (HOUR_MS if fn == "rate" else 0)
-        found = history.hourly(conn, members.among, low, plan.end_ms)
-        return _joined(
-            _owned(i, tiers.aggregate(fn, p, plan.start_ms, plan.step_ms))
-            for i, p in sorted(found.items())
-        )
-    # One step before the range, for the same reason.
-    low = plan.start_ms - (plan.step_ms if fn == "rate" else 0)
+        low = plan.start_ms - (HOUR_MS if rate else 0)
+        owned = history.hourly(conn, members.among, low, plan.end_ms)
+        return {fn: _rolled_up(fn, owned, ids, plan, shared) for fn, ids in wanted.items()}
+    low = plan.start_ms - (plan.step_ms if rate else 0)
     raw = history.read_columns(conn, members.among, low, plan.end_ms, members.by_time)
+    return {fn: _raw(fn, raw, ids, plan, shared) for fn, ids in wanted.items()}
+
+
+def _raw(
+    fn: Function, raw: history.Columns, ids: Sequence[int], plan: Plan, shared: bool
+) -> BucketColumns:
+    """``fn`` of the samples of ``ids`` in ``raw``, which holds other series too if ``shared``
+    (a fleet's single function is spared the filter over its millions of samples)."""
+    if shared:
+        mine = np.isin(raw.ids, ids)
+        raw = history.Columns(raw.ids[mine], raw.times[mine], raw.values[mine])
     return buckets.aggregate(fn, raw.ids, raw.times, raw.values, plan.start_ms, plan.step_ms)
 
 
-def _owned(series_id: int, found: Buckets) -> BucketColumns:
-    starts, values = found
-    return np.full(starts.size, series_id, dtype=np.int64), starts, values
+def _rolled_up(
+    fn: Function, owned: tiers.Owned, ids: Sequence[int], plan: Plan, shared: bool
+) -> BucketColumns:
+    """``fn`` of the hourly partials of ``ids`` in ``owned``, which holds other series too if
+    ``shared``."""
+    owner, partials = owned
+    if shared:
+        mine = np.isin(owner, ids)
+        owner, partials = owner[mine], partials.where(mine)
+    return tiers.aggregate(fn, owner, partials, plan.start_ms, plan.step_ms)
 
 
-def _joined(parts: Iterable[BucketColumns]) -> BucketColumns:
-    found = list(parts)
-    if len(found) == 1:
-        return found[0]
-    if not found:
+def _joined(parts: Sequence[BucketColumns]) -> BucketColumns:
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
         return buckets.NONE
-    owners, starts, values = zip(*found, strict=True)
+    owners, starts, values = zip(*parts, strict=True)
     return np.concatenate(owners), np.concatenate(starts), np.concatenate(values)
 
 
@@ -149,17 +172,20 @@ Job = tuple[Plan, Function, Sequence[int]]
 
 
 def run_all(conn: Connection, jobs: Sequence[Job]) -> list[BucketColumns]:
-    """``columns`` for each job, one statement per distinct (plan, function) for all their ids;
-    each job's columns hold its own series only."""
-    ids: dict[tuple[Plan, Function], set[int]] = {}
+    """`run` for each job as columns, the jobs of one plan together (`run_together`) for all
+    their ids; each job's columns hold its own series only."""
+    ids: dict[Plan, dict[Function, set[int]]] = {}
     for plan, fn, wanted in jobs:
-        ids.setdefault((plan, fn), set()).update(wanted)
-    done = {key: columns(conn, *key, sorted(wanted)) for key, wanted in ids.items()}
-    return [_kept(done[plan, fn], wanted, len(ids[plan, fn])) for plan, fn, wanted in jobs]
+        ids.setdefault(plan, {}).setdefault(fn, set()).update(wanted)
+    done = {
+        plan: run_together(conn, plan, {fn: sorted(found) for fn, found in by_fn.items()})
+        for plan, by_fn in ids.items()
+    }
+    return [_kept(done[plan][fn], wanted, len(ids[plan][fn])) for plan, fn, wanted in jobs]
 
 
 def _kept(found: BucketColumns, wanted: Sequence[int], read: int) -> BucketColumns:
-    """The buckets of the ``wanted`` series among those of ``read`` series."""
+    """The buckets of the ``wanted`` series (distinct ids) among those of ``read`` series."""
     if len(wanted) == read:
         return found
     keep = np.isin(found[0], np.asarray(wanted, dtype=np.int64))

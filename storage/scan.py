@@ -48,16 +48,14 @@ def columns_of(rows: list[tuple[Any, ...]]) -> tuple[Times, Times, Values]:
 
 def rows_of(conn: Connection, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """What ``statement`` selects as the driver's own tuples (bytea as memoryview on
-    PostgreSQL), without SQLAlchemy's row objects and result processing."""
-    sql, parameters = _compiled(conn, statement)
-    dbapi = conn.connection.dbapi_connection
-    assert dbapi is not None  # a connection in use has its driver's
-    cursor = dbapi.cursor()
+    PostgreSQL), without SQLAlchemy's row objects and result processing. Executed through
+    SQLAlchemy for its cache of compiled statements (IN lists stay one cached form whatever
+    their length): compiling a chunk read anew took 0.3 ms, ten times its run on SQLite."""
+    result = conn.execute(statement)
     try:
-        cursor.execute(sql, parameters)
-        return cast(list[tuple[Any, ...]], cursor.fetchall())
+        return cast(list[tuple[Any, ...]], result.cursor.fetchall())
     finally:
-        cursor.close()
+        result.close()
 
 
 def _copied(conn: Connection, statement: Select[*tuple[Any, ...]]) -> tuple[Times, Times, Values]:

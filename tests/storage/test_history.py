@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pytest
 from sqlalchemy import select
 
 from storage import Storage, scan, schema
 from storage.backend import Backend
+from storage.history import Columns, merged
 from tests.storage.builders import DAY, HOUR, NOW, raw_read, record, sample
 
 YESTERDAY = NOW - NOW % DAY - DAY
@@ -72,3 +75,21 @@ def test_read_of_nothing_is_empty(store: Storage, empty_url: str) -> None:
     store.write([record([sample("a", 1.0)], t=NOW)])
 
     assert raw_read(empty_url, NOW + 1, NOW + HOUR) == {}
+
+
+@pytest.mark.parametrize("far", [7, 2**62])  # 2**62: the ids and times overflow one sort key
+def test_merged_orders_by_series_then_time_and_the_later_part_wins(far: int) -> None:
+    chunked = Columns(
+        np.array([3, 3, far]), np.array([NOW, NOW + 5, -NOW]), np.array([1.0, 2.0, 3.0])
+    )
+    plain = Columns(
+        np.array([far, 3, 3]), np.array([NOW, NOW + 5, NOW - 5]), np.array([4.0, 5.0, 6.0])
+    )
+
+    found = merged([chunked, plain])
+
+    assert (found.ids.tolist(), found.times.tolist(), found.values.tolist()) == (
+        [3, 3, 3, far, far],
+        [NOW - 5, NOW, NOW + 5, -NOW, NOW],
+        [6.0, 1.0, 5.0, 3.0, 4.0],
+    )

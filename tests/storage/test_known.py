@@ -77,4 +77,15 @@ def test_the_least_recently_used_lookup_is_dropped_past_capacity(
         for metric in ("node_load1", "node_load5", "node_load1"):
             known.finder(conn)(conn, metric, [])
 
-    assert len(ran) == 6  # a count and a lookup each: node_load5 pushed node_load1 out
+    assert len(ran) == 4  # the first count, and a lookup each: node_load5 pushed node_load1 out
+
+
+def test_a_lookup_not_remembered_runs_without_a_count(store: Storage, empty_url: str) -> None:
+    store.write([record([sample("node_load1", 0.5), sample("node_load5", 0.4)])])
+    known = KnownSeries()
+    with statements(empty_url) as (conn, ran):
+        known.finder(conn)(conn, "node_load1", [])
+        found = known.finder(conn)(conn, "node_load5", [])
+
+    assert [s.name for s in found] == ["node_load5"]
+    assert ["count" in sql for sql in ran] == [True, False, False]

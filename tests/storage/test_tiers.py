@@ -158,12 +158,34 @@ def test_a_days_partials_decode_to_the_same_bits(pairs: list[tuple[int, float]])
     times = np.array([TODAY + t for t, _ in pairs], dtype=np.int64)
     partials = tiers.hourly(times, np.array([v for _, v in pairs], dtype=np.float64))
 
-    decoded = tiers.decode(tiers.encode(partials))
+    hours, decoded = tiers.decode_many([tiers.encode(partials)])
+
+    assert hours.tolist() == [partials.hour.size]
 
     for name in ("hour", "count", "first_t", "last_t"):
         assert getattr(decoded, name).tolist() == getattr(partials, name).tolist()
     for name in ("sum", "min", "max", "first_value", "last_value", "increase"):
         assert bits(getattr(decoded, name)) == bits(getattr(partials, name))
+
+
+def test_rows_of_different_lengths_decode_together_in_their_order() -> None:
+    """A read decodes rows of one length in one pass: a short day between two whole ones (the
+    first day of a series, say) must come back in its place, each row's hours counted."""
+    days = [(0, 24 * 30), (1, 5 * 30), (2, 24 * 30)]
+    made = [
+        tiers.hourly(
+            TODAY + day * DAY + np.arange(count, dtype=np.int64) * 2 * MINUTE,
+            np.arange(count, dtype=np.float64) + 1000.0 * day,
+        )
+        for day, count in days
+    ]
+
+    hours, decoded = tiers.decode_many([tiers.encode(partials) for partials in made])
+
+    assert hours.tolist() == [24, 5, 24]
+    assert decoded.hour.tolist() == np.concatenate([p.hour for p in made]).tolist()
+    assert decoded.last_value.tolist() == np.concatenate([p.last_value for p in made]).tolist()
+    assert decoded.first_t.tolist() == np.concatenate([p.first_t for p in made]).tolist()
 
 
 def bits(values: np.ndarray) -> list[int]:

@@ -144,3 +144,14 @@ def test_the_body_of_no_series_has_an_empty_list() -> None:
     body = api_query.body(wanted, RangeResult([], "rollup", 3_600_000))
 
     assert json.loads(body)["series"] == []
+
+
+def test_numbers_under_a_ten_thousandth_are_spelled_as_json_dumps_spells_them() -> None:
+    # orjson writes 1e-05 as 0.00001 and 3e-09 as 3e-9; json.dumps's spelling is kept.
+    values = np.array([1e-05, -3.5e-05, 3e-09, 1e-10, 9.999e-05, 0.0001, 10.00001, 0.0])
+    times = NOW + np.arange(values.size, dtype=np.int64) * 1_000
+
+    spelled = json.dumps(
+        [[t / 1000, v] for t, v in zip(times.tolist(), values.tolist(), strict=True)]
+    )
+    assert api_query.points(times, values) == spelled.encode()

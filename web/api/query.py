@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import operator
+import re
 
 import numpy as np
+import orjson
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
@@ -56,13 +56,11 @@ def auto_step(start_ms: int, end_ms: int) -> int:
 
 def body(query: RangeQuery, result: RangeResult) -> bytes:
     """The answer's JSON: ``{"metric", "fn", "start", "end", "step_s", "source", "series":
-    [{"labels": {...}, "points": [[seconds, value or null], ...]}, ...]}``.
+    [{"labels": {...}, "points": [[seconds, value or null], ...]}, ...]}``, the bytes of
+    json.dumps over it.
 
-    The points are written in bulk, not through a list per point: a fleet's 250,000 points
-    took 0.4-0.7 s as lists for json.dumps (load 4-6), about twice what this takes. Every
-    distinct bucket start is printed once, all values by one json.dumps of one list (so each
-    is the same shortest repr json.dumps gives one float), and the texts joined; the bytes are
-    those of json.dumps over the lists."""
+    The points of each series are written by orjson from one array of pairs: a fleet's
+    250,000 points took 0.22 s through json.dumps (printing the floats), 0.02 s so."""
     head = responses.json_body(
         {
             "metric": query.metric,
@@ -73,33 +71,28 @@ def body(query: RangeQuery, result: RangeResult) -> bytes:
             "source": result.source,
         }
     )
-    found = result.buckets
-    pairs = _pairs([t for _, (t, _) in found], [v for _, (_, v) in found])
-    texts, end = [], 0
-    for series, (times, _) in found:
-        # Each pair lacks its closing bracket: joined by "], ", one concatenation a point.
-        points = "], ".join(pairs[end : end + times.size]) + "]" if times.size else ""
-        end += times.size
-        texts.append(
-            f'{{"labels": {responses.json_text(dict(series.labels))}, "points": [{points}]}}'
-        )
-    return head[:-1] + b', "series": [' + ", ".join(texts).encode() + b"]}"
+    parts = [head[:-1], b', "series": [']
+    for series, (times, values) in result.buckets:
+        labels = responses.json_body(dict(series.labels))
+        parts += (b'{"labels": ', labels, b', "points": ', points(times, values), b"}, ")
+    if result.buckets:
+        parts[-1] = b"}"
+    return b"".join((*parts, b"]}"))
 
 
-def _pairs(times: list[Times], values: list[Values]) -> list[str]:
-    """Every point of the series, in order, as the JSON of ``[seconds, value`` (a value that
-    is not finite as null), its closing bracket left to the caller."""
-    stamps = np.concatenate(times) if times else np.zeros(0, dtype=np.int64)
-    if not stamps.size:
-        return []
-    distinct, which = np.unique(stamps, return_inverse=True)
-    opening = np.array(
-        [f"[{responses.json_text(t / 1000)}, " for t in distinct.tolist()], dtype=object
-    )
-    every = np.concatenate(values)
-    numbers = json.dumps(every.tolist())[1:-1]
-    if not np.isfinite(every).all():
-        # Only these spellings of json.dumps are not finite numbers; no number contains them.
-        for spelling in ("-Infinity", "Infinity", "NaN"):
-            numbers = numbers.replace(spelling, "null")
-    return list(map(operator.add, opening[which].tolist(), numbers.split(", ")))
+# The numbers orjson spells otherwise than json.dumps (repr): those under 1e-4 as 0.0000...
+# (for 1e-05) or with a one-digit exponent (1e-7 for 1e-07).
+_TINY = 1e-4
+_SPELLED_APART = re.compile(rb"(?<![0-9.])(?:[0-9.]+e-[0-9](?![0-9])|0\.0000[0-9]+)")
+
+
+def points(times: Times, values: Values) -> bytes:
+    """``[[seconds, value], ...]`` as json.dumps spells it, a value that is not finite as null
+    (orjson's numpy writes those so)."""
+    pairs = np.column_stack((times / 1000, values))
+    # Only numbers and brackets: every comma is a separator, which json.dumps follows by a space.
+    text = orjson.dumps(pairs, option=orjson.OPT_SERIALIZE_NUMPY).replace(b",", b", ")
+    magnitudes = np.abs(values)
+    if not ((magnitudes < _TINY) & (magnitudes > 0)).any():
+        return text
+    return _SPELLED_APART.sub(lambda number: repr(float(number[0])).encode(), text)

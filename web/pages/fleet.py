@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from storage import TargetHealth
 from web.api import openapi
 from web.http import params, responses, state
 from web.pages.fleet_rows import Table
@@ -23,6 +26,7 @@ from web.views import (
     notices,
     overview,
     processes,
+    reads,
     uptime,
 )
 from web.views.registrations import Origins
@@ -79,21 +83,16 @@ def server(request: Request) -> Response:
     store, now = state.storage(request), state.now_ms(request)
     target = find(store, request.path_params["instance"], request.query_params.get("job", ""))
     window = _window(request)
-    workloads = containers.of(store, target)
-    picked = containers.picked(workloads.containers, request.query_params.getlist("container"))
-    shown = dashboard.charts(store, target, window)
+    asked = request.query_params.getlist("container")
+    figures = reads.together(store, lambda ranges: _figures(ranges, target, window, asked))
+    shown = figures["charts"]
     return render(
         request,
         "server.html",
-        workloads=workloads,
-        processes=processes.top(store, target),
-        picked={container.id for container in picked},
-        container_charts=containers.charts(store, target, window, picked),
+        **figures,
         target=target,
         now_ms=now,
         stale=target.health != "up",
-        identity=identity.of(store, target),
-        headline=headline.one(store, target),
         history=store.health_history(target.job, target.instance)[-50:][::-1],
         alerts=[
             shown
@@ -102,9 +101,25 @@ def server(request: Request) -> Response:
         ],
         window=window,
         windows=dashboard.WINDOWS,
-        charts=shown,
         collecting=dashboard.waiting(shown) if dashboard.collecting(target, shown, now) else None,
     )
+
+
+def _figures(
+    ranges: reads.Ranges, target: TargetHealth, window: dashboard.Window, asked: list[str]
+) -> dict[str, Any]:
+    """What the server page shows of the target's samples, read through ``ranges``."""
+    workloads = containers.of(ranges, target)
+    picked = containers.picked(workloads.containers, asked)
+    return {
+        "workloads": workloads,
+        "processes": processes.top(ranges, target),
+        "picked": {container.id for container in picked},
+        "container_charts": containers.charts(ranges, target, window, picked),
+        "identity": identity.of(ranges, target),
+        "headline": headline.one(ranges, target),
+        "charts": dashboard.charts(ranges, target, window),
+    }
 
 
 def metrics(request: Request) -> Response:

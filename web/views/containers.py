@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from model.matchers import Matcher
-from storage import Function, Storage, TargetHealth
+from storage import Function, TargetHealth
 from web.views import dashboard, headline
 from web.views.charts import Chart, Line
+from web.views.reads import Ranges
 from web.views.workloads import display_name, is_service
 
 CPU = "container_cpu_usage_seconds_total"
@@ -63,7 +64,7 @@ class Workloads:
     services: list[Workload]
 
 
-def of(storage: Storage, target: TargetHealth) -> Workloads:
+def of(storage: Ranges, target: TargetHealth) -> Workloads:
     """The containers (busiest first) and services (by name) of ``target``'s last scrapes."""
     if target.last_seen_ms is None:
         return Workloads([], [])
@@ -126,7 +127,7 @@ CHARTS: tuple[tuple[str, str, tuple[tuple[str, Function, str], ...]], ...] = (
 
 
 def charts(
-    storage: Storage, target: TargetHealth, window: dashboard.Window, shown: Sequence[Workload]
+    storage: Ranges, target: TargetHealth, window: dashboard.Window, shown: Sequence[Workload]
 ) -> list[Chart]:
     """A chart per metric with a line per container of ``shown``, from one storage call."""
     if not shown:

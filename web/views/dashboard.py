@@ -12,11 +12,12 @@ from starlette.datastructures import QueryParams
 
 from model import host
 from model.matchers import Matcher
-from storage import Function, RangeQuery, Storage, TargetHealth
+from storage import Function, RangeQuery, TargetHealth
 from web.http import params
 from web.http.errors import BadParameter
 from web.views import moments
 from web.views.charts import Chart, Line
+from web.views.reads import Ranges
 
 HOUR_MS = 3_600_000
 WINDOWS = {"1h": HOUR_MS, "6h": 6 * HOUR_MS, "24h": 24 * HOUR_MS, "7d": 168 * HOUR_MS}
@@ -132,7 +133,7 @@ class Source:
 
 
 def fetch(
-    storage: Storage, target: TargetHealth, window: Window, wanted: Iterable[Wanted]
+    storage: Ranges, target: TargetHealth, window: Window, wanted: Iterable[Wanted]
 ) -> Source:
     """A Source holding the target's series of every (metric, function) in ``wanted``."""
     mine = [Matcher("job", "=", target.job), Matcher("instance", "=", target.instance)]
@@ -141,7 +142,10 @@ def fetch(
         [RangeQuery(metric, mine, w.start_ms, w.end_ms, w.step_ms, fn) for metric, fn in asked]
     )
     found = {
-        key: [(dict(series.labels), dict(points)) for series, points in result.series]
+        key: [
+            (dict(series.labels), dict(zip(times.tolist(), values.tolist(), strict=True)))
+            for series, (times, values) in result.buckets
+        ]
         for key, result in zip(asked, results, strict=True)
     }
     return Source(window, found)
@@ -149,8 +153,12 @@ def fetch(
 
 def combine(fn: Callable[..., float], *inputs: Buckets) -> list[tuple[int, float]]:
     """``fn`` of the inputs' values at each bucket every input has."""
-    shared = set.intersection(*(set(values) for values in inputs)) if inputs else set()
-    return [(t, fn(*(values[t] for values in inputs))) for t in sorted(shared)]
+    if not inputs:
+        return []
+    shared = sorted(set.intersection(*(set(values) for values in inputs)))
+    # A column per input, so fn is mapped over them: a server page combines 12,000 values.
+    columns = ([values[t] for t in shared] for values in inputs)
+    return list(zip(shared, map(fn, *columns), strict=True))
 
 
 def summed(found: Found, label: str) -> dict[str, Buckets]:
@@ -333,7 +341,7 @@ PANELS = (
 )  # fmt: skip
 
 
-def charts(storage: Storage, target: TargetHealth, window: Window) -> list[Chart]:
+def charts(storage: Ranges, target: TargetHealth, window: Window) -> list[Chart]:
     """Every panel that has data; temperatures and the like vanish on hosts without them."""
     dry_run = Source(window)
     for panel in PANELS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -19,8 +19,9 @@ from starlette.requests import HTTPConnection
 from model import host
 from model.matchers import Matcher
 from model.samples import Labels
-from storage import Function, RangeColumns, RangeQuery, Storage, TargetHealth
+from storage import Function, RangeColumns, RangeQuery, RangeResult, Series, Storage, TargetHealth
 from web.views import workloads
+from web.views.reads import Ranges
 
 WINDOW_MS = 5 * 60_000
 Key = tuple[str, str]
@@ -47,7 +48,9 @@ class Headline:
 
 def fleet(storage: Storage, end_ms: int) -> dict[Key, Headline]:
     """Headlines of every target from its samples in the five minutes before ``end_ms``."""
-    return _compute(storage, [], end_ms)
+    # Columns: a fleet's 12,000 series as pairs of arrays cost more than the read.
+    found = storage.query_columns(_windows(NEEDED, [], end_ms))
+    return _compute([_newest(result) for result in found], end_ms)
 
 
 class SharedFleet:
@@ -76,25 +79,27 @@ def shared(request: HTTPConnection) -> SharedFleet:
     return cast(SharedFleet, request.app.state.figures)
 
 
-def one(storage: Storage, target: TargetHealth) -> Headline:
+def one(storage: Ranges, target: TargetHealth) -> Headline:
     """Headline of one target as of its last successful scrape (a down one keeps its last)."""
     if target.last_seen_ms is None:
         return Headline()
     key = (target.job, target.instance)
     matchers = [Matcher("job", "=", key[0]), Matcher("instance", "=", key[1])]
-    return _compute(storage, matchers, target.last_seen_ms).get(key, Headline())
+    found = storage.query_ranges(_windows(NEEDED, matchers, target.last_seen_ms))
+    latest = [_last_buckets(result) for result in found]
+    return _compute(latest, target.last_seen_ms).get(key, Headline())
 
 
 def readings(
-    storage: Storage,
+    storage: Ranges,
     wanted: Sequence[tuple[str, Function]],
     matchers: Sequence[Matcher],
     end_ms: int,
 ) -> list[Readings]:
     """For each (metric, function), the value of each of its series over the window, by target;
     all from one storage call."""
-    found = storage.query_columns(_windows(wanted, matchers, end_ms))
-    return [_by_target(result) for result in found]
+    found = storage.query_ranges(_windows(wanted, matchers, end_ms))
+    return [_by_target(_last_buckets(result)) for result in found]
 
 
 def _windows(
@@ -107,17 +112,29 @@ def _windows(
     ]
 
 
-def _by_target(result: RangeColumns) -> Readings:
+Latest = Iterable[tuple[Series, float]]
+"""Each series with its value over the window (its one bucket: the last of a rollup's)."""
+
+
+def _newest(result: RangeColumns) -> Latest:
+    series, values = result.last()
+    return zip(series, values.tolist(), strict=True)
+
+
+def _last_buckets(result: RangeResult) -> Latest:
+    return ((one, float(values[-1])) for one, (_, values) in result.buckets)
+
+
+def _by_target(latest: Latest) -> Readings:
     found: Readings = defaultdict(list)
-    for key, labels, value in _rows(result):
+    for key, labels, value in _rows(latest):
         found[key].append((labels, value))
     return found
 
 
-def _rows(result: RangeColumns) -> Iterator[tuple[Key, dict[str, str], float]]:
-    """Each series' target, labels and value over the window, series in id order."""
-    series, values = result.last()
-    for one, value in zip(series, values.tolist(), strict=True):
+def _rows(latest: Latest) -> Iterator[tuple[Key, dict[str, str], float]]:
+    """Each series' target, labels and value over the window."""
+    for one, value in latest:
         key, labels = _labelled(one.labels)
         yield key, labels, value
 
@@ -139,11 +156,11 @@ NEEDED: tuple[tuple[str, Function], ...] = (
 )
 
 
-def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict[Key, Headline]:
-    # Each figure by target straight from the rows, not through Readings: a fleet's lists of
-    # (labels, value) pairs per target took longer to make than the figures from them.
-    found = storage.query_columns(_windows(NEEDED, matchers, end_ms))
-    cpu, total, available, size, free, load, boot, clock, seen = found
+def _compute(latest: Sequence[Latest], end_ms: int) -> dict[Key, Headline]:
+    """The headlines from each of NEEDED's series values. Each figure by target straight from
+    them, not through Readings: a fleet's lists of (labels, value) pairs per target took
+    longer to make than the figures from them."""
+    cpu, total, available, size, free, load, boot, clock, seen = latest
     busy, fullest, loads = _cpu_percents(cpu), _fullest(size, free), _firsts(load)
     totals, availables = _firsts(total), _firsts(available)
     boots, clocks = _firsts(boot), _firsts(clock)
@@ -161,7 +178,7 @@ def _compute(storage: Storage, matchers: Sequence[Matcher], end_ms: int) -> dict
     }
 
 
-def _firsts(result: RangeColumns) -> dict[Key, float]:
+def _firsts(result: Latest) -> dict[Key, float]:
     """Each target's value of its first series: a figure of one series per target."""
     found: dict[Key, float] = {}
     for key, _, value in _rows(result):
@@ -169,14 +186,14 @@ def _firsts(result: RangeColumns) -> dict[Key, float]:
     return found
 
 
-def _labels(result: RangeColumns) -> dict[Key, list[dict[str, str]]]:
+def _labels(result: Latest) -> dict[Key, list[dict[str, str]]]:
     found: dict[Key, list[dict[str, str]]] = defaultdict(list)
     for key, labels, _ in _rows(result):
         found[key].append(labels)
     return found
 
 
-def _cpu_percents(rates: RangeColumns) -> dict[Key, float | None]:
+def _cpu_percents(rates: Latest) -> dict[Key, float | None]:
     """Each target's busy share: all modes' rates but idle, of all modes' rates."""
     every: dict[Key, list[float]] = defaultdict(list)
     idle: dict[Key, list[float]] = defaultdict(list)
@@ -191,7 +208,7 @@ def _cpu_percents(rates: RangeColumns) -> dict[Key, float | None]:
 Fullest = tuple[float | None, str | None]
 
 
-def _fullest(sizes: RangeColumns, available: RangeColumns) -> dict[Key, Fullest]:
+def _fullest(sizes: Latest, available: Latest) -> dict[Key, Fullest]:
     """Each target's fullest real filesystem (percent used, mount point), of those whose
     available space is known."""
     free = {(key, host.filesystem(labels)): value for key, labels, value in _rows(available)}

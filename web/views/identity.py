@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from model.matchers import Matcher
-from storage import Storage, TargetHealth
+from storage import TargetHealth
 from web.views.headline import readings
+from web.views.reads import Ranges
 
 # (field shown, info metric, its label)
 FIELDS = (
@@ -15,7 +16,7 @@ FIELDS = (
 )
 
 
-def of(storage: Storage, target: TargetHealth) -> dict[str, str]:
+def of(storage: Ranges, target: TargetHealth) -> dict[str, str]:
     """The identity fields the target reported in its last successful scrape."""
     if target.last_seen_ms is None:
         return {}

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from model.matchers import Matcher
-from storage import Function, Storage, TargetHealth
+from storage import Function, TargetHealth
 from web.views import headline
+from web.views.reads import Ranges
 
 CPU = "hostwatch_top_process_cpu_seconds_total"
 MEMORY = "hostwatch_top_process_resident_memory_bytes"
@@ -27,7 +28,7 @@ class Process:
     memory_bytes: float | None
 
 
-def top(storage: Storage, target: TargetHealth) -> list[Process]:
+def top(storage: Ranges, target: TargetHealth) -> list[Process]:
     """The processes the exporter reported, busiest first, then largest; none without ``top``."""
     if target.last_seen_ms is None:
         return []
