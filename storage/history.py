@@ -73,9 +73,24 @@ def read_columns(
     chunked = _chunked(conn, among, low_ms, high_ms) if may else _NONE
     if not spans:
         return merged([chunked])
+    return merged([chunked, _plain(conn, among, spans, by_time)])
+
+
+def _plain(
+    conn: Connection, among: Among, spans: Sequence[tuple[int, int]], by_time: bool
+) -> Columns:
+    """The plain rows in ``spans``; by time (PostgreSQL's) without parallel workers: the
+    planner expects the series condition to keep most rows, so it splits the BRIN range
+    among workers, whose start and tuple queue cost more than the scan of a fleet's last
+    minutes (the overview's 10 minutes of 12,000 series: 31 against 22 ms serial, load 3)."""
+    if by_time:
+        conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     ids, times, values = scan.samples(conn, _rows(among, spans, by_time))
-    plain = Columns(ids, times, markers.restored(values))
-    return merged([chunked, plain])
+    if by_time:
+        # Back to the session's value for the connection's later statements; on an error the
+        # transaction's end undoes the SET LOCAL.
+        conn.exec_driver_sql("RESET max_parallel_workers_per_gather")
+    return Columns(ids, times, markers.restored(values))
 
 
 def plain_spans(low_ms: int, high_ms: int, marks: dict[int, int]) -> list[tuple[int, int]]:
