@@ -82,11 +82,14 @@ def _plain(
     """The plain rows in ``spans``; by time (PostgreSQL's) without parallel workers: the
     planner expects the series condition to keep most rows, so it splits the BRIN range
     among workers, whose start and tuple queue cost more than the scan of a fleet's last
-    minutes (the overview's 10 minutes of 12,000 series: 31 against 22 ms serial, load 3)."""
-    if by_time:
+    minutes (the overview's 10 minutes of 12,000 series: 31 against 22 ms serial, load 3).
+    Over more than an hour of plain rows the workers pay: a fleet's 24 h of them (bench/promql.py)
+    took 0.5-0.9 s longer serial (3.21-3.58 against 2.66 s, one run each on the quiet machine)."""
+    serial = by_time and sum(high - low for low, high in spans) <= HOUR_MS
+    if serial:
         conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     ids, times, values = scan.samples(conn, _rows(among, spans, by_time))
-    if by_time:
+    if serial:
         # Back to the session's value for the connection's later statements; on an error the
         # transaction's end undoes the SET LOCAL.
         conn.exec_driver_sql("RESET max_parallel_workers_per_gather")
